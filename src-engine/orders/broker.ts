@@ -1,0 +1,199 @@
+/**
+ * The broker seam. Every adapter (paper, Tradovate, ProjectX) implements BrokerConnection; the
+ * engine sees nothing of any wire protocol. Adapters translate broker names to the one internal
+ * contract form (ContractCode) and classify every failure at their edge (see OutcomeClass).
+ */
+import type { ContractCode } from '../domain/contractCode';
+import type { Money } from '../domain/money';
+
+export type BrokerKind = 'paper' | 'tradovate' | 'projectx';
+export type Side = 'buy' | 'sell';
+export type OrderType = 'market' | 'limit' | 'stop';
+
+/**
+ * - pending: sent and acknowledged but not yet working (PendingNew / status 6)
+ * - suspended: a bracket leg waiting for its parent to fill
+ * - working: resting at the broker
+ */
+export type BrokerOrderStatus = 'pending' | 'suspended' | 'working' | 'filled' | 'cancelled' | 'rejected';
+
+export interface BrokerAccount {
+  /** The broker's own account id, as text (Tradovate/ProjectX ids are integers on the wire). */
+  readonly brokerAccountId: string;
+  /** What the broker calls it (DEMO12345, 50KTC-V2-...). */
+  readonly name: string;
+  readonly balance: Money;
+}
+
+export interface BrokerOrder {
+  readonly accountId: string;
+  readonly orderId: string;
+  /** Our idempotency tag when we placed it (ProjectX customTag, Tradovate clOrdId); absent for orders placed by hand. */
+  readonly tag?: string;
+  readonly contract: ContractCode;
+  readonly side: Side;
+  readonly qty: number;
+  readonly type: OrderType;
+  /** Limit price for limit orders, trigger price for stop orders. */
+  readonly price?: number;
+  readonly status: BrokerOrderStatus;
+  readonly filledQty: number;
+  readonly avgFillPrice?: number;
+  /** For a bracket leg: the entry order it belongs to. */
+  readonly parentOrderId?: string;
+  /** Orders sharing an OCO group cancel each other when one fills. */
+  readonly ocoGroup?: string;
+  /** Broker's text for a rejection, kept for the user. */
+  readonly rejectReason?: string;
+  /** Broker timestamp, epoch ms. */
+  readonly time: number;
+}
+
+export interface BrokerFill {
+  readonly accountId: string;
+  /** Unique per account at that broker; the engine deduplicates on it. */
+  readonly fillId: string;
+  readonly orderId: string;
+  readonly contract: ContractCode;
+  readonly side: Side;
+  readonly qty: number;
+  readonly price: number;
+  /** Broker timestamp, epoch ms. */
+  readonly time: number;
+}
+
+export interface BrokerPosition {
+  readonly accountId: string;
+  readonly contract: ContractCode;
+  /** Signed: short is negative. */
+  readonly netPos: number;
+  readonly avgPrice?: number;
+}
+
+export type ConnectionState =
+  | { readonly state: 'connecting' }
+  | { readonly state: 'connected' }
+  /** The socket dropped; the adapter is retrying on its own. */
+  | { readonly state: 'reconnecting'; readonly attempt: number; readonly nextTryAt: number; readonly reason: string }
+  /** Will not retry by itself (wrong credentials, account closed): the user must act. */
+  | { readonly state: 'failed'; readonly reason: string }
+  | { readonly state: 'closed' };
+
+export type BrokerEvent =
+  | { readonly kind: 'order'; readonly order: BrokerOrder }
+  | { readonly kind: 'fill'; readonly fill: BrokerFill }
+  | { readonly kind: 'position'; readonly position: BrokerPosition }
+  | { readonly kind: 'balance'; readonly accountId: string; readonly balance: Money }
+  | { readonly kind: 'quote'; readonly contract: ContractCode; readonly price: number; readonly time: number }
+  /**
+   * Connection lifecycle. After every (re)connect the adapter has re-authenticated and
+   * resubscribed; `generation` increases each time so the engine knows to reconcile before it
+   * sends anything on this connection.
+   */
+  | { readonly kind: 'connection'; readonly status: ConnectionState; readonly generation: number }
+  /**
+   * A broker message the adapter could not understand. The adapter has already logged it (with
+   * the connection name, without secrets), counted it and started a resync; the engine shows it.
+   */
+  | { readonly kind: 'protocolError'; readonly detail: string };
+
+export type BrokerListener = (event: BrokerEvent) => void;
+
+/**
+ * How an outcome may be retried (architecture.md practice 6):
+ * - permanent: the broker refused it (auth, invalid order, rejected). Never retry.
+ * - transient: certainly not executed (rate-limit penalty before acceptance, socket down before
+ *   the request left). Safe to send again later.
+ * - unknown: the request may have been executed (timeout after writing). Resolve by looking the
+ *   tag up; never resend blindly.
+ */
+export type OutcomeClass = 'permanent' | 'transient' | 'unknown';
+
+export type PlaceOutcome =
+  | { readonly ok: true; readonly orderId: string; /** Bracket leg ids, stop first then target, when a bracket was sent. */ readonly legOrderIds?: readonly string[] }
+  | { readonly ok: false; readonly class: OutcomeClass; readonly reason: string; /** When transient: earliest retry, epoch ms. */ readonly retryAt?: number };
+
+export type CommandOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly class: OutcomeClass; readonly reason: string; readonly retryAt?: number };
+
+export interface PlaceOrderRequest {
+  readonly accountId: string;
+  /** Deterministic idempotency tag (orders/tag.ts). ≤ 32 chars, [A-Za-z0-9-]. */
+  readonly tag: string;
+  readonly contract: ContractCode;
+  readonly side: Side;
+  readonly qty: number;
+  readonly type: OrderType;
+  readonly price?: number;
+  /**
+   * Native bracket: both legs are protective exits of `qty` opposite to `side`, linked OCO, live
+   * once the entry fills. Sent as ONE request (Tradovate placeOSO, ProjectX bracket fields).
+   */
+  readonly bracket?: { readonly stopLoss?: number; readonly takeProfit?: number };
+}
+
+export interface ModifyOrderRequest {
+  readonly accountId: string;
+  readonly orderId: string;
+  readonly qty: number;
+  readonly type: OrderType;
+  readonly price?: number;
+}
+
+export interface AccountSnapshot {
+  readonly accountId: string;
+  readonly balance: Money;
+  readonly positions: readonly BrokerPosition[];
+  /** Orders not in a final state (pending, suspended, working). */
+  readonly openOrders: readonly BrokerOrder[];
+  /** Fills of the current broker session (enough to recover what a gap in the stream missed). */
+  readonly fills: readonly BrokerFill[];
+}
+
+/** Requests left in the current window, shown to the user per connection (copy-semantics §8a). */
+export interface BudgetView {
+  readonly limit: number;
+  readonly remaining: number;
+  readonly windowMs: number;
+  /** Set while the broker has told us to wait (penalty ticket, 429). Epoch ms. */
+  readonly penaltyUntil?: number;
+}
+
+export interface BrokerConnection {
+  readonly kind: BrokerKind;
+  /** Human name of the login, used in logs and errors (never contains a secret). */
+  readonly name: string;
+
+  /**
+   * Connects, authenticates, subscribes and resolves once the accounts are known and events are
+   * flowing. Rejects with the broker's reason when it cannot (wrong credentials...). After
+   * start() resolves the adapter keeps itself connected (reconnect with backoff) until stop().
+   */
+  start(listener: BrokerListener): Promise<void>;
+  /** Graceful: closes sockets, fails pending requests, clears timers. */
+  stop(): Promise<void>;
+  /** Hard kill (tests of crashes): drop every socket and timer now, emit nothing more. */
+  abandon(): void;
+
+  accounts(): readonly BrokerAccount[];
+  snapshot(accountId: string): Promise<AccountSnapshot>;
+  /** Looks an order up by our tag; null when the broker certainly has no such order. */
+  findOrderByTag(accountId: string, tag: string): Promise<BrokerOrder | null>;
+
+  place(req: PlaceOrderRequest): Promise<PlaceOutcome>;
+  modify(req: ModifyOrderRequest): Promise<CommandOutcome>;
+  cancel(accountId: string, orderId: string): Promise<CommandOutcome>;
+
+  /** Ask for `quote` events for these contracts (idempotent). */
+  subscribeQuotes(contracts: readonly ContractCode[]): void;
+
+  budget(): BudgetView;
+
+  /**
+   * Resolves once every event the broker sent before this call has been delivered to the
+   * listener (a round trip on the event channel). Used by the scenario runner to know the engine
+   * has seen everything; cheap enough to call often.
+   */
+  barrier(): Promise<void>;
+}
