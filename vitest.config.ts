@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src-engine/**/*.test.ts', 'src-main/**/*.test.ts', 'src-renderer/**/*.test.{ts,tsx}', 'scenarios/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/*.keychain.test.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 60_000,

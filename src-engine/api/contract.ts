@@ -1,0 +1,151 @@
+/**
+ * THE contract between the engine and everything that talks to it (preload, renderer, headless
+ * host): every command's name, its request schema (checked at runtime on the engine side) and its
+ * result type, the push events, and the wire envelope. Types vanish at runtime; the schemas do not.
+ *
+ * Imports nothing else of the engine.
+ */
+import { z } from 'zod';
+import { GroupInput, RiskRulesInput, Root } from './config';
+import type { ActivityRow, LockEvidenceView, PresetView, SettingsView, SnapshotView } from './views';
+
+const Id = z.string().min(1).max(200);
+const Empty = z.strictObject({});
+const BrokerKindSchema = z.enum(['paper', 'tradovate', 'projectx']);
+const Setting = z.string().max(2000);
+
+export const ActivityFilter = z.strictObject({
+  groupId: Id.optional(),
+  accountId: Id.optional(),
+  root: Root.optional(),
+  kinds: z.array(z.enum(['order', 'skip', 'rejection', 'lock', 'quarantine', 'outOfSync', 'control', 'connection', 'info'])).optional(),
+});
+export type ActivityFilter = z.infer<typeof ActivityFilter>;
+
+export const Commands = {
+  'state.get': Empty,
+
+  'connections.add': z.strictObject({ broker: BrokerKindSchema, name: z.string().trim().min(1).max(64), settings: z.record(z.string(), Setting) }),
+  'connections.update': z.strictObject({ id: Id, name: z.string().trim().min(1).max(64).optional(), settings: z.record(z.string(), Setting).optional() }),
+  'connections.remove': z.strictObject({ id: Id }),
+  /** Secrets go in and never come out. */
+  'connections.setSecret': z.strictObject({ id: Id, secret: z.record(z.string(), z.string().min(1).max(8192)) }),
+  'connections.clearSecret': z.strictObject({ id: Id }),
+  'connections.reconnect': z.strictObject({ id: Id }),
+
+  'groups.save': z.strictObject({ id: Id.optional(), group: GroupInput }),
+  'groups.delete': z.strictObject({ id: Id }),
+  'groups.setSync': z.strictObject({ group: Id, account: Id, root: Root, on: z.boolean() }),
+  'groups.setMasterSync': z.strictObject({ group: Id, root: Root, on: z.boolean() }),
+
+  'controls.pause': z.strictObject({ group: Id }),
+  'controls.resume': z.strictObject({ group: Id }),
+  'controls.pauseAll': Empty,
+  'controls.resumeAll': Empty,
+  'controls.flattenAll': z.strictObject({ group: Id }),
+  'controls.cancelOrders': z.strictObject({ group: Id }),
+  'controls.flattenPosition': z.strictObject({ account: Id, root: Root }),
+  'controls.sync': z.strictObject({ account: Id, root: Root }),
+  'controls.emergencyStop': Empty,
+  'controls.releaseQuarantine': z.strictObject({ account: Id, root: Root.optional() }),
+
+  'risk.setRules': z.strictObject({ account: Id, rules: RiskRulesInput }),
+  'risk.presets': Empty,
+  'risk.applyPreset': z.strictObject({ account: Id, preset: Id }),
+  'risk.lock': z.strictObject({ lockId: Id }),
+  /** The acknowledgement must be the account's name, typed by the user. */
+  'risk.unlock': z.strictObject({ account: Id, acknowledgement: z.string().min(1).max(200), lockId: Id.optional() }),
+
+  'activity.list': z.strictObject({ filter: ActivityFilter.optional(), before: z.number().int().optional(), limit: z.number().int().min(1).max(1000).optional() }),
+  'activity.csv': z.strictObject({ filter: ActivityFilter.optional() }),
+
+  'settings.get': Empty,
+  'settings.set': z.strictObject({
+    startWithOs: z.boolean().optional(),
+    startPaused: z.boolean().optional(),
+    soundOnLock: z.boolean().optional(),
+    notifyOnLock: z.boolean().optional(),
+    notifyOnRejection: z.boolean().optional(),
+  }),
+} as const;
+
+export type CommandName = keyof typeof Commands;
+export type CommandRequest<N extends CommandName> = z.infer<(typeof Commands)[N]>;
+
+export interface CommandResults {
+  'state.get': SnapshotView;
+  'connections.add': { readonly id: string };
+  'connections.update': Record<string, never>;
+  'connections.remove': Record<string, never>;
+  'connections.setSecret': { readonly hasSecret: true };
+  'connections.clearSecret': { readonly hasSecret: false };
+  'connections.reconnect': Record<string, never>;
+  'groups.save': { readonly id: string };
+  'groups.delete': Record<string, never>;
+  'groups.setSync': Record<string, never>;
+  'groups.setMasterSync': Record<string, never>;
+  'controls.pause': Record<string, never>;
+  'controls.resume': Record<string, never>;
+  'controls.pauseAll': Record<string, never>;
+  'controls.resumeAll': Record<string, never>;
+  'controls.flattenAll': Record<string, never>;
+  'controls.cancelOrders': Record<string, never>;
+  'controls.flattenPosition': Record<string, never>;
+  'controls.sync': Record<string, never>;
+  'controls.emergencyStop': Record<string, never>;
+  'controls.releaseQuarantine': Record<string, never>;
+  'risk.setRules': Record<string, never>;
+  'risk.presets': readonly PresetView[];
+  'risk.applyPreset': Record<string, never>;
+  'risk.lock': LockEvidenceView;
+  'risk.unlock': Record<string, never>;
+  'activity.list': readonly ActivityRow[];
+  'activity.csv': { readonly csv: string };
+  'settings.get': SettingsView;
+  'settings.set': SettingsView;
+}
+export type CommandResult<N extends CommandName> = CommandResults[N];
+
+/** A refusal names the field it is about, so a form can show it next to that field. */
+export interface ApiIssue {
+  readonly field: string;
+  readonly message: string;
+}
+
+export interface ApiError {
+  readonly message: string;
+  readonly issues: readonly ApiIssue[];
+  /** 'refused': bad input or a rule (nothing changed). 'failed': the engine could not do it. */
+  readonly kind: 'refused' | 'failed';
+}
+
+/** Things the UI should know now; it re-reads the snapshot for `changed`. */
+export type ApiEvent =
+  | { readonly type: 'changed'; readonly scopes: readonly ('connections' | 'accounts' | 'groups' | 'risk' | 'locks')[] }
+  | { readonly type: 'activity'; readonly row: ActivityRow }
+  | { readonly type: 'alert'; readonly level: 'info' | 'warning' | 'critical'; readonly title: string; readonly body: string; readonly topic: 'lock' | 'quarantine' | 'outOfSync' | 'connection' | 'rejection' | 'engine' };
+
+// ---- the wire envelope (MessagePort under Electron, WebSocket under serve) --------------------
+
+export const RequestEnvelope = z.strictObject({
+  id: z.number().int().nonnegative(),
+  cmd: z.string().min(1).max(100),
+  args: z.unknown(),
+});
+export type RequestEnvelope = z.infer<typeof RequestEnvelope>;
+
+export type ResponseEnvelope =
+  | { readonly id: number; readonly ok: true; readonly result: unknown }
+  | { readonly id: number; readonly ok: false; readonly error: ApiError };
+
+export type ServerMessage = ResponseEnvelope | { readonly event: ApiEvent };
+
+export function isCommandName(name: string): name is CommandName {
+  return Object.prototype.hasOwnProperty.call(Commands, name);
+}
+
+/** The verbs object the preload exposes and the renderer's client implements (checked with `satisfies`). */
+export type MirrorfillApi = {
+  readonly invoke: <N extends CommandName>(cmd: N, args: CommandRequest<N>) => Promise<CommandResult<N>>;
+  readonly onEvent: (listener: (e: ApiEvent) => void) => () => void;
+};

@@ -1,0 +1,203 @@
+/**
+ * What the UI sees: plain, serialisable views. Money is in dollars as numbers for display only
+ * (the engine computes in exact units); secrets never appear — a connection only says hasSecret.
+ *
+ * Part of the api contract: imports nothing else of the engine.
+ */
+import type { GroupInput, RiskRulesInput } from './config';
+
+export type BrokerKind = 'paper' | 'tradovate' | 'projectx';
+
+export type ConnectionStateView =
+  | { readonly state: 'connecting' }
+  | { readonly state: 'connected' }
+  | { readonly state: 'reconnecting'; readonly attempt: number; readonly nextTryAt: number; readonly reason: string }
+  | { readonly state: 'failed'; readonly reason: string }
+  | { readonly state: 'closed' }
+  | { readonly state: 'stopped' };
+
+export interface BudgetViewDto {
+  readonly limit: number;
+  readonly remaining: number;
+  readonly windowMs: number;
+  readonly penaltyUntil?: number;
+}
+
+export interface ConnectionView {
+  readonly id: string;
+  readonly broker: BrokerKind;
+  readonly name: string;
+  /** Non-secret settings (URLs, user name, app id). */
+  readonly settings: Readonly<Record<string, string>>;
+  readonly hasSecret: boolean;
+  readonly status: ConnectionStateView;
+  readonly budget: BudgetViewDto | undefined;
+  readonly accountIds: readonly string[];
+}
+
+export interface PositionView {
+  readonly contract: string;
+  readonly root: string;
+  readonly netPos: number;
+}
+
+export interface WorkingOrderView {
+  readonly orderId: string;
+  readonly contract: string;
+  readonly root: string;
+  readonly side: 'buy' | 'sell';
+  readonly qty: number;
+  readonly type: 'market' | 'limit' | 'stop';
+  readonly price: number | undefined;
+  readonly status: string;
+}
+
+export interface LatencyView {
+  readonly samples: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly lastMs: number;
+}
+
+export interface AccountView {
+  readonly id: string;
+  readonly name: string;
+  readonly connectionId: string;
+  readonly broker: BrokerKind;
+  readonly balance: number;
+  readonly live: boolean;
+  readonly positions: readonly PositionView[];
+  readonly workingOrders: readonly WorkingOrderView[];
+  readonly role: { readonly groupId: string; readonly groupName: string; readonly role: 'leader' | 'follower' } | undefined;
+  readonly locked: false | 'breach' | 'soft';
+  readonly lockRule: string | undefined;
+  readonly riskUnknown: string | undefined;
+  readonly quarantined: readonly string[];
+  readonly outOfSync: readonly { readonly root: string; readonly detail: string }[];
+  readonly risk: RiskRulesInput;
+  readonly latency: LatencyView | undefined;
+}
+
+export type GroupStatusView =
+  | { readonly status: 'NotConfigured' }
+  | { readonly status: 'Paused'; readonly reason: 'user' | 'noFollowers' | 'leaderBreach' | 'emergencyStop' }
+  | { readonly status: 'Active' };
+
+/** One follower row per leader root the follower has a stake in. */
+export interface FollowerRowView {
+  readonly root: string;
+  readonly contract: string | undefined;
+  readonly position: number;
+  readonly target: number | undefined;
+  readonly tracking: boolean;
+  readonly notTracking: string | undefined;
+  readonly inSync: boolean;
+  readonly syncOn: boolean;
+  readonly quarantined: boolean;
+}
+
+export interface GroupView {
+  readonly id: string;
+  readonly name: string;
+  readonly status: GroupStatusView;
+  /** The saved group, as edited in the Groups screen. */
+  readonly input: GroupInput;
+  /** Per follower account: rows by root. */
+  readonly followerRows: Readonly<Record<string, readonly FollowerRowView[]>>;
+  /** Roots the leader currently holds or has working orders in. */
+  readonly leaderRoots: readonly string[];
+  readonly todayPnl: number | undefined;
+}
+
+export interface GaugeView {
+  readonly label: string;
+  readonly value: number;
+  readonly limit: number;
+  /** 0..1 toward the limit. */
+  readonly use: number;
+}
+
+export interface RiskAccountView {
+  readonly accountId: string;
+  readonly dayPnl: number | undefined;
+  readonly netLiq: number | undefined;
+  readonly highWaterMark: number | undefined;
+  readonly trailingThreshold: number | undefined;
+  readonly openContracts: number;
+  readonly gauges: readonly GaugeView[];
+  readonly rules: RiskRulesInput;
+  readonly riskUnknown: string | undefined;
+}
+
+export interface LockView {
+  readonly id: string;
+  readonly accountId: string;
+  readonly kind: 'breach' | 'soft';
+  readonly rule: string;
+  readonly startedAt: number;
+  readonly tradingDay: string;
+  readonly endedAt: number | undefined;
+  readonly endReason: string | undefined;
+  readonly acknowledgement: string | undefined;
+  readonly threshold: number;
+  readonly value: number;
+  readonly values: Readonly<Record<string, number>>;
+}
+
+export interface LockEvidenceView extends LockView {
+  readonly fills: readonly { readonly fillId: string; readonly contract: string; readonly side: 'buy' | 'sell'; readonly qty: number; readonly price: number; readonly time: number; readonly realized: number | undefined }[];
+  readonly pnlPath: readonly { readonly time: number; readonly dayPnl: number; readonly netLiq: number }[];
+}
+
+export interface PresetView {
+  readonly id: string;
+  readonly firm: string;
+  readonly name: string;
+  readonly startBalance: number;
+  readonly lastChecked: string;
+  readonly note: string;
+}
+
+export type ActivityKind = 'order' | 'skip' | 'rejection' | 'lock' | 'quarantine' | 'outOfSync' | 'control' | 'connection' | 'info';
+
+export interface ActivityRow {
+  readonly id: string;
+  readonly time: number;
+  readonly kind: ActivityKind;
+  readonly groupId: string | undefined;
+  readonly accountId: string | undefined;
+  readonly root: string | undefined;
+  /** Short, human: "buy 2 MNQ (copy) filled", "skipped: notTracking (joinedLate)". */
+  readonly text: string;
+  /** The broker's own words, for failures. */
+  readonly brokerReason: string | undefined;
+  readonly status: string | undefined;
+}
+
+export interface SettingsView {
+  readonly startWithOs: boolean;
+  readonly startPaused: boolean;
+  readonly soundOnLock: boolean;
+  readonly notifyOnLock: boolean;
+  readonly notifyOnRejection: boolean;
+  readonly dataFolder: string;
+  readonly logFolder: string;
+}
+
+export interface EngineInfoView {
+  readonly version: string;
+  readonly startedAt: number;
+  readonly host: 'desktop' | 'serve' | 'demo' | 'test';
+  readonly keychain: { readonly available: boolean; readonly detail: string };
+  readonly recoveredFrom: string | undefined;
+}
+
+export interface SnapshotView {
+  readonly info: EngineInfoView;
+  readonly connections: readonly ConnectionView[];
+  readonly accounts: readonly AccountView[];
+  readonly groups: readonly GroupView[];
+  readonly locks: readonly LockView[];
+  readonly risk: readonly RiskAccountView[];
+  readonly settings: SettingsView;
+}
