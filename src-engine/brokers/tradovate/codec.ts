@@ -233,8 +233,8 @@ function isInt(v: unknown): v is number {
 function safeStringify(v: unknown): string {
   try {
     // JSON.stringify answers undefined for functions and symbols, whatever its declared type says.
-    const text: string | undefined = JSON.stringify(v);
-    return text ?? String(v);
+    const text = JSON.stringify(v) as unknown;
+    return typeof text === 'string' ? text : String(v);
   } catch {
     return '[unprintable]';
   }
