@@ -1,0 +1,27 @@
+/**
+ * What the risk engine needs to know about a product: its tick size and the dollar value of one
+ * tick. Kept as a narrow structural interface so the risk code depends on two numbers, not on how
+ * the catalog (src-engine/domain/instruments.ts) is loaded; the real Catalog satisfies it.
+ */
+import type { Rational } from '../domain/rational';
+
+export interface RiskProduct {
+  /** Minimum price increment, exact (ES 1/4, ZN 1/64). */
+  readonly tickSize: Rational;
+  /** Dollars per tick per contract, exact (ES 12.5, ZN 15.625). */
+  readonly tickValue: Rational;
+}
+
+export interface RiskCatalog {
+  /** Throws for an unknown root. */
+  require(root: string): RiskProduct;
+}
+
+/**
+ * The root of an internal contract code (`ROOT:YYYYMM`, src-engine/domain/contractCode.ts).
+ * Done here by hand so PnL code needs nothing but the string; a code without a month is its root.
+ */
+export function rootOfContract(contract: string): string {
+  const i = contract.indexOf(':');
+  return i < 0 ? contract : contract.slice(0, i);
+}
