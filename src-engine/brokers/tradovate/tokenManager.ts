@@ -1,0 +1,211 @@
+/**
+ * The login's one access token (§2): obtained once, renewed before it expires, shared by REST and
+ * both sockets. Each `accesstokenrequest` opens a new server session and only two may live at once,
+ * so a fresh login happens only when there is no token or renewal failed (§8.3, tradovate/api #20).
+ * Concurrent callers that hit a 401 share one refresh.
+ */
+import type { Clock } from '../../domain/clock';
+import type { Logger } from '../../domain/log';
+import { BrokerError } from './brokerError';
+import { httpCall, type HttpResult } from './httpTransport';
+import { sendHonouringPenalties, type PenaltyContext } from './penalty';
+import type { TradovateSecret, TradovateSettings } from './settings';
+import { accessTokenResponseSchema, describeZodError } from './wireModels';
+
+export interface TokenSession {
+  readonly accessToken: string;
+  /** The md socket accepts either token (§3.3); absent in a renewal answer, the previous one is kept. */
+  readonly mdAccessToken: string;
+  /** Epoch ms on the broker's clock. */
+  readonly expiresAt: number;
+  readonly userId: number;
+  readonly userName: string;
+}
+
+export interface TokenManagerDeps {
+  readonly settings: TradovateSettings;
+  readonly secret: TradovateSecret;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly penalty: PenaltyContext;
+  readonly signal: AbortSignal;
+  readonly timeoutMs: number;
+  /** Counts every request sent (the request budget). */
+  readonly onRequest: () => void;
+}
+
+/** The docs advise renewing about 15 minutes before expiry (§2.2)... */
+const RENEW_LEAD_MS = 15 * 60_000;
+/** ...which is a sixth of the documented 90-minute lifetime; shorter lifetimes scale by the same ratio. */
+const RENEW_LEAD_FRACTION = 1 / 6;
+const RENEW_RETRY_MS = 30_000;
+
+export class TokenManager {
+  private session: TokenSession | undefined;
+  private refreshing: Promise<TokenSession> | undefined;
+  private cancelRenewal: (() => void) | undefined;
+  private disposed = false;
+  /** Diagnostics for tests: how many accesstokenrequest calls were made. */
+  loginAttempts = 0;
+
+  constructor(private readonly deps: TokenManagerDeps) {}
+
+  current(): TokenSession | undefined {
+    return this.session;
+  }
+
+  /** A token believed valid now (renewing or logging in first when it is not). */
+  async valid(): Promise<TokenSession> {
+    const s = this.session;
+    if (s && this.deps.clock.now() < s.expiresAt - 1_000) return s;
+    return this.refresh(s?.accessToken);
+  }
+
+  /**
+   * After a 401 (or a near expiry): renew, and log in again only if renewal fails. `stale` is the
+   * token that was refused; if another caller has already replaced it, that result is reused.
+   * Without `stale` it always renews (the renewal timer).
+   */
+  refresh(stale: string | undefined): Promise<TokenSession> {
+    const s = this.session;
+    if (stale !== undefined && s && s.accessToken !== stale && this.deps.clock.now() < s.expiresAt - 1_000) return Promise.resolve(s);
+    this.refreshing ??= this.doRefresh().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  /** A fresh login (start, or when renewal is impossible). */
+  login(): Promise<TokenSession> {
+    this.refreshing ??= this.doLogin().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.cancelRenewal?.();
+    this.cancelRenewal = undefined;
+  }
+
+  private async doRefresh(): Promise<TokenSession> {
+    const s = this.session;
+    if (s && this.deps.clock.now() < s.expiresAt) {
+      try {
+        return await this.renew(s);
+      } catch (err) {
+        if (!(err instanceof BrokerError) || err.outcome !== 'permanent') throw err;
+        this.deps.log.info('token renewal refused; logging in again', { reason: err.message });
+      }
+    }
+    return this.doLogin();
+  }
+
+  private async doLogin(): Promise<TokenSession> {
+    const { settings, secret } = this.deps;
+    const body: Record<string, unknown> = {
+      name: settings.username,
+      password: secret.password,
+      appId: settings.appId,
+      appVersion: settings.appVersion,
+      // `cid` is a string in the spec and a number in every example (§2.1): send the number when it is one.
+      cid: /^\d+$/.test(settings.cid) ? Number(settings.cid) : settings.cid,
+      sec: secret.sec,
+      deviceId: settings.deviceId,
+    };
+    const answer = await sendHonouringPenalties(
+      this.deps.penalty,
+      (ticket) => {
+        this.loginAttempts++;
+        return this.post('auth/accesstokenrequest', ticket === undefined ? body : { ...body, 'p-ticket': ticket }, undefined);
+      },
+      payloadOf,
+    );
+    const session = this.adopt(answer, undefined);
+    this.deps.log.info('logged in', { user: session.userName, userId: session.userId });
+    return session;
+  }
+
+  private async renew(current: TokenSession): Promise<TokenSession> {
+    const answer = await sendHonouringPenalties(this.deps.penalty, () => this.post('auth/renewaccesstoken', undefined, current.accessToken), payloadOf);
+    return this.adopt(answer, current);
+  }
+
+  private async post(endpoint: string, body: unknown, token: string | undefined): Promise<HttpResult> {
+    if (this.disposed) throw new BrokerError('transient', 'connection stopped');
+    this.deps.onRequest();
+    return httpCall({
+      method: body === undefined ? 'GET' : 'POST',
+      url: `${this.deps.settings.restUrl.replace(/\/+$/, '')}/${endpoint}`,
+      ...(token !== undefined ? { token } : {}),
+      ...(body !== undefined ? { body } : {}),
+      timeoutMs: this.deps.timeoutMs,
+      signal: this.deps.signal,
+    });
+  }
+
+  /** Reads an auth answer; errorText and odd answers become classified errors. */
+  private adopt(result: HttpResult, previous: TokenSession | undefined): TokenSession {
+    if (result.kind === 'failure') throw new BrokerError('transient', `Tradovate login unreachable: ${result.reason}`);
+    if (result.status === 401 || result.status === 403) throw new BrokerError('permanent', textOf(result) || 'Access is denied', undefined, result.status);
+    if (result.status === 429) throw new BrokerError('transient', 'Tradovate refused the login: too many requests', this.deps.clock.now() + (result.retryAfterMs ?? 60_000), 429);
+    if (result.status < 200 || result.status >= 300) throw new BrokerError(result.status >= 500 ? 'transient' : 'permanent', textOf(result) || `HTTP ${result.status}`, undefined, result.status);
+    const parsed = accessTokenResponseSchema.safeParse(result.json);
+    if (!parsed.success) throw new BrokerError('transient', `unreadable login answer: ${describeZodError(parsed.error)}`);
+    const r = parsed.data;
+    // Business failures come on HTTP 200 (§2.1, §8.4).
+    if (r.errorText !== undefined && r.errorText.length > 0) throw new BrokerError('permanent', r.errorText);
+    if (r.accessToken === undefined || r.expirationTime === undefined) throw new BrokerError('transient', 'login answer without a token');
+    const session: TokenSession = {
+      accessToken: r.accessToken,
+      mdAccessToken: r.mdAccessToken ?? previous?.mdAccessToken ?? r.accessToken,
+      expiresAt: r.expirationTime,
+      userId: r.userId ?? previous?.userId ?? 0,
+      userName: r.name ?? previous?.userName ?? this.deps.settings.username,
+    };
+    this.session = session;
+    this.scheduleRenewal(session);
+    return session;
+  }
+
+  private scheduleRenewal(session: TokenSession): void {
+    this.cancelRenewal?.();
+    if (this.disposed) return;
+    const ttl = session.expiresAt - this.deps.clock.now();
+    const lead = Math.min(RENEW_LEAD_MS, ttl * RENEW_LEAD_FRACTION);
+    this.armRenewal(session.expiresAt - lead);
+  }
+
+  private armRenewal(atMs: number): void {
+    this.cancelRenewal = this.deps.clock.at(atMs, () => {
+      this.cancelRenewal = undefined;
+      if (this.disposed) return;
+      this.refresh(undefined).then(
+        () => undefined,
+        (err: unknown) => {
+          if (this.disposed) return;
+          const reason = err instanceof Error ? err.message : String(err);
+          this.deps.log.warn('token renewal failed', { reason });
+          // A wrong password will also fail the next reconnect, which reports it; keep trying meanwhile.
+          const s = this.session;
+          const retryIn = s ? Math.min(RENEW_RETRY_MS, Math.max(1_000, (s.expiresAt - this.deps.clock.now()) / 2)) : RENEW_RETRY_MS;
+          this.armRenewal(this.deps.clock.now() + retryIn);
+        },
+      );
+    });
+  }
+}
+
+function payloadOf(r: HttpResult): unknown {
+  return r.kind === 'answer' && r.status >= 200 && r.status < 300 ? r.json : undefined;
+}
+
+function textOf(r: HttpResult & { kind: 'answer' }): string {
+  if (typeof r.json === 'string') return r.json;
+  if (typeof r.json === 'object' && r.json !== null) {
+    const t = (r.json as { errorText?: unknown }).errorText;
+    if (typeof t === 'string') return t;
+  }
+  return r.text.slice(0, 200);
+}
