@@ -1,0 +1,766 @@
+/**
+ * The ProjectX Gateway adapter: the engine's BrokerConnection over the gateway's REST API and its
+ * two SignalR hubs. It logs in with the API key, subscribes every account's orders, positions and
+ * trades on the user hub, reports a REST snapshot, and then turns hub events into engine events
+ * (trades are the truth for fills). Writes follow the engine's exactly-once rules: a place is
+ * never resent blindly; anything that may have executed comes back as `unknown` and is resolved by
+ * looking the order up by its customTag.
+ */
+import type { Catalog } from '../../domain/instruments';
+import type { ContractCode } from '../../domain/contractCode';
+import type { Clock } from '../../domain/clock';
+import type { Logger } from '../../domain/log';
+import { ZERO_MONEY } from '../../domain/money';
+import { Rational } from '../../domain/rational';
+import type {
+  AccountSnapshot,
+  BrokerAccount,
+  BrokerConnection,
+  BrokerEvent,
+  BrokerListener,
+  BrokerOrder,
+  BudgetView,
+  CommandOutcome,
+  ConnectionState,
+  ModifyOrderRequest,
+  PlaceOrderRequest,
+  PlaceOutcome,
+} from '../../orders/broker';
+import { tradingDayOf, tradingDayStart } from '../../risk/tradingDay';
+import { backoffDelay } from './backoff';
+import { ContractIds } from './contractIds';
+import { GatewayError, GatewayQueries, describeFailure } from './gatewayQueries';
+import { decodeMarketEvent, decodeUserEvent, MARKET_EVENTS, USER_EVENTS } from './hubCodec';
+import { HubChannel } from './hubChannel';
+import { RequestBudget } from './requestBudget';
+import { RestClient, type RestOutcome } from './restClient';
+import { decodeNewToken, decodeOrderId, decodeToken } from './restCodec';
+import { projectXSecretSchema, projectXSettingsSchema, type ProjectXSecret, type ProjectXSettings } from './settings';
+import { AuthError, TokenManager, type AuthAttempt } from './tokenManager';
+import { UserEventState } from './userEvents';
+import { isAmbiguousCode, OrderType, type Endpoint } from './wireEnums';
+import { describeZodError, mergeSparse, type WireQuote } from './wireModels';
+import { balanceOf, wireOrderType, wireSide } from './wireToEngine';
+
+export type { ProjectXSettings, ProjectXSecret } from './settings';
+export { projectXSettingsSchema, projectXSecretSchema } from './settings';
+
+export interface ProjectXDeps {
+  readonly catalog: Catalog;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** Jitter for reconnect backoff; injectable so tests are deterministic. */
+  readonly random?: () => number;
+}
+
+export function createProjectXConnection(settings: ProjectXSettings, secret: ProjectXSecret, deps: ProjectXDeps): BrokerConnection {
+  const s = projectXSettingsSchema.safeParse(settings);
+  if (!s.success) throw new Error(`ProjectX connection settings are invalid: ${describeZodError(s.error)}`);
+  const k = projectXSecretSchema.safeParse(secret);
+  if (!k.success) throw new Error(`ProjectX connection "${s.data.name}" has no API key`);
+  return new ProjectXConnection(s.data, k.data, deps);
+}
+
+/** How long a market entry with a bracket waits for a price to compute its tick offsets from. */
+const QUOTE_WAIT_MS = 5_000;
+/** How long a bracket place waits for the hub to show its legs before answering without their ids. */
+const LEG_WAIT_MS = 3_000;
+/** Rate-limit rounds a place goes through (wait, look up by tag, resend) before handing back. */
+const MAX_PLACE_RATE_LIMIT_ROUNDS = 3;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+type Phase = 'idle' | 'starting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
+
+class ProjectXConnection implements BrokerConnection {
+  readonly kind = 'projectx' as const;
+  readonly name: string;
+  private readonly log: Logger;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly ids: ContractIds;
+  private readonly budgetTracker: RequestBudget;
+  private readonly rest: RestClient;
+  private readonly queries: GatewayQueries;
+  private readonly tokens: TokenManager;
+  private readonly events: UserEventState;
+  private readonly userHub: HubChannel;
+  private marketHub: HubChannel | undefined;
+  private listener: BrokerListener | undefined;
+  private phase: Phase = 'idle';
+  private generation = 0;
+  private accountList: BrokerAccount[] = [];
+  private accountIds: ReadonlySet<number> = new Set();
+  /** Contracts the engine asked quotes for, by ProjectX id. */
+  private readonly engineQuotes = new Map<string, ContractCode>();
+  private readonly quotes = new Map<string, WireQuote>();
+  private readonly quoteWaiters = new Map<string, Set<() => void>>();
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly lookups = new Set<string>();
+  private resyncRunning = false;
+  private resyncAgain = false;
+  private protocolErrorCount = 0;
+  private dead = false;
+
+  constructor(
+    private readonly settings: ProjectXSettings,
+    private readonly secret: ProjectXSecret,
+    deps: ProjectXDeps,
+  ) {
+    this.name = settings.name;
+    this.log = deps.log.child('projectx');
+    this.clock = deps.clock;
+    this.random = deps.random ?? Math.random;
+    this.ids = new ContractIds(deps.catalog);
+    this.budgetTracker = new RequestBudget(deps.clock);
+    this.rest = new RestClient({
+      baseUrl: settings.apiUrl,
+      budget: this.budgetTracker,
+      clock: deps.clock,
+      log: this.log,
+      malformed: (endpoint, detail) => this.protocolError(`${endpoint}: ${detail}`, false),
+    });
+    this.queries = new GatewayQueries(this.rest);
+    this.tokens = new TokenManager(
+      { loginKey: () => this.loginKey(), validate: (t) => this.validate(t) },
+      deps.clock,
+      this.log,
+      (reason) => this.fail(`the broker refused the login: ${reason}`),
+    );
+    this.rest.useTokens(this.tokens);
+    this.events = new UserEventState(
+      this.ids,
+      () => this.accountIds,
+      {
+        emit: (e) => this.emit(e),
+        protocolError: (d) => this.protocolError(d, true),
+        needOrder: (a, o) => this.lookUpOrder(a, o),
+        needResync: (reason) => {
+          this.log.info('resync for a sparse event', { connection: this.name, reason });
+          this.requestResync();
+        },
+        now: () => this.clock.now(),
+      },
+      this.log,
+    );
+    this.userHub = this.newHub('user hub', settings.userHubUrl, {
+      reconnecting: (attempt, nextTryAt, reason) => this.onUserHubDown(attempt, nextTryAt, reason),
+      reconnected: () => this.track(this.recover('reconnected')),
+    });
+    this.userHub.on(USER_EVENTS.order, (args) => this.onUserEvent(USER_EVENTS.order, args));
+    this.userHub.on(USER_EVENTS.trade, (args) => this.onUserEvent(USER_EVENTS.trade, args));
+    this.userHub.on(USER_EVENTS.position, (args) => this.onUserEvent(USER_EVENTS.position, args));
+    this.userHub.on(USER_EVENTS.account, (args) => this.onUserEvent(USER_EVENTS.account, args));
+    this.userHub.on('GatewayLogout', () => this.log.info('gateway sent GatewayLogout; ignored', { connection: this.name }));
+  }
+
+  // ---- lifecycle --------------------------------------------------------------------------------
+
+  async start(listener: BrokerListener): Promise<void> {
+    if (this.phase !== 'idle') throw new Error(`${this.name}: start() called twice`);
+    this.listener = listener;
+    this.phase = 'starting';
+    this.emitState({ state: 'connecting' });
+    try {
+      await this.tokens.login();
+    } catch (e) {
+      const reason = e instanceof AuthError ? e.message : errorText(e);
+      this.failStart(reason);
+      throw new Error(`${this.name}: ProjectX login failed: ${reason}`, { cause: e });
+    }
+    try {
+      this.setAccounts(await this.queries.accounts());
+      await this.userHub.start();
+      await this.subscribeUserHub();
+      await this.publishSnapshots();
+    } catch (e) {
+      const reason = errorText(e);
+      this.failStart(reason);
+      throw new Error(`${this.name}: ProjectX connection failed: ${reason}`, { cause: e });
+    }
+    if (this.dead) return;
+    this.generation = 1;
+    this.phase = 'connected';
+    this.emitState({ state: 'connected' });
+  }
+
+  async stop(): Promise<void> {
+    if (this.dead) return;
+    this.phase = 'closed';
+    this.tokens.stop();
+    this.rest.close();
+    await Promise.allSettled([this.userHub.stop(), this.marketHub?.stop()]);
+    this.emitState({ state: 'closed' });
+    this.dead = true;
+    this.listener = undefined;
+  }
+
+  abandon(): void {
+    this.dead = true;
+    this.phase = 'closed';
+    this.listener = undefined;
+    this.tokens.stop();
+    this.rest.close();
+    this.userHub.abandon();
+    this.marketHub?.abandon();
+    for (const waiters of this.quoteWaiters.values()) for (const w of waiters) w();
+  }
+
+  accounts(): readonly BrokerAccount[] {
+    return this.accountList;
+  }
+
+  budget(): BudgetView {
+    return this.budgetTracker.view();
+  }
+
+  async barrier(): Promise<void> {
+    if (this.dead) return;
+    await this.userHub.roundTrip().catch(() => undefined);
+    if (this.marketHub?.hasSubscriptions() === true) await this.marketHub.roundTrip().catch(() => undefined);
+    // Sparse events being completed over REST count as not yet delivered.
+    while (this.pending.size > 0 && !this.isDead()) await Promise.allSettled([...this.pending]);
+  }
+
+  subscribeQuotes(contracts: readonly ContractCode[]): void {
+    for (const c of contracts) {
+      const id = this.ids.toId(c);
+      if (!id.ok) {
+        this.log.warn('quotes not available for a contract', { connection: this.name, contract: c, detail: id.error });
+        continue;
+      }
+      if (this.engineQuotes.has(id.value)) continue;
+      this.engineQuotes.set(id.value, c);
+      this.market()
+        .subscribe('SubscribeContractQuotes', id.value)
+        .catch((e: unknown) => this.log.warn('quote subscription failed', { connection: this.name, contract: c, error: errorText(e) }));
+    }
+  }
+
+  // ---- queries ----------------------------------------------------------------------------------
+
+  async snapshot(accountId: string): Promise<AccountSnapshot> {
+    const id = this.accountNumber(accountId);
+    const now = this.clock.now();
+    const [accounts, positions, orders, trades] = await Promise.all([
+      this.queries.accounts(),
+      this.queries.positions(id),
+      this.queries.openOrders(id, sessionStart(now)),
+      this.queries.trades(id, sessionStart(now)),
+    ]);
+    const account = accounts.find((a) => a.id === id);
+    if (account?.balance === undefined) throw new Error(`${this.name}: account ${accountId} has no balance in Account/search`);
+    const balance = balanceOf(account.balance);
+    if (!balance.ok) throw new Error(`${this.name}: account ${accountId}: ${balance.error}`);
+    return {
+      accountId,
+      balance: balance.value,
+      positions: positions.flatMap((p) => this.events.toPosition(p) ?? []).filter((p) => p.netPos !== 0),
+      openOrders: orders.flatMap((o) => this.events.toOrder(o) ?? []),
+      fills: trades.flatMap((t) => this.events.toFill(t) ?? []),
+    };
+  }
+
+  async findOrderByTag(accountId: string, tag: string): Promise<BrokerOrder | null> {
+    const id = this.accountNumber(accountId);
+    // A day before the session start covers an order placed just before the roll.
+    const orders = await this.queries.ordersSince(id, sessionStart(this.clock.now()) - DAY_MS);
+    const match = orders.filter((o) => o.customTag === tag).sort((a, b) => b.id - a.id)[0];
+    if (!match) return null;
+    const known = this.events.knownOrder(match.id);
+    const order = this.events.toOrder(known ? mergeSparse(match, known) : match);
+    if (!order) throw new Error(`${this.name}: order ${match.id} with tag ${tag} could not be read`);
+    return order;
+  }
+
+  // ---- commands ---------------------------------------------------------------------------------
+
+  async place(req: PlaceOrderRequest): Promise<PlaceOutcome> {
+    const notReady = this.refuseCommand();
+    if (notReady) return notReady;
+    const account = this.ownAccount(req.accountId);
+    if (account === undefined) return { ok: false, class: 'permanent', reason: `account ${req.accountId} is not one of this login's accounts` };
+    const contractId = this.ids.toId(req.contract);
+    if (!contractId.ok) return { ok: false, class: 'permanent', reason: contractId.error };
+    if (req.type !== 'market' && req.price === undefined) return { ok: false, class: 'permanent', reason: `a ${req.type} order needs a price` };
+
+    const body: Record<string, unknown> = {
+      accountId: account,
+      contractId: contractId.value,
+      type: wireOrderType(req.type),
+      side: wireSide(req.side),
+      size: req.qty,
+      limitPrice: req.type === 'limit' ? req.price : null,
+      stopPrice: req.type === 'stop' ? req.price : null,
+      trailPrice: null,
+      customTag: req.tag,
+    };
+    if (req.bracket && (req.bracket.stopLoss !== undefined || req.bracket.takeProfit !== undefined)) {
+      const ref = req.type === 'market' ? await this.referencePrice(contractId.value) : req.price;
+      if (ref === undefined) {
+        return { ok: false, class: 'transient', reason: `no market price for ${req.contract} to set the bracket from`, retryAt: this.clock.now() + QUOTE_WAIT_MS };
+      }
+      const tick = this.ids.product(req.contract)?.tickSize;
+      if (!tick) return { ok: false, class: 'permanent', reason: `no tick size for ${req.contract}` };
+      if (req.bracket.stopLoss !== undefined) body.stopLossBracket = { ticks: ticksBetween(req.bracket.stopLoss, ref, tick), type: OrderType.Stop };
+      if (req.bracket.takeProfit !== undefined) body.takeProfitBracket = { ticks: ticksBetween(req.bracket.takeProfit, ref, tick), type: OrderType.Limit };
+    }
+
+    for (let round = 0; ; round++) {
+      const r = await this.rest.post('Order/place', body);
+      if (this.dead) return { ok: false, class: 'unknown', reason: 'connection closed while placing' };
+      if (r.kind !== 'rateLimited') return this.placeOutcome(r, req, account);
+      // 429: nothing was executed, but make sure before sending again (§8a: never retry blindly).
+      if (round + 1 >= MAX_PLACE_RATE_LIMIT_ROUNDS) return { ok: false, class: 'transient', reason: 'rate limited by the broker', retryAt: r.retryAt };
+      await this.rest.waitPenalty();
+      let existing: BrokerOrder | null;
+      try {
+        existing = await this.findOrderByTag(req.accountId, req.tag);
+      } catch (e) {
+        return { ok: false, class: 'unknown', reason: `rate limited, then could not check for the order: ${errorText(e)}` };
+      }
+      if (existing) {
+        return existing.status === 'rejected'
+          ? { ok: false, class: 'permanent', reason: existing.rejectReason ?? 'rejected by the broker' }
+          : { ok: true, orderId: existing.orderId };
+      }
+    }
+  }
+
+  async modify(req: ModifyOrderRequest): Promise<CommandOutcome> {
+    const notReady = this.refuseCommand();
+    if (notReady) return notReady;
+    const account = this.ownAccount(req.accountId);
+    if (account === undefined) return { ok: false, class: 'permanent', reason: `account ${req.accountId} is not one of this login's accounts` };
+    const orderId = Number(req.orderId);
+    if (!Number.isSafeInteger(orderId)) return { ok: false, class: 'permanent', reason: `not a ProjectX order id: ${req.orderId}` };
+    // Only the fields that change: whether null means "unchanged" is not documented (§6.2).
+    const body: Record<string, unknown> = { accountId: account, orderId, size: req.qty };
+    if (req.type === 'limit' && req.price !== undefined) body.limitPrice = req.price;
+    if (req.type === 'stop' && req.price !== undefined) body.stopPrice = req.price;
+    return this.commandOutcome('Order/modify', await this.rest.post('Order/modify', body));
+  }
+
+  async cancel(accountId: string, orderId: string): Promise<CommandOutcome> {
+    const notReady = this.refuseCommand();
+    if (notReady) return notReady;
+    const account = this.ownAccount(accountId);
+    if (account === undefined) return { ok: false, class: 'permanent', reason: `account ${accountId} is not one of this login's accounts` };
+    const id = Number(orderId);
+    if (!Number.isSafeInteger(id)) return { ok: false, class: 'permanent', reason: `not a ProjectX order id: ${orderId}` };
+    return this.commandOutcome('Order/cancel', await this.rest.post('Order/cancel', { accountId: account, orderId: id }));
+  }
+
+  // ---- outcomes ---------------------------------------------------------------------------------
+
+  private async placeOutcome(r: Exclude<RestOutcome, { kind: 'rateLimited' }>, req: PlaceOrderRequest, account: number): Promise<PlaceOutcome> {
+    switch (r.kind) {
+      case 'envelope': {
+        const orderId = decodeOrderId(r.env);
+        if (r.env.success) {
+          if (!orderId.ok || orderId.value === undefined) return { ok: false, class: 'unknown', reason: 'the broker accepted the order without an order id' };
+          const legs = req.bracket ? await this.learnLegs(orderId.value) : [];
+          return { ok: true, orderId: String(orderId.value), ...(legs.length > 0 ? { legOrderIds: legs } : {}) };
+        }
+        const reason = describeFailure('Order/place', r.env);
+        if (isAmbiguousCode('Order/place', r.env.errorCode)) return { ok: false, class: 'unknown', reason };
+        // The rejected order may be recorded with an id (§6.1): give its order event the text.
+        if (orderId.ok && orderId.value !== undefined) this.events.rememberRejection(orderId.value, reason);
+        this.log.info('order rejected', { connection: this.name, accountId: account, tag: req.tag, reason });
+        return { ok: false, class: 'permanent', reason };
+      }
+      case 'unauthorized':
+        return { ok: false, class: 'transient', reason: r.detail, retryAt: this.clock.now() + 1_000 };
+      case 'noAnswer':
+        return r.sent ? { ok: false, class: 'unknown', reason: r.detail } : { ok: false, class: 'transient', reason: r.detail, retryAt: this.clock.now() + 1_000 };
+      case 'httpError':
+        return r.status >= 500 ? { ok: false, class: 'unknown', reason: `HTTP ${r.status}: ${r.detail}` } : { ok: false, class: 'permanent', reason: `HTTP ${r.status}: ${r.detail}` };
+      case 'malformed':
+        return { ok: false, class: 'unknown', reason: `unreadable answer: ${r.detail}` };
+    }
+  }
+
+  private commandOutcome(endpoint: Endpoint, r: RestOutcome): CommandOutcome {
+    switch (r.kind) {
+      case 'envelope': {
+        if (r.env.success) return { ok: true };
+        const reason = describeFailure(endpoint, r.env);
+        return { ok: false, class: isAmbiguousCode(endpoint, r.env.errorCode) ? 'unknown' : 'permanent', reason };
+      }
+      case 'rateLimited':
+        return { ok: false, class: 'transient', reason: 'rate limited by the broker', retryAt: r.retryAt };
+      case 'unauthorized':
+        return { ok: false, class: 'transient', reason: r.detail, retryAt: this.clock.now() + 1_000 };
+      case 'noAnswer':
+        return r.sent ? { ok: false, class: 'unknown', reason: r.detail } : { ok: false, class: 'transient', reason: r.detail, retryAt: this.clock.now() + 1_000 };
+      case 'httpError':
+        return { ok: false, class: r.status >= 500 ? 'unknown' : 'permanent', reason: `HTTP ${r.status}: ${r.detail}` };
+      case 'malformed':
+        return { ok: false, class: 'unknown', reason: `unreadable answer: ${r.detail}` };
+    }
+  }
+
+  private refuseCommand(): { ok: false; class: 'transient' | 'permanent'; reason: string; retryAt?: number } | undefined {
+    if (this.phase === 'idle' || this.phase === 'starting') return { ok: false, class: 'transient', reason: 'not connected yet', retryAt: this.clock.now() + 1_000 };
+    if (this.phase === 'failed' || this.phase === 'closed' || this.dead) return { ok: false, class: 'permanent', reason: 'connection closed' };
+    return undefined;
+  }
+
+  /** Bracket legs as the hub shows them (after a round trip, so events sent before the answer are in). */
+  private async learnLegs(entryId: number): Promise<string[]> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      this.userHub.roundTrip().catch(() => undefined),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, LEG_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    return this.events.legsOf(entryId);
+  }
+
+  // ---- auth -------------------------------------------------------------------------------------
+
+  private async loginKey(): Promise<AuthAttempt> {
+    const r = await this.rest.postAs('Auth/loginKey', { userName: this.settings.username, apiKey: this.secret.apiKey });
+    return authAttempt('Auth/loginKey', r, decodeToken);
+  }
+
+  private async validate(token: string): Promise<AuthAttempt> {
+    const r = await this.rest.postAs('Auth/validate', {}, token);
+    return authAttempt('Auth/validate', r, decodeNewToken);
+  }
+
+  // ---- hubs -------------------------------------------------------------------------------------
+
+  private newHub(label: 'user hub' | 'market hub', url: string, on: { reconnecting: (attempt: number, at: number, reason: string) => void; reconnected: () => void }): HubChannel {
+    return new HubChannel({
+      label,
+      url,
+      token: () => this.tokens.get(),
+      unauthorized: (t) => {
+        this.log.info(`${label} refused the token; renewing`, { connection: this.name });
+        this.tokens.renew(t).catch((e: unknown) => this.log.warn('token renewal failed', { connection: this.name, error: errorText(e) }));
+      },
+      malformed: (d) => this.protocolError(`${label}: ${d}`, true),
+      random: this.random,
+      clock: this.clock,
+      log: this.log,
+      reconnecting: on.reconnecting,
+      reconnected: on.reconnected,
+    });
+  }
+
+  private market(): HubChannel {
+    if (this.marketHub) return this.marketHub;
+    const hub = this.newHub('market hub', this.settings.marketHubUrl, {
+      reconnecting: (attempt, at, reason) => this.log.info('market hub reconnecting', { connection: this.name, attempt, nextTryAt: at, reason }),
+      reconnected: () => this.log.info('market hub connected', { connection: this.name }),
+    });
+    hub.on(MARKET_EVENTS.quote, (args) => this.onQuote(args));
+    this.marketHub = hub;
+    if (!this.dead) hub.connect();
+    return hub;
+  }
+
+  private async subscribeUserHub(): Promise<void> {
+    await this.userHub.subscribe('SubscribeAccounts');
+    for (const id of this.accountIds) {
+      await this.userHub.subscribe('SubscribeOrders', id);
+      await this.userHub.subscribe('SubscribePositions', id);
+      await this.userHub.subscribe('SubscribeTrades', id);
+    }
+  }
+
+  private onUserEvent(target: string, args: unknown[]): void {
+    const d = decodeUserEvent(target, args);
+    if (!d.ok) {
+      this.protocolError(d.error, true);
+      return;
+    }
+    const e = d.value;
+    switch (e.kind) {
+      case 'order':
+        this.events.onOrders(e.items);
+        return;
+      case 'trade':
+        this.events.onTrades(e.items);
+        return;
+      case 'position':
+        this.events.onPositions(e.items);
+        return;
+      case 'account':
+        this.events.onAccounts(e.items);
+        this.refreshAccountBalances(e.items.map((i) => i.entity));
+        return;
+      case 'ignored':
+        return;
+    }
+  }
+
+  private onQuote(args: unknown[]): void {
+    const d = decodeMarketEvent(MARKET_EVENTS.quote, args);
+    if (!d.ok) {
+      this.protocolError(d.error, true);
+      return;
+    }
+    if (d.value.kind !== 'quote') return;
+    const { contractId } = d.value;
+    let merged = this.quotes.get(contractId);
+    for (const q of d.value.quotes) merged = mergeSparse(merged, q);
+    if (!merged) return;
+    this.quotes.set(contractId, merged);
+    const price = quotePrice(merged);
+    if (price === undefined) return;
+    for (const w of this.quoteWaiters.get(contractId) ?? []) w();
+    this.quoteWaiters.delete(contractId);
+    const contract = this.engineQuotes.get(contractId);
+    if (contract) this.emit({ kind: 'quote', contract, price, time: merged.timestamp ?? merged.lastUpdated ?? this.clock.now() });
+  }
+
+  /** The last price of a contract, subscribing to its quotes if needed and waiting a little for the first. */
+  private async referencePrice(contractId: string): Promise<number | undefined> {
+    const known = this.quotes.get(contractId);
+    if (known && quotePrice(known) !== undefined) return quotePrice(known);
+    const arrived = new Promise<void>((resolve) => {
+      const set = this.quoteWaiters.get(contractId) ?? new Set<() => void>();
+      set.add(resolve);
+      this.quoteWaiters.set(contractId, set);
+    });
+    this.market()
+      .subscribe('SubscribeContractQuotes', contractId)
+      .catch((e: unknown) => this.log.warn('quote subscription failed', { connection: this.name, contractId, error: errorText(e) }));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([arrived, new Promise<void>((resolve) => (timer = setTimeout(resolve, QUOTE_WAIT_MS)))]);
+    clearTimeout(timer);
+    const q = this.quotes.get(contractId);
+    return q ? quotePrice(q) : undefined;
+  }
+
+  // ---- reconnect, resync ------------------------------------------------------------------------
+
+  private onUserHubDown(attempt: number, nextTryAt: number, reason: string): void {
+    if (this.phase !== 'connected' && this.phase !== 'reconnecting') return;
+    this.phase = 'reconnecting';
+    this.emitState({ state: 'reconnecting', attempt, nextTryAt, reason });
+  }
+
+  /**
+   * After a reconnect (subscriptions already re-issued) or a protocol error: the REST snapshot
+   * again, then a new generation so the engine reconciles. Retries with backoff while REST fails;
+   * gives way if the socket drops meanwhile (the next reconnect starts it again).
+   */
+  private async recover(why: 'reconnected' | 'resync'): Promise<void> {
+    if (this.resyncRunning) {
+      this.resyncAgain = true;
+      return;
+    }
+    this.resyncRunning = true;
+    try {
+      for (let attempt = 1; !this.dead; attempt++) {
+        this.resyncAgain = false;
+        try {
+          await this.publishSnapshots();
+        } catch (e) {
+          this.log.warn('snapshot after reconnect failed; retrying', { connection: this.name, why, attempt, error: errorText(e) });
+          await this.rest.sleepUntil(this.clock.now() + Math.max(250, backoffDelay(attempt + 1, this.random)));
+          continue;
+        }
+        if (this.isDead() || !this.userHub.isConnected()) return;
+        if (this.wantsAnotherResync()) continue;
+        this.generation++;
+        this.phase = 'connected';
+        this.emitState({ state: 'connected' });
+        return;
+      }
+    } finally {
+      this.resyncRunning = false;
+    }
+  }
+
+  private requestResync(): void {
+    if (this.dead || (this.phase !== 'connected' && this.phase !== 'reconnecting')) return;
+    if (this.resyncRunning) {
+      this.resyncAgain = true;
+      return;
+    }
+    if (this.phase === 'reconnecting') return; // the reconnect resyncs anyway
+    this.track(this.recover('resync'));
+  }
+
+  /** Orders, positions and balances of every account, as the broker has them now. */
+  private async publishSnapshots(): Promise<void> {
+    const mark = this.events.mark();
+    const now = this.clock.now();
+    const accounts = await this.queries.accounts();
+    const perAccount = await Promise.all(
+      [...this.accountIds].map(async (id) => ({ id, positions: await this.queries.positions(id), orders: await this.queries.openOrders(id, sessionStart(now)) })),
+    );
+    if (this.dead) return;
+    for (const a of accounts) if (this.accountIds.has(a.id)) this.events.accountFromRest(a, mark);
+    this.refreshAccountBalances(accounts);
+    for (const { id, positions, orders } of perAccount) {
+      for (const p of positions) this.events.positionFromRest(p, mark);
+      this.events.flattenMissing(id, positions, mark);
+      for (const o of orders) this.events.orderFromRest(o, mark);
+      // Orders we reported open that are open no longer ended during a gap: read their end.
+      const open = new Set(orders.map((o) => o.id));
+      for (const orderId of this.events.openOrderIds(id)) if (!open.has(orderId)) this.lookUpOrder(id, orderId);
+    }
+  }
+
+  private lookUpOrder(accountId: number, orderId: number): void {
+    const key = `${accountId}:${orderId}`;
+    if (this.lookups.has(key) || this.dead) return;
+    this.lookups.add(key);
+    const mark = this.events.mark();
+    this.track(
+      this.queries
+        .orderById(accountId, orderId)
+        .then((o) => {
+          if (this.dead) return;
+          if (o) {
+            this.events.orderFromRest(o, mark);
+            this.events.retryTradesOf(orderId);
+          } else {
+            this.log.warn('order from a hub event not found over REST', { connection: this.name, accountId, orderId });
+          }
+        })
+        .catch((e: unknown) => {
+          this.log.warn('order lookup failed', { connection: this.name, accountId, orderId, error: errorText(e) });
+          this.requestResync();
+        })
+        .finally(() => this.lookups.delete(key)),
+    );
+  }
+
+  /**
+   * Something the broker sent cannot be understood. Logged with the connection's name (never a
+   * secret or a whole payload), counted, shown to the engine, and followed by a resync so
+   * whatever the message carried is recovered from REST.
+   */
+  private protocolError(detail: string, resync: boolean): void {
+    if (this.dead) return;
+    this.protocolErrorCount++;
+    const short = detail.length > 300 ? `${detail.slice(0, 300)}…` : detail;
+    this.log.warn('malformed message from the broker', { connection: this.name, count: this.protocolErrorCount, detail: short });
+    this.emit({ kind: 'protocolError', detail: short });
+    if (resync) this.requestResync();
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  private setAccounts(accounts: readonly { id: number; name?: string | undefined; balance?: number | undefined }[]): void {
+    this.accountIds = new Set(accounts.map((a) => a.id));
+    this.accountList = accounts.map((a) => {
+      const b = a.balance !== undefined ? balanceOf(a.balance) : undefined;
+      return { brokerAccountId: String(a.id), name: a.name ?? String(a.id), balance: b?.ok === true ? b.value : ZERO_MONEY };
+    });
+  }
+
+  private refreshAccountBalances(accounts: readonly { id: number; name?: string | undefined; balance?: number | undefined }[]): void {
+    this.accountList = this.accountList.map((acc) => {
+      const update = accounts.find((a) => String(a.id) === acc.brokerAccountId);
+      const b = update?.balance !== undefined ? balanceOf(update.balance) : undefined;
+      return b?.ok === true ? { ...acc, balance: b.value } : acc;
+    });
+  }
+
+  private ownAccount(accountId: string): number | undefined {
+    const id = Number(accountId);
+    return Number.isSafeInteger(id) && this.accountIds.has(id) ? id : undefined;
+  }
+
+  private accountNumber(accountId: string): number {
+    const id = this.ownAccount(accountId);
+    if (id === undefined) throw new Error(`${this.name}: account ${accountId} is not one of this login's accounts`);
+    return id;
+  }
+
+  private fail(reason: string): void {
+    if (this.dead || this.phase === 'failed') return;
+    this.phase = 'failed';
+    this.log.error('connection failed', { connection: this.name, reason });
+    this.emitState({ state: 'failed', reason });
+    this.userHub.abandon();
+    this.marketHub?.abandon();
+  }
+
+  private failStart(reason: string): void {
+    this.emitState({ state: 'failed', reason });
+    this.abandon();
+  }
+
+  /** Read through a method: `dead` changes across awaits, which narrowing cannot see. */
+  private isDead(): boolean {
+    return this.dead;
+  }
+
+  private wantsAnotherResync(): boolean {
+    return this.resyncAgain;
+  }
+
+  private track(p: Promise<unknown>): void {
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p)).catch(() => undefined);
+  }
+
+  private emitState(status: ConnectionState): void {
+    this.emit({ kind: 'connection', status, generation: this.generation });
+  }
+
+  private emit(event: BrokerEvent): void {
+    if (this.dead) return;
+    try {
+      this.listener?.(event);
+    } catch (e) {
+      this.log.error('listener threw', { connection: this.name, kind: event.kind, error: errorText(e) });
+    }
+  }
+}
+
+// ---- pure helpers -------------------------------------------------------------------------------
+
+function authAttempt(endpoint: Endpoint, r: RestOutcome, decode: (env: Extract<RestOutcome, { kind: 'envelope' }>['env']) => { ok: true; value: string } | { ok: false; error: string }): AuthAttempt {
+  switch (r.kind) {
+    case 'envelope': {
+      if (!r.env.success) return { ok: false, refused: true, reason: describeFailure(endpoint, r.env) };
+      const t = decode(r.env);
+      return t.ok ? { ok: true, token: t.value } : { ok: false, refused: false, reason: t.error };
+    }
+    case 'unauthorized':
+      return { ok: false, refused: endpoint === 'Auth/loginKey', reason: `${endpoint}: ${r.detail}` };
+    case 'httpError':
+      // 400 on login is a body the gateway will never accept: no point retrying it.
+      return { ok: false, refused: endpoint === 'Auth/loginKey' && r.status === 400, reason: `${endpoint}: HTTP ${r.status} ${r.detail}` };
+    case 'rateLimited':
+      return { ok: false, refused: false, reason: `${endpoint}: rate limited` };
+    case 'noAnswer':
+      return { ok: false, refused: false, reason: `${endpoint}: ${r.detail}` };
+    case 'malformed':
+      return { ok: false, refused: false, reason: `${endpoint}: ${r.detail}` };
+  }
+}
+
+/**
+ * Bracket offsets in ticks from the entry's reference price, exact (rationals, not floats), signed
+ * by direction: below the reference negative, above positive (§6.1, the signed convention).
+ */
+export function ticksBetween(price: number, reference: number, tickSize: Rational): number {
+  return Rational.fromDecimalNumber(price).sub(Rational.fromDecimalNumber(reference)).div(tickSize).roundHalfAwayFromZero();
+}
+
+function quotePrice(q: WireQuote): number | undefined {
+  if (q.lastPrice !== undefined) return q.lastPrice;
+  if (q.bestBid !== undefined && q.bestAsk !== undefined) return (q.bestBid + q.bestAsk) / 2;
+  return undefined;
+}
+
+/** Start of the current CME session (17:00 Chicago): what "today's trades" means. */
+function sessionStart(nowMs: number): number {
+  return tradingDayStart(tradingDayOf(nowMs));
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof GatewayError || e instanceof AuthError) return e.message;
+  return e instanceof Error ? e.message : String(e);
+}

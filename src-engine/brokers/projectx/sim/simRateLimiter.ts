@@ -1,0 +1,42 @@
+/**
+ * Request budgets per login: a sliding 60 s window (200 by default, §11) plus the rateLimit fault's
+ * penalty window. Real time, not the scenario clock: the gateway counts wall-clock requests.
+ */
+export type RateDecision = { readonly ok: true } | { readonly ok: false; readonly retryAfterMs: number };
+
+const WINDOW_MS = 60_000;
+
+export class SimRateLimiter {
+  private readonly windows = new Map<string, number[]>();
+  private readonly penalties = new Map<string, number>();
+
+  constructor(private readonly perMinute: number) {}
+
+  /** Counts a request of `login` and says whether it may be served. */
+  admit(login: string): RateDecision {
+    const now = performance.now();
+    const penalty = this.penalties.get(login);
+    if (penalty !== undefined) {
+      if (penalty > now) return { ok: false, retryAfterMs: penalty - now };
+      this.penalties.delete(login);
+    }
+    const times = this.windows.get(login) ?? [];
+    while (times.length > 0 && (times[0] ?? 0) <= now - WINDOW_MS) times.shift();
+    if (times.length >= this.perMinute) {
+      this.windows.set(login, times);
+      return { ok: false, retryAfterMs: (times[0] ?? now) + WINDOW_MS - now };
+    }
+    times.push(now);
+    this.windows.set(login, times);
+    return { ok: true };
+  }
+
+  /** Starts a penalty: every request of `login` is refused for `ms`. */
+  penalise(login: string, ms: number): void {
+    this.penalties.set(login, performance.now() + ms);
+  }
+
+  clearPenalty(login: string): void {
+    this.penalties.delete(login);
+  }
+}
