@@ -1,0 +1,789 @@
+/**
+ * The Tradovate BrokerConnection: REST for requests (orders, lookups, auth), the trading socket
+ * for the `user/syncrequest` snapshot and its event stream, the market-data socket for quotes.
+ *
+ * Lifecycle (architecture practice 7): log in once and renew the token (tokenManager), open the
+ * trading socket and authorise it, sync, emit the snapshot's state, then `connected` with a new
+ * generation. A dropped socket fails its pending requests, reports `reconnecting`, and comes back
+ * with capped, jittered exponential backoff, re-authorising and re-syncing; each success is a new
+ * generation so the engine reconciles. An unreadable message is logged, counted, reported as
+ * `protocolError`, and answered with a resync (a fresh snapshot on the same socket, UNCONFIRMED
+ * whether a real server duplicates the stream then; the cache is idempotent either way).
+ *
+ * Orders (copy-semantics §8, §8a): one request per order (a bracket is one placeoso), always
+ * `isAutomated: true` and our tag as `clOrdId`; never resent after it may have reached the
+ * server: a lost answer is `unknown`, resolved by findOrderByTag. Penalty tickets are waited out
+ * and the identical request resent with the ticket, the documented safe retry.
+ */
+import type { Catalog } from '../../domain/instruments';
+import type { ContractCode } from '../../domain/contractCode';
+import type { Clock } from '../../domain/clock';
+import type { Logger } from '../../domain/log';
+import type {
+  AccountSnapshot,
+  BrokerAccount,
+  BrokerConnection,
+  BrokerEvent,
+  BrokerListener,
+  BrokerOrder,
+  BudgetView,
+  CommandOutcome,
+  ConnectionState,
+  ModifyOrderRequest,
+  PlaceOrderRequest,
+  PlaceOutcome,
+} from '../../orders/broker';
+import { asBrokerError, BrokerError, stoppedError } from './brokerError';
+import type { EventMessage } from './codec';
+import { CACHED_ENTITY_TYPES, EntityCache, type Missing } from './entityCache';
+import { DEFAULT_PENALTY_POLICY, readPenalty, sendHonouringPenalties, type PenaltyContext, type PenaltyPolicy } from './penalty';
+import { RequestBudget, DEFAULT_REQUESTS_PER_MINUTE } from './requestBudget';
+import { RestClient } from './restClient';
+import type { TradovateSecret, TradovateSettings } from './settings';
+import { fromTradovateSymbol, toTradovateSymbol } from './symbols';
+import { TokenManager } from './tokenManager';
+import { TradovateSocket, type SocketTimings } from './tradovateSocket';
+import { commandResultSchema, isFailure, placeOsoResultSchema, syncMessageSchema, wireContractSchema, wireQuoteSchema, describeZodError } from './wireModels';
+
+export { tradovateSettingsSchema, tradovateSecretSchema, type TradovateSecret, type TradovateSettings } from './settings';
+
+export interface TradovateTimings extends SocketTimings {
+  /** First reconnect delay; doubles per attempt up to backoffCapMs, with jitter. */
+  readonly backoffBaseMs: number;
+  readonly backoffCapMs: number;
+  /** Transient failures start() retries before it gives up. */
+  readonly startAttempts: number;
+  /** How long a half-known order (no version yet, §4.4) may wait for the stream before we ask REST. */
+  readonly resolveGraceMs: number;
+}
+
+export const DEFAULT_TIMINGS: TradovateTimings = {
+  connectTimeoutMs: 10_000,
+  requestTimeoutMs: 10_000,
+  heartbeatMs: 2_000,
+  silenceBudgetMs: 10_000,
+  backoffBaseMs: 250,
+  backoffCapMs: 10_000,
+  startAttempts: 5,
+  resolveGraceMs: 250,
+};
+
+export interface TradovateDeps {
+  readonly catalog: Catalog;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** For backoff jitter; injectable so tests are deterministic. */
+  readonly random?: () => number;
+  readonly timings?: Partial<TradovateTimings>;
+  readonly requestsPerMinute?: number;
+  readonly penaltyPolicy?: Partial<PenaltyPolicy>;
+}
+
+export function createTradovateConnection(settings: TradovateSettings, secret: TradovateSecret, deps: TradovateDeps): TradovateConnection {
+  return new TradovateConnection(settings, secret, deps);
+}
+
+type State = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
+
+/** Diagnostics for tests and the UI (never secrets). */
+export interface TradovateDiagnostics {
+  readonly state: State;
+  readonly generation: number;
+  readonly protocolErrors: number;
+  readonly loginAttempts: number;
+  readonly reconnects: number;
+}
+
+const MAX_RESOLVE_ATTEMPTS = 3;
+
+export class TradovateConnection implements BrokerConnection {
+  readonly kind = 'tradovate' as const;
+  readonly name: string;
+  private readonly timings: TradovateTimings;
+  private readonly log: Logger;
+  private readonly random: () => number;
+  private readonly abort = new AbortController();
+  private readonly budgetTracker: RequestBudget;
+  private readonly penalty: PenaltyContext;
+  private readonly tokens: TokenManager;
+  private readonly rest: RestClient;
+  private readonly cache: EntityCache;
+
+  private listener: BrokerListener | undefined;
+  private state: State = 'idle';
+  private dead = false;
+  private generation = 0;
+  private trading: TradovateSocket | undefined;
+  private md: TradovateSocket | undefined;
+  private mdOpening: Promise<TradovateSocket> | undefined;
+  private connectingNow = false;
+  private attempt = 0;
+  private reconnects = 0;
+  private protocolErrors = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private mdRetryTimer: ReturnType<typeof setTimeout> | undefined;
+  private resolveTimer: ReturnType<typeof setTimeout> | undefined;
+  private resolving: Promise<void> | undefined;
+  private readonly resolveAttempts = new Map<string, number>();
+  private lastMissing: Missing = { contracts: new Set(), orders: new Set(), versionsOf: new Set() };
+  private resyncing = false;
+  private resyncWanted = false;
+  private readonly sleeps = new Set<ReturnType<typeof setTimeout>>();
+  private readonly background = new Set<Promise<unknown>>();
+  private readonly quoteContracts = new Set<ContractCode>();
+  private readonly quoteIds = new Map<number, ContractCode>();
+  private readonly mdSubscribed = new Set<ContractCode>();
+
+  constructor(
+    private readonly settings: TradovateSettings,
+    secret: TradovateSecret,
+    private readonly deps: TradovateDeps,
+  ) {
+    this.name = settings.name;
+    this.timings = { ...DEFAULT_TIMINGS, ...deps.timings };
+    this.log = deps.log;
+    this.random = deps.random ?? Math.random;
+    this.budgetTracker = new RequestBudget(deps.clock, deps.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE);
+    this.penalty = { budget: this.budgetTracker, clock: deps.clock, policy: { ...DEFAULT_PENALTY_POLICY, ...deps.penaltyPolicy }, sleep: (ms) => this.sleep(ms) };
+    const onRequest = (): void => this.budgetTracker.record();
+    this.tokens = new TokenManager({ settings, secret, clock: deps.clock, log: this.log, penalty: this.penalty, signal: this.abort.signal, timeoutMs: this.timings.requestTimeoutMs, onRequest });
+    this.rest = new RestClient({ restUrl: settings.restUrl, tokens: this.tokens, penalty: this.penalty, signal: this.abort.signal, timeoutMs: this.timings.requestTimeoutMs, onRequest });
+    this.cache = new EntityCache((name) => fromTradovateSymbol(name, deps.clock.now()), () => deps.clock.now());
+  }
+
+  // ---- lifecycle -------------------------------------------------------------------------------
+
+  async start(listener: BrokerListener): Promise<void> {
+    if (this.state !== 'idle') throw new Error(`${this.name}: already started`);
+    this.listener = listener;
+    this.state = 'connecting';
+    this.emitStatus({ state: 'connecting' });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.connectOnce();
+        return;
+      } catch (err) {
+        const e = asBrokerError(err, 'transient');
+        if (this.dead) throw new Error(`${this.name}: stopped while connecting`);
+        if (e.outcome === 'permanent' || attempt >= this.timings.startAttempts) {
+          this.fail(e.message);
+          throw new Error(e.message);
+        }
+        const delay = this.backoff(attempt);
+        this.emitStatus({ state: 'reconnecting', attempt, nextTryAt: this.deps.clock.now() + delay, reason: e.message });
+        await this.sleep(delay).catch(() => undefined);
+        if (this.dead) throw new Error(`${this.name}: stopped while connecting`);
+      }
+    }
+  }
+
+  stop(): Promise<void> {
+    if (this.state === 'closed') return Promise.resolve();
+    const wasDead = this.dead;
+    this.teardown();
+    if (!wasDead) this.deliver({ kind: 'connection', status: { state: 'closed' }, generation: this.generation });
+    this.dead = true;
+    this.listener = undefined;
+    return Promise.resolve();
+  }
+
+  abandon(): void {
+    this.dead = true;
+    this.listener = undefined;
+    this.teardown();
+  }
+
+  accounts(): readonly BrokerAccount[] {
+    return this.cache.accountList();
+  }
+
+  budget(): BudgetView {
+    return this.budgetTracker.view();
+  }
+
+  diagnostics(): TradovateDiagnostics {
+    return { state: this.state, generation: this.generation, protocolErrors: this.protocolErrors, loginAttempts: this.tokens.loginAttempts, reconnects: this.reconnects };
+  }
+
+  // ---- queries ---------------------------------------------------------------------------------
+
+  async snapshot(accountId: string): Promise<AccountSnapshot> {
+    const id = this.requireAccount(accountId);
+    await this.requireConnectedBarrier();
+    return {
+      accountId,
+      balance: this.cache.balance(id),
+      positions: this.cache.positionsOf(id),
+      openOrders: this.cache.openOrders(id),
+      fills: this.cache.fillsOf(id),
+    };
+  }
+
+  async findOrderByTag(accountId: string, tag: string): Promise<BrokerOrder | null> {
+    const id = this.requireAccount(accountId);
+    await this.requireConnectedBarrier();
+    const cached = this.cache.findByTag(id, tag);
+    if (cached) return cached;
+    // Not in what the stream told us: ask the broker (its orders, then their commands' clOrdIds).
+    const orders = asList(await this.rest.call({ endpoint: 'order/deps', query: { masterid: id }, mutates: false }));
+    const ids = orders.map(idOf).filter((n): n is number => n !== undefined);
+    if (ids.length === 0) return null;
+    const masterids = ids.join(',');
+    const [commands, versions] = await Promise.all([
+      this.rest.call({ endpoint: 'command/ldeps', query: { masterids }, mutates: false }),
+      this.rest.call({ endpoint: 'orderVersion/ldeps', query: { masterids }, mutates: false }),
+    ]);
+    this.applyFetched('order', orders);
+    this.applyFetched('command', asList(commands));
+    this.applyFetched('orderVersion', asList(versions));
+    await this.resolveNow();
+    this.flush();
+    return this.cache.findByTag(id, tag) ?? null;
+  }
+
+  /** Round trips on the event sockets, then any entity lookups still running. */
+  async barrier(): Promise<void> {
+    const trading = this.trading;
+    if (this.state !== 'connected' || !trading) return;
+    const trips: Promise<unknown>[] = [this.socketRequest(trading, 'account/list', undefined, undefined, false)];
+    const md = this.md;
+    const first = [...this.mdSubscribed][0];
+    if (md?.isOpen && first !== undefined) trips.push(this.socketRequest(md, 'md/subscribeQuote', undefined, { symbol: toTradovateSymbol(first) }, false));
+    await Promise.all(trips.map((p) => p.catch(() => undefined)));
+    await Promise.allSettled([...this.background]);
+    await this.resolveNow();
+  }
+
+  // ---- orders ----------------------------------------------------------------------------------
+
+  async place(req: PlaceOrderRequest): Promise<PlaceOutcome> {
+    const refused = this.refuseUnlessConnected();
+    if (refused) return refused;
+    const accountId = Number(req.accountId);
+    if (!this.cache.hasAccount(accountId)) return { ok: false, class: 'permanent', reason: `unknown account ${req.accountId}` };
+    const exit = req.side === 'buy' ? 'Sell' : 'Buy';
+    const legs: { readonly body: Record<string, unknown>; readonly tag: string }[] = [];
+    if (req.bracket?.stopLoss !== undefined) legs.push({ tag: `${req.tag}-sl`, body: { action: exit, orderType: 'Stop', stopPrice: req.bracket.stopLoss, clOrdId: `${req.tag}-sl` } });
+    if (req.bracket?.takeProfit !== undefined) legs.push({ tag: `${req.tag}-tp`, body: { action: exit, orderType: 'Limit', price: req.bracket.takeProfit, clOrdId: `${req.tag}-tp` } });
+    const body: Record<string, unknown> = {
+      accountSpec: this.accountName(accountId),
+      accountId,
+      clOrdId: req.tag,
+      action: req.side === 'buy' ? 'Buy' : 'Sell',
+      symbol: toTradovateSymbol(req.contract),
+      orderQty: req.qty,
+      ...orderTypeFields(req.type, req.price),
+      isAutomated: true,
+      ...(legs[0] ? { bracket1: legs[0].body } : {}),
+      ...(legs[1] ? { bracket2: legs[1].body } : {}),
+    };
+    try {
+      const data = await this.rest.call({ endpoint: legs.length > 0 ? 'order/placeoso' : 'order/placeorder', body, mutates: true });
+      const parsed = placeOsoResultSchema.safeParse(data);
+      if (!parsed.success) return { ok: false, class: 'unknown', reason: `unreadable place answer: ${describeZodError(parsed.error)}` };
+      const r = parsed.data;
+      if (isFailure(r)) {
+        const reason = r.failureText ?? r.failureReason ?? 'rejected';
+        if (r.orderId !== undefined) {
+          this.cache.rememberPlaced(r.orderId, req.tag);
+          this.cache.rememberPlaceFailure(r.orderId, reason);
+          this.flush();
+        }
+        return { ok: false, class: 'permanent', reason };
+      }
+      if (r.orderId === undefined) return { ok: false, class: 'unknown', reason: 'place answer without an order id' };
+      const legIds = [r.oso1Id, r.oso2Id].slice(0, legs.length);
+      const known = legs.flatMap((l, i) => (legIds[i] !== undefined ? [{ id: legIds[i], tag: l.tag }] : []));
+      this.cache.rememberPlaced(r.orderId, req.tag, known);
+      this.flush();
+      return { ok: true, orderId: String(r.orderId), ...(known.length > 0 ? { legOrderIds: known.map((l) => String(l.id)) } : {}) };
+    } catch (err) {
+      return this.failedOutcome(err);
+    }
+  }
+
+  async modify(req: ModifyOrderRequest): Promise<CommandOutcome> {
+    const refused = this.refuseUnlessConnected();
+    if (refused) return refused;
+    const body = { orderId: Number(req.orderId), orderQty: req.qty, ...orderTypeFields(req.type, req.price), isAutomated: true };
+    return this.command('order/modifyorder', body);
+  }
+
+  async cancel(accountId: string, orderId: string): Promise<CommandOutcome> {
+    const refused = this.refuseUnlessConnected();
+    if (refused) return refused;
+    if (!this.cache.hasAccount(Number(accountId))) return { ok: false, class: 'permanent', reason: `unknown account ${accountId}` };
+    return this.command('order/cancelorder', { orderId: Number(orderId), isAutomated: true });
+  }
+
+  subscribeQuotes(contracts: readonly ContractCode[]): void {
+    let added = false;
+    for (const c of contracts) {
+      if (this.quoteContracts.has(c)) continue;
+      this.quoteContracts.add(c);
+      added = true;
+    }
+    if (added && this.state === 'connected') this.track(this.syncQuoteSubscriptions());
+  }
+
+  // ---- connecting --------------------------------------------------------------------------------
+
+  private async connectOnce(): Promise<void> {
+    this.connectingNow = true;
+    try {
+      let session = await this.tokens.valid();
+      let sock: TradovateSocket;
+      try {
+        sock = await this.openTrading(session.accessToken);
+      } catch (err) {
+        if (!(err instanceof BrokerError) || err.status !== 401) throw err;
+        // The token died under us (expired, revoked): renew or log in, then once more.
+        session = await this.tokens.refresh(session.accessToken);
+        sock = await this.openTrading(session.accessToken);
+      }
+      if (this.dead) {
+        sock.terminate();
+        throw stoppedError();
+      }
+      this.trading = sock;
+      await this.sync(sock, session.userId);
+      await this.resolveNow();
+      if (this.trading !== sock || !sock.isOpen) throw new BrokerError('transient', 'trading socket closed while syncing');
+      this.flush();
+      this.attempt = 0;
+      this.state = 'connected';
+      this.generation++;
+      this.emitStatus({ state: 'connected' });
+    } catch (err) {
+      const sock = this.trading;
+      this.trading = undefined;
+      sock?.terminate();
+      throw err;
+    } finally {
+      this.connectingNow = false;
+    }
+    if (this.quoteContracts.size > 0) this.track(this.syncQuoteSubscriptions());
+    if (this.resyncWanted) this.requestResync();
+  }
+
+  private openTrading(token: string): Promise<TradovateSocket> {
+    let sock: TradovateSocket | undefined;
+    return TradovateSocket.open('trading', this.settings.wsUrl, token, this.timings, {
+      onEvents: (events) => {
+        if (sock && sock === this.trading) this.onTradingEvents(events);
+      },
+      onProtocolError: (detail) => {
+        if (sock && sock === this.trading) this.onProtocolError(detail);
+      },
+      onClose: (reason) => {
+        if (sock && sock === this.trading) this.onTradingClosed(reason);
+      },
+    }).then((s) => (sock = s));
+  }
+
+  /**
+   * `user/syncrequest`; the snapshot is loaded at its place in the frame stream (see
+   * TradovateSocket), so no event before or after it is lost or applied twice.
+   */
+  private async sync(sock: TradovateSocket, userId: number): Promise<void> {
+    const body = { users: [userId], entityTypes: [...CACHED_ENTITY_TYPES] };
+    this.budgetTracker.record();
+    await sendHonouringPenalties(
+      this.penalty,
+      (ticket) =>
+        new Promise<unknown>((resolve, reject) => {
+          sock.send('user/syncrequest', undefined, ticket === undefined ? body : { ...body, 'p-ticket': ticket }, (answer) => {
+            if (answer instanceof BrokerError) return reject(answer);
+            if (!answer.ok) return reject(new BrokerError(answer.status === 401 ? 'permanent' : 'transient', `syncrequest refused: ${answer.error}`, undefined, answer.status));
+            if (readPenalty(answer.data)) return resolve(answer.data);
+            const parsed = syncMessageSchema.safeParse(answer.data);
+            if (!parsed.success) return reject(new BrokerError('transient', `unreadable sync snapshot: ${describeZodError(parsed.error)}`));
+            for (const err of this.cache.loadSnapshot(parsed.data)) this.onProtocolError(`sync snapshot: ${err}`, false);
+            resolve(answer.data);
+          });
+        }),
+      (d) => d,
+    );
+  }
+
+  private onTradingEvents(events: readonly EventMessage[]): void {
+    for (const ev of events) {
+      switch (ev.kind) {
+        case 'props':
+          for (const entity of ev.entities) {
+            const err = this.cache.apply(ev.entityType, ev.eventType, entity);
+            if (err !== undefined) this.onProtocolError(`props ${ev.entityType} ${ev.eventType}: ${err}`);
+          }
+          break;
+        case 'shutdown':
+          this.log.info('tradovate announced a shutdown; reconnecting', { connection: this.name, reasonCode: ev.reasonCode });
+          this.trading?.close(`server shutdown (${ev.reasonCode})`);
+          return;
+        case 'md':
+        case 'otherEvent':
+          break;
+      }
+    }
+    this.flush();
+  }
+
+  private onTradingClosed(reason: string): void {
+    this.trading = undefined;
+    if (this.dead || this.connectingNow) return;
+    this.log.warn('tradovate trading socket closed', { connection: this.name, reason });
+    this.scheduleReconnect(reason);
+  }
+
+  private scheduleReconnect(reason: string): void {
+    if (this.dead) return;
+    this.state = 'reconnecting';
+    this.attempt++;
+    const delay = this.backoff(this.attempt);
+    this.emitStatus({ state: 'reconnecting', attempt: this.attempt, nextTryAt: this.deps.clock.now() + delay, reason });
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (this.dead) return;
+      this.reconnects++;
+      this.connectOnce().catch((err: unknown) => {
+        if (this.dead) return;
+        const e = asBrokerError(err, 'transient');
+        if (e.outcome === 'permanent') this.fail(e.message);
+        else this.scheduleReconnect(e.message);
+      });
+    }, delay);
+  }
+
+  /** Capped exponential backoff with jitter: half fixed, half random (architecture practice 7). */
+  private backoff(attempt: number): number {
+    const capped = Math.min(this.timings.backoffCapMs, this.timings.backoffBaseMs * 2 ** Math.min(attempt - 1, 20));
+    return Math.round(capped / 2 + (capped / 2) * this.random());
+  }
+
+  private fail(reason: string): void {
+    this.log.warn('tradovate connection failed', { connection: this.name, reason });
+    this.state = 'failed';
+    this.emitStatus({ state: 'failed', reason });
+    this.teardown('failed');
+  }
+
+  private teardown(state: 'failed' | 'closed' = 'closed'): void {
+    this.state = state;
+    this.abort.abort();
+    this.tokens.dispose();
+    for (const t of [this.reconnectTimer, this.mdRetryTimer, this.resolveTimer]) if (t !== undefined) clearTimeout(t);
+    this.reconnectTimer = this.mdRetryTimer = this.resolveTimer = undefined;
+    for (const t of this.sleeps) clearTimeout(t);
+    this.sleeps.clear();
+    const trading = this.trading;
+    const md = this.md;
+    this.trading = this.md = undefined;
+    trading?.terminate();
+    md?.terminate();
+  }
+
+  // ---- protocol errors and resync ------------------------------------------------------------
+
+  private onProtocolError(detail: string, resync = true): void {
+    this.protocolErrors++;
+    // Thousands of bad frames must not become thousands of log lines.
+    if (this.protocolErrors <= 10 || this.protocolErrors % 100 === 0) this.log.warn('tradovate sent a message we could not read', { connection: this.name, detail, count: this.protocolErrors });
+    this.emit({ kind: 'protocolError', detail });
+    if (resync) this.requestResync();
+  }
+
+  /** A fresh snapshot on the same socket and a new generation; coalesced while one runs. */
+  private requestResync(): void {
+    if (this.state !== 'connected' || this.resyncing || this.connectingNow) {
+      this.resyncWanted = true;
+      return;
+    }
+    const sock = this.trading;
+    const userId = this.tokens.current()?.userId;
+    if (!sock || userId === undefined) return;
+    this.resyncWanted = false;
+    this.resyncing = true;
+    this.track(
+      this.sync(sock, userId)
+        .then(() => this.resolveNow())
+        .then(() => {
+          if (this.dead || sock !== this.trading || this.state !== 'connected') return;
+          this.flush();
+          this.generation++;
+          this.emitStatus({ state: 'connected' });
+        })
+        .catch((err: unknown) => this.log.info('resync failed; the reconnect will resync', { connection: this.name, reason: err instanceof Error ? err.message : String(err) }))
+        .finally(() => {
+          this.resyncing = false;
+          if (this.resyncWanted && !this.dead) this.requestResync();
+        }),
+    );
+  }
+
+  // ---- entities the stream did not complete ------------------------------------------------------
+
+  /** Emits what the cache can describe; asks REST (after a grace) for what it cannot. */
+  private flush(): void {
+    if (this.dead) return;
+    const { events, missing } = this.cache.drain();
+    for (const e of events) this.emit(e);
+    this.lastMissing = missing;
+    if (missing.contracts.size + missing.orders.size + missing.versionsOf.size > 0 && this.resolveTimer === undefined && !this.resolving) {
+      // Contracts never come by the stream: ask now. Orders and versions usually follow shortly.
+      const delay = missing.contracts.size > 0 ? 0 : this.timings.resolveGraceMs;
+      this.resolveTimer = setTimeout(() => {
+        this.resolveTimer = undefined;
+        this.track(this.resolveNow());
+      }, delay);
+    }
+  }
+
+  private resolveNow(): Promise<void> {
+    if (this.resolveTimer !== undefined) {
+      clearTimeout(this.resolveTimer);
+      this.resolveTimer = undefined;
+    }
+    this.resolving ??= this.resolveMissing().finally(() => {
+      this.resolving = undefined;
+    });
+    return this.resolving;
+  }
+
+  private async resolveMissing(): Promise<void> {
+    this.flush();
+    const m = this.lastMissing;
+    const wanted = (kind: string, ids: ReadonlySet<number>): number[] =>
+      [...ids].filter((id) => {
+        const key = `${kind}:${id}`;
+        const n = this.resolveAttempts.get(key) ?? 0;
+        this.resolveAttempts.set(key, n + 1);
+        return n < MAX_RESOLVE_ATTEMPTS;
+      });
+    const contracts = wanted('contract', m.contracts);
+    const orders = wanted('order', m.orders);
+    const versions = wanted('version', m.versionsOf);
+    if (contracts.length + orders.length + versions.length === 0) return;
+    try {
+      const [c, o, v] = await Promise.all([
+        contracts.length > 0 ? this.rest.call({ endpoint: 'contract/items', query: { ids: contracts.join(',') }, mutates: false }) : [],
+        orders.length > 0 ? this.rest.call({ endpoint: 'order/items', query: { ids: orders.join(',') }, mutates: false }) : [],
+        versions.length > 0 ? this.rest.call({ endpoint: 'orderVersion/ldeps', query: { masterids: versions.join(',') }, mutates: false }) : [],
+      ]);
+      this.applyFetched('contract', asList(c));
+      this.applyFetched('order', asList(o));
+      this.applyFetched('orderVersion', asList(v));
+    } catch (err) {
+      this.log.info('could not look entities up', { connection: this.name, reason: err instanceof Error ? err.message : String(err) });
+    }
+    this.flush();
+  }
+
+  private applyFetched(entityType: string, list: readonly unknown[]): void {
+    for (const raw of list) {
+      const err = this.cache.apply(entityType, 'Updated', raw);
+      if (err !== undefined) this.onProtocolError(`${entityType} lookup: ${err}`, false);
+    }
+  }
+
+  // ---- market data -------------------------------------------------------------------------------
+
+  private async syncQuoteSubscriptions(): Promise<void> {
+    const md = await this.ensureMd();
+    for (const code of this.quoteContracts) {
+      if (this.mdSubscribed.has(code) || md !== this.md) continue;
+      const symbol = toTradovateSymbol(code);
+      const found = wireContractSchema.safeParse(await this.rest.call({ endpoint: 'contract/find', query: { name: symbol }, mutates: false }));
+      if (!found.success) {
+        this.log.warn('no Tradovate contract for a quote subscription', { connection: this.name, symbol });
+        continue;
+      }
+      this.quoteIds.set(found.data.id, code);
+      this.cache.addContract(found.data);
+      this.budgetTracker.record();
+      await this.socketRequest(md, 'md/subscribeQuote', undefined, { symbol }, true);
+      this.mdSubscribed.add(code);
+    }
+  }
+
+  private ensureMd(): Promise<TradovateSocket> {
+    if (this.md?.isOpen) return Promise.resolve(this.md);
+    this.mdOpening ??= (async () => {
+      const session = await this.tokens.valid();
+      let sock: TradovateSocket | undefined;
+      const opened = await TradovateSocket.open('md', this.settings.mdUrl, session.mdAccessToken, this.timings, {
+        onEvents: (events) => {
+          if (sock && sock === this.md) this.onMdEvents(events);
+        },
+        onProtocolError: (detail) => {
+          if (sock && sock === this.md) this.onProtocolError(detail, false);
+        },
+        onClose: (reason) => {
+          if (sock && sock === this.md) this.onMdClosed(reason);
+        },
+      });
+      sock = opened;
+      if (this.dead) {
+        opened.terminate();
+        throw stoppedError();
+      }
+      this.md = opened;
+      this.mdSubscribed.clear();
+      return opened;
+    })().finally(() => {
+      this.mdOpening = undefined;
+    });
+    return this.mdOpening;
+  }
+
+  private onMdEvents(events: readonly EventMessage[]): void {
+    for (const ev of events) {
+      if (ev.kind !== 'md') continue;
+      for (const raw of ev.quotes) {
+        const q = wireQuoteSchema.safeParse(raw);
+        if (!q.success) {
+          this.onProtocolError(`md quote: ${describeZodError(q.error)}`, false);
+          continue;
+        }
+        const contract = this.quoteIds.get(q.data.contractId);
+        const e = q.data.entries;
+        const price = e.Trade?.price ?? e.Bid?.price ?? e.Offer?.price;
+        if (contract === undefined || price === undefined) continue;
+        this.emit({ kind: 'quote', contract, price, time: q.data.timestamp ?? this.deps.clock.now() });
+      }
+    }
+  }
+
+  private onMdClosed(reason: string): void {
+    this.md = undefined;
+    this.mdSubscribed.clear();
+    if (this.dead) return;
+    this.log.info('tradovate market-data socket closed', { connection: this.name, reason });
+    let attempt = 0;
+    const retry = (): void => {
+      attempt++;
+      this.mdRetryTimer = setTimeout(() => {
+        this.mdRetryTimer = undefined;
+        if (this.dead) return;
+        if (this.state !== 'connected') {
+          // The trading reconnect resubscribes.
+          return;
+        }
+        this.track(this.syncQuoteSubscriptions().catch(() => retry()));
+      }, this.backoff(attempt));
+    };
+    retry();
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------------
+
+  private async command(endpoint: string, body: Record<string, unknown>): Promise<CommandOutcome> {
+    try {
+      const data = await this.rest.call({ endpoint, body, mutates: true });
+      const parsed = commandResultSchema.safeParse(data);
+      if (!parsed.success) return { ok: false, class: 'unknown', reason: `unreadable answer: ${describeZodError(parsed.error)}` };
+      if (isFailure(parsed.data)) return { ok: false, class: 'permanent', reason: parsed.data.failureText ?? parsed.data.failureReason ?? 'refused' };
+      return { ok: true };
+    } catch (err) {
+      return this.failedOutcome(err);
+    }
+  }
+
+  private failedOutcome(err: unknown): { ok: false; class: BrokerError['outcome']; reason: string; retryAt?: number } {
+    const e = asBrokerError(err, 'unknown');
+    return { ok: false, class: e.outcome, reason: e.message, ...(e.retryAt !== undefined ? { retryAt: e.retryAt } : {}) };
+  }
+
+  /** A request on a socket, honouring penalty tickets; `counted` = it uses the request budget. */
+  private socketRequest(sock: TradovateSocket, endpoint: string, query: Readonly<Record<string, string | number>> | undefined, body: Record<string, unknown> | undefined, counted: boolean): Promise<unknown> {
+    if (counted) this.budgetTracker.record();
+    return sendHonouringPenalties(this.penalty, (ticket) => sock.request(endpoint, query, ticket === undefined ? body : { ...body, 'p-ticket': ticket }), (d) => d);
+  }
+
+  private refuseUnlessConnected(): { ok: false; class: 'transient'; reason: string } | undefined {
+    if (this.state === 'connected') return undefined;
+    return { ok: false, class: 'transient', reason: `${this.name} is ${this.state}` };
+  }
+
+  private async requireConnectedBarrier(): Promise<void> {
+    if (this.state !== 'connected') throw new BrokerError('transient', `${this.name} is ${this.state}`);
+    await this.barrier();
+    if (this.state !== 'connected') throw new BrokerError('transient', `${this.name} is ${this.state}`);
+  }
+
+  private requireAccount(accountId: string): number {
+    const id = Number(accountId);
+    if (!Number.isSafeInteger(id) || !this.cache.hasAccount(id)) throw new BrokerError('permanent', `${this.name}: unknown account ${accountId}`);
+    return id;
+  }
+
+  private accountName(accountId: number): string {
+    return this.cache.accountList().find((a) => a.brokerAccountId === String(accountId))?.name ?? String(accountId);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.dead || this.abort.signal.aborted) return Promise.reject(stoppedError());
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        clearTimeout(t);
+        this.sleeps.delete(t);
+        reject(stoppedError());
+      };
+      const t = setTimeout(() => {
+        this.sleeps.delete(t);
+        this.abort.signal.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      this.sleeps.add(t);
+      this.abort.signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private track(p: Promise<unknown>): void {
+    const guarded = p.catch((err: unknown) => {
+      if (!this.dead) this.log.info('background task failed', { connection: this.name, reason: err instanceof Error ? err.message : String(err) });
+    });
+    this.background.add(guarded);
+    void guarded.finally(() => this.background.delete(guarded));
+  }
+
+  private emitStatus(status: ConnectionState): void {
+    this.emit({ kind: 'connection', status, generation: this.generation });
+  }
+
+  private emit(event: BrokerEvent): void {
+    if (this.dead) return;
+    this.deliver(event);
+  }
+
+  private deliver(event: BrokerEvent): void {
+    const l = this.listener;
+    if (!l) return;
+    try {
+      l(event);
+    } catch (err) {
+      // The engine's bug must not take the socket handler down with it.
+      this.log.error('broker listener threw', { connection: this.name, kind: event.kind, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+}
+
+function orderTypeFields(type: PlaceOrderRequest['type'], price: number | undefined): Record<string, unknown> {
+  switch (type) {
+    case 'market':
+      return { orderType: 'Market' };
+    case 'limit':
+      return { orderType: 'Limit', price };
+    case 'stop':
+      return { orderType: 'Stop', stopPrice: price };
+  }
+}
+
+function asList(data: unknown): unknown[] {
+  if (Array.isArray(data)) return data as unknown[];
+  return data === undefined || data === null ? [] : [data];
+}
+
+function idOf(raw: unknown): number | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const id = (raw as { id?: unknown }).id;
+  return typeof id === 'number' && Number.isSafeInteger(id) ? id : undefined;
+}

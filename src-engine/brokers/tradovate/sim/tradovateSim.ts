@@ -1,0 +1,676 @@
+/**
+ * A local Tradovate server over the shared SimExchange: one HTTP server on 127.0.0.1 serving REST
+ * under `/v1/...` and WebSocket upgrades at `/v1/websocket` (trading) and `/md/v1/websocket`
+ * (market data), speaking the protocol of protocols/tradovate.md, with the scenario wire faults
+ * applied in Tradovate's own terms:
+ *
+ * - disconnect: the login's sockets and in-flight HTTP exchanges are dropped; sockets authorising
+ *   and REST calls for that login are refused (503) until the window ends.
+ * - duplicateNextEvent: the next order or fill `props` frame goes out twice.
+ * - delay: every frame and REST answer to the login is held, in order, until the delay ends.
+ * - expireToken: the login's tokens expire now; open sockets stay open (§2.2), REST answers 401.
+ * - rateLimit: the login's next request gets a penalty ticket `{"p-ticket","p-time"}`; until
+ *   p-time has passed every request of the login gets the same ticket with the time left. p-time
+ *   is in seconds and FRACTIONAL here (ms/1000), so tests can use sub-second penalties; the real
+ *   server sends whole seconds and the adapter reads both.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { ContractCode } from '../../../domain/contractCode';
+import { silentLogger, type Logger } from '../../../domain/log';
+import type { SimExchange } from '../../simcore/exchange';
+import type { SimFrontEnd, WireFault } from '../../simcore/frontend';
+import type { SimEvent, SimQuote } from '../../simcore/types';
+import { formatServerFrame, OPEN_FRAME, parseClientFrame, parseJson, propsMessage, responseMessage, SERVER_HEARTBEAT } from '../codec';
+import { Endpoints, type Answer, type RequestContext } from './endpoints';
+import { SimLogins, type SimLogin } from './simLogins';
+import { SYNC_LIST_NAMES, WireBook, type EntityType, type PropsOut } from './wireBook';
+
+export interface TradovateSimOptions {
+  /** Access-token lifetime on the exchange clock (default 90 min, §2.2). */
+  readonly tokenTtlMs?: number;
+  /** Server heartbeat `h` after this much idle time (default 2500 ms, §3.1). */
+  readonly heartbeatMs?: number;
+  /** A socket that sends nothing (not even `[]`) for this long is closed (default 10 s, §9). */
+  readonly clientTimeoutMs?: number;
+  /** A socket not authorised this long after `o` is closed (default 5 s, §3.3). */
+  readonly authorizeTimeoutMs?: number;
+  /** Consecutive bad passwords before logins get a p-captcha penalty (default 5). */
+  readonly captchaAfterBadLogins?: number;
+  readonly log?: Logger;
+}
+
+export interface TradovateSimStats {
+  /** Requests received, by lower-case endpoint (REST and socket alike, heartbeats excluded). */
+  readonly requests: Map<string, number>;
+  successfulLogins: number;
+  failedLogins: number;
+  renewals: number;
+  penaltiesIssued: number;
+  /** Requests that carried a ticket the simulator had issued. */
+  ticketedResends: number;
+  badClientFrames: number;
+  /** API orders sent without `isAutomated: true`. */
+  readonly notAutomated: () => number;
+}
+
+type SocketKind = 'trading' | 'md';
+
+interface SimSocket {
+  readonly ws: WebSocket;
+  readonly kind: SocketKind;
+  login: SimLogin | undefined;
+  synced: boolean;
+  accounts: Set<number>;
+  entityTypes: Set<string> | undefined;
+  readonly quotes: Set<ContractCode>;
+  /** Frames held by a delay fault, in order. */
+  readonly queue: string[];
+  lastTx: number;
+  lastRx: number;
+  tick: ReturnType<typeof setInterval> | undefined;
+  authTimer: ReturnType<typeof setTimeout> | undefined;
+  closed: boolean;
+}
+
+interface InFlight {
+  readonly login: string;
+  readonly res: ServerResponse;
+  dropped: boolean;
+}
+
+interface Penalty {
+  readonly ticket: string;
+  readonly until: number;
+  readonly timer: ReturnType<typeof setTimeout>;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export class TradovateSim implements SimFrontEnd {
+  readonly broker = 'tradovate' as const;
+  private readonly opts: Required<Omit<TradovateSimOptions, 'log'>>;
+  private readonly log: Logger;
+  private readonly logins: SimLogins;
+  private readonly book: WireBook;
+  private readonly endpoints: Endpoints;
+  private server: Server | undefined;
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
+  private readonly sockets = new Set<SimSocket>();
+  private readonly inFlight = new Set<InFlight>();
+  private readonly heldAnswers: { readonly login: string; readonly send: () => void }[] = [];
+  private readonly penalties = new Map<string, Penalty>();
+  private readonly issuedTickets = new Set<string>();
+  private readonly holds = new Set<ReturnType<typeof setTimeout>>();
+  private readonly idleWaiters: (() => void)[] = [];
+  private readonly unsubscribe: (() => void)[] = [];
+  private port = 0;
+  readonly stats: TradovateSimStats;
+
+  constructor(
+    readonly exchange: SimExchange,
+    options: TradovateSimOptions = {},
+  ) {
+    this.opts = {
+      tokenTtlMs: options.tokenTtlMs ?? 90 * 60_000,
+      heartbeatMs: options.heartbeatMs ?? 2_500,
+      clientTimeoutMs: options.clientTimeoutMs ?? 10_000,
+      authorizeTimeoutMs: options.authorizeTimeoutMs ?? 5_000,
+      captchaAfterBadLogins: options.captchaAfterBadLogins ?? 5,
+    };
+    this.log = options.log ?? silentLogger;
+    this.logins = new SimLogins(exchange.clock, this.opts.tokenTtlMs, this.opts.captchaAfterBadLogins);
+    this.book = new WireBook(exchange);
+    this.endpoints = new Endpoints(exchange, this.book);
+    const endpointStats = this.endpoints.stats;
+    this.stats = { requests: new Map(), successfulLogins: 0, failedLogins: 0, renewals: 0, penaltiesIssued: 0, ticketedResends: 0, badClientFrames: 0, notAutomated: () => endpointStats.notAutomated };
+  }
+
+  // ---- SimFrontEnd -----------------------------------------------------------------------------
+
+  async start(port = 0): Promise<void> {
+    if (this.server) throw new Error('tradovate simulator already started');
+    const server = createServer((req, res) => this.onHttp(req, res));
+    server.on('upgrade', (req: IncomingMessage, socket, head) => {
+      const kind = socketKindOf(req.url);
+      if (!kind) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, kind));
+    });
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.port = (server.address() as AddressInfo).port;
+    this.unsubscribe.push(this.exchange.onAccountEvent(undefined, (e) => this.onSimEvent(e)));
+    this.unsubscribe.push(this.exchange.onQuote((q) => this.onQuote(q)));
+  }
+
+  async stop(): Promise<void> {
+    for (const u of this.unsubscribe.splice(0)) u();
+    for (const s of [...this.sockets]) this.closeSocket(s);
+    for (const t of this.holds) clearTimeout(t);
+    this.holds.clear();
+    for (const p of this.penalties.values()) clearTimeout(p.timer);
+    this.penalties.clear();
+    for (const f of this.inFlight) f.res.destroy();
+    this.inFlight.clear();
+    this.heldAnswers.length = 0;
+    this.wss.close();
+    const server = this.server;
+    this.server = undefined;
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    this.checkIdle();
+  }
+
+  urls(): { restUrl: string; wsUrl: string; mdUrl: string } {
+    if (!this.server) throw new Error('tradovate simulator not started');
+    const base = `127.0.0.1:${this.port}`;
+    return { restUrl: `http://${base}/v1`, wsUrl: `ws://${base}/v1/websocket`, mdUrl: `ws://${base}/md/v1/websocket` };
+  }
+
+  addLogin(login: string, secret: string): void {
+    this.logins.add(login, secret, this.book.userId(login));
+  }
+
+  applyFault(accountId: number, fault: WireFault): void {
+    const acc = this.exchange.account(accountId);
+    if (!acc) throw new Error(`tradovate simulator: no account ${accountId}`);
+    const login = acc.spec.login;
+    const faults = acc.faults;
+    switch (fault.kind) {
+      case 'disconnect':
+        faults.disconnectUntil = performance.now() + fault.ms;
+        this.hold(fault.ms, () => {
+          if ((faults.disconnectUntil ?? 0) <= performance.now()) faults.disconnectUntil = undefined;
+        });
+        this.dropLogin(login);
+        return;
+      case 'delay':
+        faults.delayMs = fault.ms;
+        faults.delayUntil = Math.max(faults.delayUntil ?? 0, performance.now() + fault.ms);
+        this.hold(fault.ms, () => {
+          if ((faults.delayUntil ?? 0) <= performance.now()) {
+            faults.delayMs = undefined;
+            faults.delayUntil = undefined;
+          }
+          this.release(login);
+        });
+        return;
+      case 'duplicateNextEvent':
+        faults.duplicateNextEvent = true;
+        return;
+      case 'expireToken':
+        this.logins.expireAll(login);
+        faults.expireToken = false;
+        return;
+      case 'rateLimit':
+        faults.rateLimitMs = fault.ms;
+        return;
+    }
+  }
+
+  pendingWork(): number {
+    let n = this.holds.size + this.penalties.size + this.heldAnswers.length;
+    for (const s of this.sockets) n += s.queue.length;
+    return n;
+  }
+
+  whenIdle(): Promise<void> {
+    if (this.pendingWork() === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  // ---- test hooks ------------------------------------------------------------------------------
+
+  /** Sends `frame` verbatim to the login's authorised trading sockets (fuzzing). Returns how many. */
+  sendRaw(login: string, frame: string): number {
+    let n = 0;
+    for (const s of this.socketsOf(login, 'trading')) {
+      this.send(s, frame);
+      n++;
+    }
+    return n;
+  }
+
+  /** A graceful `shutdown` event followed by the close, as before maintenance (§3.5). */
+  sendShutdown(login: string, reasonCode: 'Maintenance' | 'ConnectionQuotaReached' | 'IPQuotaReached' = 'Maintenance'): void {
+    for (const s of this.socketsOf(login)) {
+      this.send(s, formatServerFrame([{ e: 'shutdown', d: { reasonCode } }]));
+      this.send(s, `c${JSON.stringify([1000, reasonCode])}`);
+      setImmediate(() => this.closeSocket(s));
+    }
+  }
+
+  /** Open sockets, optionally of one login. */
+  socketCount(login?: string): number {
+    return login === undefined ? this.sockets.size : this.socketsOf(login).length;
+  }
+
+  // ---- REST ------------------------------------------------------------------------------------
+
+  private onHttp(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) req.destroy();
+      else chunks.push(c);
+    });
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://sim.invalid');
+      if (!/^\/v1\//i.test(url.pathname)) {
+        reply(res, 404, 'Not found');
+        return;
+      }
+      const text = Buffer.concat(chunks).toString('utf8');
+      const body = text.trim().length === 0 ? { ok: true as const, value: undefined } : parseJson(text);
+      if (!body.ok) {
+        reply(res, 400, 'Invalid JSON body');
+        return;
+      }
+      const auth = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+      const token = auth?.[1] ?? url.searchParams.get('access_token') ?? undefined;
+      this.serveRest(url.pathname.slice(4), url.searchParams, body.value, token, res);
+    });
+  }
+
+  private serveRest(endpoint: string, query: URLSearchParams, body: unknown, token: string | undefined, res: ServerResponse): void {
+    const ep = endpoint.toLowerCase();
+    this.count(ep);
+    if (ep === 'auth/accesstokenrequest') {
+      this.accessTokenRequest(query, body, res);
+      return;
+    }
+    const check = this.logins.check(token);
+    if (!check.ok) {
+      reply(res, 401, check.reason === 'expired' ? 'Expired Access Token' : 'Access is denied');
+      return;
+    }
+    const login = check.login;
+    if (this.isDisconnected(login.login)) {
+      reply(res, 503, 'Service unavailable');
+      return;
+    }
+    const flight: InFlight = { login: login.login, res, dropped: false };
+    this.inFlight.add(flight);
+    const answer = this.gate(login, ep, query, body) ?? this.operate(login, ep, query, body, undefined);
+    this.inFlight.delete(flight);
+    if (flight.dropped) return;
+    this.answerRest(login.login, res, answer);
+  }
+
+  private accessTokenRequest(query: URLSearchParams, body: unknown, res: ServerResponse): void {
+    const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+    const name = typeof fields.name === 'string' ? fields.name : '';
+    const password = typeof fields.password === 'string' ? fields.password : '';
+    const known = this.logins.get(name);
+    if (known && this.isDisconnected(known.login)) {
+      reply(res, 503, 'Service unavailable');
+      return;
+    }
+    const penalty = known ? this.gate(known, 'auth/accesstokenrequest', query, body) : undefined;
+    if (penalty) {
+      this.answerRest(known?.login ?? name, res, penalty);
+      return;
+    }
+    const r = this.logins.authenticate(name, password);
+    if (!r.ok) {
+      this.stats.failedLogins++;
+      // Business failures are HTTP 200 (§2.1); too many of them lock the login behind a captcha.
+      this.answerRest(name, res, { status: 200, data: r.captcha ? { 'p-ticket': this.newTicket(), 'p-time': 3600, 'p-captcha': true } : { errorText: r.errorText } });
+      return;
+    }
+    this.stats.successfulLogins++;
+    this.importLogin(r.login);
+    this.answerRest(r.login.login, res, { status: 200, data: this.logins.issue(r.login) });
+  }
+
+  private answerRest(login: string, res: ServerResponse, answer: Answer): void {
+    const send = (): void => {
+      if (!res.destroyed) reply(res, answer.status, answer.data);
+    };
+    if (this.isDelayed(login)) this.heldAnswers.push({ login, send });
+    else send();
+  }
+
+  // ---- sockets ---------------------------------------------------------------------------------
+
+  private onSocket(ws: WebSocket, kind: SocketKind): void {
+    const now = performance.now();
+    const s: SimSocket = { ws, kind, login: undefined, synced: false, accounts: new Set(), entityTypes: undefined, quotes: new Set(), queue: [], lastTx: now, lastRx: now, tick: undefined, authTimer: undefined, closed: false };
+    this.sockets.add(s);
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.onSocketFrame(s, isBinary ? '' : data.toString('utf8')));
+    ws.on('close', () => this.closeSocket(s));
+    ws.on('error', () => this.closeSocket(s));
+    s.authTimer = setTimeout(() => {
+      if (!s.login) this.closeSocket(s);
+    }, this.opts.authorizeTimeoutMs);
+    s.tick = setInterval(() => this.onTick(s), Math.max(50, Math.floor(this.opts.heartbeatMs / 2)));
+    this.rawSend(s, OPEN_FRAME);
+  }
+
+  private onTick(s: SimSocket): void {
+    const now = performance.now();
+    if (now - s.lastRx > this.opts.clientTimeoutMs) {
+      this.log.info('closing a silent client socket', { login: s.login?.login });
+      this.closeSocket(s);
+      return;
+    }
+    // Only when idle (§3.1), and not through a delay: a stalled link carries no heartbeats either.
+    if (now - s.lastTx >= this.opts.heartbeatMs && s.queue.length === 0 && !(s.login && this.isDelayed(s.login.login))) this.rawSend(s, SERVER_HEARTBEAT);
+  }
+
+  private onSocketFrame(s: SimSocket, text: string): void {
+    if (s.closed) return;
+    s.lastRx = performance.now();
+    const f = parseClientFrame(text);
+    if (!f.ok) {
+      this.stats.badClientFrames++;
+      return;
+    }
+    if (f.value.type === 'heartbeat') return;
+    const { endpoint, id, query, body: bodyText } = f.value;
+    const ep = endpoint.toLowerCase();
+    this.count(ep);
+    if (ep === 'authorize') {
+      this.authorize(s, id, bodyText.trim());
+      return;
+    }
+    const login = s.login;
+    if (!login) {
+      this.respond(s, id, { status: 401, data: 'Access is denied: authorize first' });
+      return;
+    }
+    const body = bodyText.trim().length === 0 ? { ok: true as const, value: undefined } : parseJson(bodyText);
+    if (!body.ok) {
+      this.respond(s, id, { status: 400, data: 'Invalid JSON body' });
+      return;
+    }
+    const params = new URLSearchParams(query);
+    const answer = this.gate(login, ep, params, body.value) ?? this.operate(login, ep, params, body.value, s);
+    this.respond(s, id, answer);
+  }
+
+  private authorize(s: SimSocket, id: number, token: string): void {
+    const check = this.logins.check(token);
+    if (!check.ok) {
+      this.respond(s, id, { status: 401, data: check.reason === 'expired' ? 'Expired Access Token' : 'Access is denied' });
+      return;
+    }
+    if (this.isDisconnected(check.login.login)) {
+      this.closeSocket(s);
+      return;
+    }
+    s.login = check.login;
+    if (s.authTimer !== undefined) clearTimeout(s.authTimer);
+    s.authTimer = undefined;
+    this.importLogin(check.login);
+    this.respond(s, id, { status: 200 });
+  }
+
+  private respond(s: SimSocket, id: number, answer: Answer): void {
+    this.send(s, formatServerFrame([responseMessage(id, answer.status, answer.data)]));
+  }
+
+  // ---- operations shared by REST and sockets ---------------------------------------------------
+
+  /** The penalty box: answers with a ticket while the login is penalised (or the fault is armed). */
+  private gate(login: SimLogin, _ep: string, query: URLSearchParams, body: unknown): Answer | undefined {
+    const ticket = ticketOf(query, body);
+    if (ticket !== undefined && this.issuedTickets.has(ticket)) this.stats.ticketedResends++;
+    const open = this.penalties.get(login.login.toLowerCase());
+    const now = performance.now();
+    if (open && now < open.until) return this.penaltyAnswer(open);
+    const armed = this.exchange.accountsOf('tradovate', login.login).find((a) => a.faults.rateLimitMs !== undefined);
+    if (!armed || armed.faults.rateLimitMs === undefined) return undefined;
+    const ms = armed.faults.rateLimitMs;
+    armed.faults.rateLimitMs = undefined;
+    const key = login.login.toLowerCase();
+    const timer = setTimeout(() => {
+      this.penalties.delete(key);
+      this.checkIdle();
+    }, ms);
+    const penalty: Penalty = { ticket: this.newTicket(), until: now + ms, timer };
+    this.penalties.set(key, penalty);
+    this.stats.penaltiesIssued++;
+    return this.penaltyAnswer(penalty);
+  }
+
+  private penaltyAnswer(p: Penalty): Answer {
+    const seconds = Math.ceil(Math.max(0, p.until - performance.now())) / 1000;
+    return { status: 200, data: { 'p-ticket': p.ticket, 'p-time': seconds } };
+  }
+
+  private operate(login: SimLogin, ep: string, query: URLSearchParams, body: unknown, s: SimSocket | undefined): Answer {
+    const ctx = this.contextOf(login);
+    if (ep === 'auth/renewaccesstoken') {
+      this.stats.renewals++;
+      return { status: 200, data: this.logins.issue(login) };
+    }
+    if (s?.kind === 'md') return this.marketData(s, ep, body);
+    if (ep.startsWith('md/')) return { status: 404, data: 'market data is served on the md socket' };
+    if (ep === 'user/syncrequest') return this.syncRequest(ctx, body, s);
+    const answer = this.endpoints.handle(ctx, ep, query, body);
+    if (answer.props && answer.props.length > 0) this.stream(login.login, answer.props, 1);
+    return answer;
+  }
+
+  private syncRequest(ctx: RequestContext, body: unknown, s: SimSocket | undefined): Answer {
+    const b = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+    let accounts = new Set(ctx.accounts);
+    if (Array.isArray(b.accounts)) accounts = new Set(b.accounts.filter((a): a is number => typeof a === 'number' && ctx.accounts.has(a)));
+    else if (Array.isArray(b.users) && !b.users.includes(ctx.userId)) accounts = new Set();
+    // Absent = everything (retail); a list = those types only, an empty one nothing (partner docs, §4.1).
+    const types = Array.isArray(b.entityTypes) ? new Set(b.entityTypes.filter((t): t is string => typeof t === 'string')) : undefined;
+    // splitResponses is accepted and ignored: the snapshot is always one message (its split shape is UNCONFIRMED).
+    const snapshot: Record<string, unknown[]> = { contractGroups: [] };
+    for (const t of Object.keys(SYNC_LIST_NAMES) as EntityType[]) {
+      if (types && t !== 'user' && !types.has(t)) continue;
+      snapshot[SYNC_LIST_NAMES[t]] = this.book.visible(t, accounts, ctx.userId);
+    }
+    if (s) {
+      s.synced = true;
+      s.accounts = accounts;
+      s.entityTypes = types;
+    }
+    return { status: 200, data: snapshot };
+  }
+
+  private marketData(s: SimSocket, ep: string, body: unknown): Answer {
+    const symbol = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).symbol : undefined;
+    if (ep !== 'md/subscribequote' && ep !== 'md/unsubscribequote') return { status: 404, data: `Unknown endpoint ${ep}` };
+    const code = typeof symbol === 'string' || typeof symbol === 'number' ? this.endpoints.resolveSymbol(symbol) : undefined;
+    if (!code) return { status: 404, data: `Unknown symbol ${String(symbol)}` };
+    if (ep === 'md/unsubscribequote') {
+      s.quotes.delete(code);
+      return { status: 200, data: {} };
+    }
+    s.quotes.add(code);
+    this.book.contract(code);
+    const q = this.exchange.quote(code);
+    // The current quote right after the answer, as a subscription's first event.
+    if (q) setImmediate(() => this.sendQuote(s, q));
+    return { status: 200, data: {} };
+  }
+
+  // ---- streaming -------------------------------------------------------------------------------
+
+  private onSimEvent(e: SimEvent): void {
+    const accountId = e.kind === 'order' ? e.order.accountId : e.kind === 'fill' ? e.fill.accountId : e.accountId;
+    const acc = this.exchange.account(accountId);
+    if (acc?.spec.broker !== 'tradovate') return;
+    const props = this.book.onSimEvent(accountId, e);
+    if (props.length === 0) return;
+    const listening = this.socketsOf(acc.spec.login, 'trading').some((s) => s.synced && s.accounts.has(accountId));
+    let times = 1;
+    if ((e.kind === 'order' || e.kind === 'fill') && acc.faults.duplicateNextEvent && listening) {
+      acc.faults.duplicateNextEvent = false;
+      times = 2;
+    }
+    this.stream(acc.spec.login, props, times);
+  }
+
+  private stream(login: string, props: readonly PropsOut[], times: number): void {
+    for (const s of this.socketsOf(login, 'trading')) {
+      if (!s.synced) continue;
+      const mine = props.filter((p) => s.accounts.has(p.accountId) && (s.entityTypes === undefined || s.entityTypes.has(p.entityType)));
+      if (mine.length === 0) continue;
+      const frame = formatServerFrame(mine.map((p) => propsMessage(p.entityType, p.eventType, p.entity)));
+      for (let i = 0; i < times; i++) this.send(s, frame);
+    }
+  }
+
+  private onQuote(q: SimQuote): void {
+    for (const s of this.sockets) if (s.kind === 'md' && s.quotes.has(q.contract)) this.sendQuote(s, q);
+  }
+
+  private sendQuote(s: SimSocket, q: SimQuote): void {
+    if (s.closed || !s.quotes.has(q.contract)) return;
+    const contractId = this.book.contract(q.contract).id;
+    const entry = (size: number) => ({ price: q.price, size });
+    const quote = { timestamp: new Date(q.time).toISOString(), contractId, entries: { Bid: entry(10), Offer: entry(10), Trade: entry(1), TotalTradeVolume: { size: 1000 }, OpenInterest: { size: 5000 } } };
+    this.send(s, formatServerFrame([{ e: 'md', d: { quotes: [quote] } }]));
+  }
+
+  /** Every frame to a client goes through here, so a delay holds them all, in order. */
+  private send(s: SimSocket, frame: string): void {
+    if (s.closed) return;
+    if (s.queue.length > 0 || (s.login && this.isDelayed(s.login.login))) {
+      s.queue.push(frame);
+      return;
+    }
+    this.rawSend(s, frame);
+  }
+
+  private rawSend(s: SimSocket, frame: string): void {
+    if (s.closed) return;
+    s.lastTx = performance.now();
+    s.ws.send(frame);
+  }
+
+  /** A delay ended: flush held frames and REST answers of the login. */
+  private release(login: string): void {
+    if (this.isDelayed(login)) return;
+    for (const s of this.socketsOf(login)) {
+      for (const frame of s.queue.splice(0)) this.rawSend(s, frame);
+    }
+    const key = login.toLowerCase();
+    for (let i = 0; i < this.heldAnswers.length; ) {
+      const h = this.heldAnswers[i];
+      if (h && h.login.toLowerCase() === key) {
+        this.heldAnswers.splice(i, 1);
+        h.send();
+      } else i++;
+    }
+    this.checkIdle();
+  }
+
+  private dropLogin(login: string): void {
+    for (const s of this.socketsOf(login)) this.closeSocket(s);
+    for (const f of this.inFlight) {
+      if (f.login.toLowerCase() !== login.toLowerCase()) continue;
+      f.dropped = true;
+      f.res.socket?.destroy();
+    }
+  }
+
+  private closeSocket(s: SimSocket): void {
+    if (s.closed) return;
+    s.closed = true;
+    this.sockets.delete(s);
+    if (s.tick !== undefined) clearInterval(s.tick);
+    if (s.authTimer !== undefined) clearTimeout(s.authTimer);
+    s.queue.length = 0;
+    s.ws.terminate();
+    this.checkIdle();
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private socketsOf(login: string, kind?: SocketKind): SimSocket[] {
+    const key = login.toLowerCase();
+    return [...this.sockets].filter((s) => s.login?.login.toLowerCase() === key && (kind === undefined || s.kind === kind));
+  }
+
+  private contextOf(login: SimLogin): RequestContext {
+    return { login: login.login, userId: login.userId, accounts: new Set(this.exchange.accountsOf('tradovate', login.login).map((a) => a.id)) };
+  }
+
+  private importLogin(login: SimLogin): void {
+    for (const a of this.exchange.accountsOf('tradovate', login.login)) this.book.importAccount(a);
+  }
+
+  private isDisconnected(login: string): boolean {
+    const now = performance.now();
+    return this.exchange.accountsOf('tradovate', login).some((a) => (a.faults.disconnectUntil ?? 0) > now);
+  }
+
+  private isDelayed(login: string): boolean {
+    const now = performance.now();
+    return this.exchange.accountsOf('tradovate', login).some((a) => (a.faults.delayUntil ?? 0) > now);
+  }
+
+  private hold(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.holds.delete(t);
+      fn();
+      this.checkIdle();
+    }, ms);
+    this.holds.add(t);
+  }
+
+  private newTicket(): string {
+    const t = randomBytes(12).toString('hex');
+    this.issuedTickets.add(t);
+    return t;
+  }
+
+  private count(ep: string): void {
+    this.stats.requests.set(ep, (this.stats.requests.get(ep) ?? 0) + 1);
+  }
+
+  private checkIdle(): void {
+    if (this.pendingWork() > 0) return;
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+}
+
+function socketKindOf(url: string | undefined): SocketKind | undefined {
+  const path = new URL(url ?? '/', 'http://sim.invalid').pathname.toLowerCase().replace(/\/+$/, '');
+  if (path === '/v1/websocket') return 'trading';
+  if (path === '/md/v1/websocket') return 'md';
+  return undefined;
+}
+
+function ticketOf(query: URLSearchParams, body: unknown): string | undefined {
+  if (typeof body === 'object' && body !== null) {
+    const t = (body as Record<string, unknown>)['p-ticket'];
+    if (typeof t === 'string') return t;
+  }
+  return query.get('p-ticket') ?? undefined;
+}
+
+/** JSON for payloads; error texts go out as plain text, as the real server's do. */
+function reply(res: ServerResponse, status: number, data: unknown): void {
+  if (res.headersSent || res.destroyed) return;
+  if (typeof data === 'string') {
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end(data);
+    return;
+  }
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(data === undefined ? '' : JSON.stringify(data));
+}
+
