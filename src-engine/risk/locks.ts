@@ -5,11 +5,12 @@
  * A record is a plain serialisable value: it is stored as is (JSON evidence) and survives restarts.
  */
 import type { Money } from '../domain/money';
+import type { ContractCode } from './product';
 import type { LockKind, LockRule } from './rules';
 
 export interface LockFill {
   readonly fillId: string;
-  readonly contract: string;
+  readonly contract: ContractCode;
   readonly side: 'buy' | 'sell';
   readonly qty: number;
   readonly price: number;
@@ -40,12 +41,6 @@ export interface LockEvidence {
   readonly pnlPath: readonly PathPoint[];
 }
 
-export interface Acknowledgement {
-  /** What the user typed (the account's name, by the UI's rule). */
-  readonly text: string;
-  readonly at: number;
-}
-
 export interface LockRecord {
   readonly id: string;
   readonly accountId: string;
@@ -56,15 +51,16 @@ export interface LockRecord {
   readonly evidence: LockEvidence;
   readonly endedAt?: number;
   readonly endReason?: 'unlocked' | 'dayRoll';
-  readonly acknowledgement?: Acknowledgement;
+  /** What the user typed to unlock (the account's name, by the UI's rule); the time is `endedAt`. */
+  readonly acknowledgement?: string;
 }
 
 export function isOpen(l: LockRecord): boolean {
   return l.endedAt === undefined;
 }
 
-export function endLock(l: LockRecord, at: number, reason: 'unlocked' | 'dayRoll', acknowledgement?: Acknowledgement): LockRecord {
-  return { ...l, endedAt: at, endReason: reason, ...(acknowledgement ? { acknowledgement } : {}) };
+export function endLock(l: LockRecord, at: number, reason: 'unlocked' | 'dayRoll', acknowledgement?: string): LockRecord {
+  return { ...l, endedAt: at, endReason: reason, ...(acknowledgement !== undefined ? { acknowledgement } : {}) };
 }
 
 /** Breach locks first, then by start time: what a caller shows first. */

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { contractCode, type ContractCode } from '../domain/contractCode';
 import { money, moneyFromRational, type Money } from '../domain/money';
 import { Rational } from '../domain/rational';
 import {
@@ -21,10 +22,12 @@ import {
 const ES = { tickSize: Rational.of(1, 4), tickValue: Rational.parse('12.5'), pointValue: Rational.of(50) };
 const ZN = { tickSize: Rational.of(1, 64), tickValue: Rational.parse('15.625'), pointValue: Rational.of(1000) };
 const usd = (d: number): Money => money(d * 10_000);
+const ESH6 = contractCode('ES', 2026, 3);
+const ZNM6 = contractCode('ZN', 2026, 6);
 
-const fill = (side: Side, qty: number, price: number, contract = 'ES:202603', spec = ES): FillInput => ({ contract, side, qty, priceTicks: priceToTicks(price, spec.tickSize) });
+const fill = (side: Side, qty: number, price: number, contract: ContractCode = ESH6, spec = ES): FillInput => ({ contract, side, qty, priceTicks: priceToTicks(price, spec.tickSize) });
 
-function unrealizedAll(l: Ledger, marks: ReadonlyMap<string, number>, specs: ReadonlyMap<string, typeof ES>): Money {
+function unrealizedAll(l: Ledger, marks: ReadonlyMap<ContractCode, number>, specs: ReadonlyMap<ContractCode, typeof ES>): Money {
   let u = 0;
   for (const [c, p] of l.positions) {
     const spec = specs.get(c) ?? ES;
@@ -36,7 +39,7 @@ function unrealizedAll(l: Ledger, marks: ReadonlyMap<string, number>, specs: Rea
 describe('FIFO PnL, exact examples', () => {
   it('long 2 ES @6000 marked at 5996 is −$400, at 5995 −$500', () => {
     const l = applyFill(ledger(usd(50_000)), fill('buy', 2, 6000), ES.tickValue).ledger;
-    const pos = l.positions.get('ES:202603') ?? FLAT;
+    const pos = l.positions.get(ESH6) ?? FLAT;
     expect(unrealizedMoney(pos, priceToTicks(5996, ES.tickSize), ES.tickValue)).toBe(usd(-400));
     expect(unrealizedMoney(pos, priceToTicks(5995, ES.tickSize), ES.tickValue)).toBe(usd(-500));
     expect(openContracts(l)).toBe(2);
@@ -48,7 +51,7 @@ describe('FIFO PnL, exact examples', () => {
     l = applyFill(l, fill('buy', 1, 6010), ES.tickValue).ledger;
     const r = applyFill(l, fill('sell', 1, 6005), ES.tickValue);
     expect(r.realized).toBe(usd(250)); // against the 6000 lot
-    const left = r.ledger.positions.get('ES:202603');
+    const left = r.ledger.positions.get(ESH6);
     expect(left?.lots).toHaveLength(1);
     expect(left?.lots[0]?.priceTicks.cmp(priceToTicks(6010, ES.tickSize))).toBe(0);
   });
@@ -58,14 +61,14 @@ describe('FIFO PnL, exact examples', () => {
     const r = applyFill(l, fill('sell', 3, 6001), ES.tickValue);
     expect(r.realized).toBe(usd(100));
     l = r.ledger;
-    expect(l.positions.get('ES:202603')?.netQty).toBe(-1);
-    const pos = l.positions.get('ES:202603') ?? FLAT;
+    expect(l.positions.get(ESH6)?.netQty).toBe(-1);
+    const pos = l.positions.get(ESH6) ?? FLAT;
     expect(unrealizedMoney(pos, priceToTicks(6000, ES.tickSize), ES.tickValue)).toBe(usd(50));
   });
 
   it('ZN 64ths stay exact: 1 tick = $15.625', () => {
-    const l = applyFill(ledger(usd(0)), fill('buy', 3, 112.515625, 'ZN:202606', ZN), ZN.tickValue).ledger;
-    const pos = l.positions.get('ZN:202606') ?? FLAT;
+    const l = applyFill(ledger(usd(0)), fill('buy', 3, 112.515625, ZNM6, ZN), ZN.tickValue).ledger;
+    const pos = l.positions.get(ZNM6) ?? FLAT;
     expect(unrealizedMoney(pos, priceToTicks(112.53125, ZN.tickSize), ZN.tickValue)).toBe(money(3 * 156_250));
   });
 
@@ -81,7 +84,7 @@ describe('FIFO PnL, exact examples', () => {
   });
 
   it('replays a day of fills from a starting position', () => {
-    const start = new Map([['ES:202603', positionFromSnapshot(1, priceToTicks(6000, ES.tickSize))]]);
+    const start = new Map([[ESH6, positionFromSnapshot(1, priceToTicks(6000, ES.tickSize))]]);
     const realized = replayRealized(start, [fill('sell', 1, 6002), fill('buy', 1, 6001), fill('sell', 1, 6000)], () => ES.tickValue);
     expect(realized).toBe(usd(100 - 50));
   });
@@ -90,26 +93,35 @@ describe('FIFO PnL, exact examples', () => {
 // ---- properties ---------------------------------------------------------------------------------
 
 interface GenFill {
-  readonly contract: 'ES:202603' | 'ZN:202606';
+  readonly contract: ContractCode;
   readonly side: Side;
   readonly qty: number;
   readonly ticks: number;
 }
-const SPECS = new Map([
-  ['ES:202603', ES],
-  ['ZN:202606', ZN],
+const SPECS = new Map<ContractCode, typeof ES>([
+  [ESH6, ES],
+  [ZNM6, ZN],
 ]);
-const BASE_TICKS: Record<GenFill['contract'], number> = { 'ES:202603': 24_000, 'ZN:202606': 7_200 };
+const BASE_TICKS = new Map<ContractCode, number>([
+  [ESH6, 24_000],
+  [ZNM6, 7_200],
+]);
+const base = (c: ContractCode): number => BASE_TICKS.get(c) ?? 0;
+interface Marks {
+  readonly es: number;
+  readonly zn: number;
+}
+const markOf = (m: Marks, c: ContractCode): number => (c === ESH6 ? m.es : m.zn);
 
 const genFill = fc.record({
-  contract: fc.constantFrom('ES:202603' as const, 'ZN:202606' as const),
+  contract: fc.constantFrom(ESH6, ZNM6),
   side: fc.constantFrom<Side>('buy', 'sell'),
   qty: fc.integer({ min: 1, max: 7 }),
   ticks: fc.integer({ min: -400, max: 400 }),
 });
 
-function priceOf(f: { contract: GenFill['contract']; ticks: number }): Rational {
-  return Rational.of(BASE_TICKS[f.contract] + f.ticks);
+function priceOf(f: { contract: ContractCode; ticks: number }): Rational {
+  return Rational.of(base(f.contract) + f.ticks);
 }
 
 function runLedger(fills: readonly GenFill[], cash: Money): Ledger {
@@ -121,11 +133,11 @@ function runLedger(fills: readonly GenFill[], cash: Money): Ledger {
   return l;
 }
 
-function unrealizedAt(l: Ledger, markTicks: Record<GenFill['contract'], number>): Money {
+function unrealizedAt(l: Ledger, marks: Marks): Money {
   let u = 0;
   for (const [c, p] of l.positions) {
     const spec = SPECS.get(c) ?? ES;
-    u += unrealizedMoney(p, Rational.of(BASE_TICKS[c as GenFill['contract']] + markTicks[c as GenFill['contract']]), spec.tickValue);
+    u += unrealizedMoney(p, Rational.of(base(c) + markOf(marks, c)), spec.tickValue);
   }
   return money(u);
 }
@@ -135,11 +147,11 @@ describe('PnL properties', () => {
     fc.assert(
       fc.property(fc.array(genFill, { maxLength: 40 }), fc.integer({ min: -500, max: 500 }), fc.integer({ min: -500, max: 500 }), (fills, esMark, znMark) => {
         const l = runLedger(fills, money(0));
-        const marks = { 'ES:202603': esMark, 'ZN:202606': znMark };
+        const marks = { es: esMark, zn: znMark };
         // Independent: every fill is a cash flow of −signedQty × price × pointValue; what is still
         // held is worth netQty × mark × pointValue. No lots, no FIFO.
         let total = Rational.ZERO;
-        const net = new Map<string, number>();
+        const net = new Map<ContractCode, number>();
         for (const f of fills) {
           const spec = SPECS.get(f.contract) ?? ES;
           const q = f.side === 'buy' ? f.qty : -f.qty;
@@ -149,7 +161,7 @@ describe('PnL properties', () => {
         }
         for (const [c, q] of net) {
           const spec = SPECS.get(c) ?? ES;
-          const mark = Rational.of(BASE_TICKS[c as GenFill['contract']] + marks[c as GenFill['contract']]).mul(spec.tickSize);
+          const mark = Rational.of(base(c) + markOf(marks, c)).mul(spec.tickSize);
           total = total.add(mark.mul(spec.pointValue).mulInt(q));
         }
         // The ledger is exact: no rounding happened, so the integers must agree to the unit.
@@ -180,7 +192,7 @@ describe('PnL properties', () => {
           }
           const a = runLedger(whole, money(0));
           const b = runLedger(split, money(0));
-          const marks = { 'ES:202603': mark, 'ZN:202606': -mark };
+          const marks = { es: mark, zn: -mark };
           expect(b.cash).toBe(a.cash);
           expect(unrealizedAt(b, marks)).toBe(unrealizedAt(a, marks));
           expect(openContracts(b)).toBe(openContracts(a));
@@ -196,13 +208,13 @@ describe('PnL properties', () => {
         // Close every contract at the end: the account is flat.
         const l0 = runLedger(fills, money(0));
         const closing: GenFill[] = [];
-        for (const [c, p] of l0.positions) closing.push({ contract: c as GenFill['contract'], side: p.netQty > 0 ? 'sell' : 'buy', qty: Math.abs(p.netQty), ticks: mark });
+        for (const [c, p] of l0.positions) closing.push({ contract: c, side: p.netQty > 0 ? 'sell' : 'buy', qty: Math.abs(p.netQty), ticks: mark });
         const l = runLedger([...fills, ...closing], money(0));
         expect(l.positions.size).toBe(0);
         expect(openContracts(l)).toBe(0);
         expect(unrealizedAll(l, new Map(), SPECS)).toBe(0);
         // Everything is realized now: cash equals the mark-to-market of the open book at that mark.
-        expect(l.cash).toBe(l0.cash + unrealizedAt(l0, { 'ES:202603': mark, 'ZN:202606': mark }));
+        expect(l.cash).toBe(l0.cash + unrealizedAt(l0, { es: mark, zn: mark }));
       }),
       { numRuns: 200 },
     );

@@ -17,6 +17,7 @@
  * never accumulated: cash holds the rounded realized amounts, unrealized is recomputed from the
  * lots on every mark).
  */
+import type { ContractCode } from '../domain/contractCode';
 import { money, moneyFromRational, type Money } from '../domain/money';
 import { Rational } from '../domain/rational';
 
@@ -115,15 +116,15 @@ export function positionFromSnapshot(netPos: number, avgPriceTicks: Rational): C
 export interface Ledger {
   readonly cash: Money;
   /** Only non-flat contracts. */
-  readonly positions: ReadonlyMap<string, ContractPosition>;
+  readonly positions: ReadonlyMap<ContractCode, ContractPosition>;
 }
 
-export function ledger(cash: Money, positions: ReadonlyMap<string, ContractPosition> = new Map()): Ledger {
+export function ledger(cash: Money, positions: ReadonlyMap<ContractCode, ContractPosition> = new Map()): Ledger {
   return { cash, positions };
 }
 
 export interface FillInput {
-  readonly contract: string;
+  readonly contract: ContractCode;
   readonly side: Side;
   readonly qty: number;
   readonly priceTicks: Rational;
@@ -158,11 +159,38 @@ export function openContracts(l: Ledger): number {
  * balance was at the day's start (balance now − realized today).
  */
 export function replayRealized(
-  start: ReadonlyMap<string, ContractPosition>,
+  start: ReadonlyMap<ContractCode, ContractPosition>,
   fills: readonly FillInput[],
-  tickValueOf: (contract: string) => Rational,
+  tickValueOf: (contract: ContractCode) => Rational,
 ): Money {
   let l = ledger(money(0), start);
   for (const f of fills) l = applyFill(l, f, tickValueOf(f.contract)).ledger;
   return l.cash;
+}
+
+/** A position as a broker snapshot reports it; `avgTicks` undefined when the broker gave no average price. */
+export interface HeldPosition {
+  readonly contract: ContractCode;
+  readonly netQty: number;
+  readonly avgTicks: Rational | undefined;
+}
+
+/**
+ * Realized PnL of a day's fills (time order), replayed from the position held when the day began:
+ * today's position minus the day's fills, seeded at the broker's average price (or, without one,
+ * the day's first fill price in that contract). An approximation only when a position was carried
+ * overnight and the broker's average mixes lots from both days; exact for an account that was flat
+ * at the roll, which prop accounts are required to be.
+ */
+export function realizedOfDay(now: readonly HeldPosition[], dayFills: readonly FillInput[], tickValueOf: (contract: ContractCode) => Rational): Money {
+  const startQty = new Map<ContractCode, number>();
+  for (const p of now) startQty.set(p.contract, p.netQty);
+  for (const f of dayFills) startQty.set(f.contract, (startQty.get(f.contract) ?? 0) - signedQty(f.side, f.qty));
+  const start = new Map<ContractCode, ContractPosition>();
+  for (const [contract, qty] of startQty) {
+    if (qty === 0) continue;
+    const seed = now.find((p) => p.contract === contract)?.avgTicks ?? dayFills.find((f) => f.contract === contract)?.priceTicks;
+    if (seed) start.set(contract, positionFromSnapshot(qty, seed));
+  }
+  return replayRealized(start, dayFills, tickValueOf);
 }

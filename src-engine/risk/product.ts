@@ -3,7 +3,10 @@
  * tick. Kept as a narrow structural interface so the risk code depends on two numbers, not on how
  * the catalog (src-engine/domain/instruments.ts) is loaded; the real Catalog satisfies it.
  */
+import { parseContractCode, type ContractCode } from '../domain/contractCode';
 import type { Rational } from '../domain/rational';
+
+export type { ContractCode };
 
 export interface RiskProduct {
   /** Minimum price increment, exact (ES 1/4, ZN 1/64). */
@@ -17,11 +20,7 @@ export interface RiskCatalog {
   require(root: string): RiskProduct;
 }
 
-/**
- * The root of an internal contract code (`ROOT:YYYYMM`, src-engine/domain/contractCode.ts).
- * Done here by hand so PnL code needs nothing but the string; a code without a month is its root.
- */
-export function rootOfContract(contract: string): string {
-  const i = contract.indexOf(':');
-  return i < 0 ? contract : contract.slice(0, i);
+/** The root of an internal contract code (`ROOT:YYYYMM`); throws for anything else. */
+export function rootOfContract(contract: ContractCode): string {
+  return parseContractCode(contract).root;
 }

@@ -7,6 +7,7 @@
  * Rows read back are validated with these schemas: a damaged row must not silently unlock anyone.
  */
 import { z } from 'zod';
+import { isContractCode, type ContractCode } from '../domain/contractCode';
 import type { Money } from '../domain/money';
 import type { LockRecord, LockFill, PathPoint } from './locks';
 
@@ -71,9 +72,14 @@ export const PersistedRiskStateSchema = z.object({
   updatedAt: z.number(),
 });
 
+const ContractSchema = z
+  .string()
+  .refine(isContractCode, 'not a contract code')
+  .transform((s) => s as ContractCode);
+
 const LockFillSchema = z.object({
   fillId: z.string(),
-  contract: z.string(),
+  contract: ContractSchema,
   side: z.enum(['buy', 'sell']),
   qty: z.number().int(),
   price: z.number(),
@@ -103,8 +109,6 @@ export const LockEvidenceSchema = z.object({
   fillsOmitted: z.number().int().nonnegative(),
   pnlPath: z.array(PathPointSchema),
 });
-
-export const AcknowledgementSchema = z.object({ text: z.string(), at: z.number() });
 
 export function parseState(value: unknown): PersistedRiskState | undefined {
   const r = PersistedRiskStateSchema.safeParse(value);
