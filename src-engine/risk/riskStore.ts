@@ -7,7 +7,7 @@
  * Rows read back are validated with these schemas: a damaged row must not silently unlock anyone.
  */
 import { z } from 'zod';
-import { isContractCode, type ContractCode } from '../domain/contractCode';
+import { isContractCode } from '../domain/contractCode';
 import type { Money } from '../domain/money';
 import type { LockRecord, LockFill, PathPoint } from './locks';
 
@@ -72,10 +72,8 @@ export const PersistedRiskStateSchema = z.object({
   updatedAt: z.number(),
 });
 
-const ContractSchema = z
-  .string()
-  .refine(isContractCode, 'not a contract code')
-  .transform((s) => s as ContractCode);
+// refine with a type guard narrows the output to ContractCode.
+const ContractSchema = z.string().refine(isContractCode, 'not a contract code');
 
 const LockFillSchema = z.object({
   fillId: z.string(),
