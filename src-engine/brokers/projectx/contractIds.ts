@@ -4,7 +4,7 @@
  * catalog carries as `projectxRoot`. Contract names come as `NQZ6` (exchange root, one-digit year,
  * current docs), `ENQZ25` (older docs) or `MNQM26` (contractDisplayName); all are accepted.
  */
-import { contractCode, MONTH_CODES, parseContractCode, type ContractCode } from '../../domain/contractCode';
+import { contractCode, monthCodeOf, monthOfCode, parseContractCode, type ContractCode } from '../../domain/contractCode';
 import type { Catalog, Product } from '../../domain/instruments';
 import type { Decoded } from './restCodec';
 
@@ -23,7 +23,7 @@ export class ContractIds {
     const { root, year, month } = parseContractCode(code);
     const product = this.catalog.product(root);
     if (!product) return { ok: false, error: `no ProjectX root for ${root}: it is not in the instrument catalog` };
-    return { ok: true, value: `CON.F.US.${product.projectxRoot}.${monthLetter(month)}${String(year % 100).padStart(2, '0')}` };
+    return { ok: true, value: `CON.F.US.${product.projectxRoot}.${monthCodeOf(month)}${String(year % 100).padStart(2, '0')}` };
   }
 
   /** `CON.F.US.ENQ.Z26` → `NQ:202612`. */
@@ -33,7 +33,7 @@ export class ContractIds {
     const [, pxRoot = '', letter = '', yy = ''] = m;
     const product = this.byProjectXRoot.get(pxRoot);
     if (!product) return { ok: false, error: `unknown ProjectX root "${pxRoot}" in ${id}: not in the instrument catalog` };
-    return { ok: true, value: contractCode(product.root, 2000 + Number(yy), monthNumber(letter)) };
+    return { ok: true, value: contractCode(product.root, 2000 + Number(yy), monthOfCode(letter)) };
   }
 
   /**
@@ -47,7 +47,7 @@ export class ContractIds {
     const product = this.catalog.product(root) ?? this.byProjectXRoot.get(root);
     if (!product) return { ok: false, error: `unknown root "${root}" in contract name ${name}` };
     const year = digits.length === 2 ? 2000 + Number(digits) : yearEndingIn(Number(digits), new Date(nowMs).getUTCFullYear());
-    return { ok: true, value: contractCode(product.root, year, monthNumber(letter)) };
+    return { ok: true, value: contractCode(product.root, year, monthOfCode(letter)) };
   }
 
   /** `F.US.ENQ` for a contract (the symbolId field). */
@@ -59,16 +59,6 @@ export class ContractIds {
   product(code: ContractCode): Product | undefined {
     return this.catalog.product(parseContractCode(code).root);
   }
-}
-
-function monthLetter(month: number): string {
-  const letter = MONTH_CODES[month - 1];
-  if (letter === undefined) throw new RangeError(`month ${month} out of range`);
-  return letter;
-}
-
-function monthNumber(letter: string): number {
-  return MONTH_CODES.indexOf(letter) + 1;
 }
 
 function yearEndingIn(digit: number, currentYear: number): number {

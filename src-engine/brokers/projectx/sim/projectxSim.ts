@@ -474,6 +474,12 @@ export class ProjectXSim implements SimFrontEnd, HubSocketOwner {
   }
 
   private reply(_req: IncomingMessage, res: ServerResponse, path: string, login: string | undefined, r: RestReply): void {
+    // Dropped while this request was being served: it was executed, but the answer is lost.
+    if (login !== undefined && this.isDisconnected(login)) {
+      this.requests.push({ path, login, status: 0 });
+      res.socket?.destroy();
+      return;
+    }
     this.requests.push({ path, login, status: r.status });
     send(res, r);
   }

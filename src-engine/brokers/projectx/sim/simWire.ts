@@ -2,7 +2,7 @@
  * The simulator's view of exchange objects as ProjectX JSON: orders, trades, positions, accounts,
  * contracts and quotes in the documented shapes (§4–§8, §12.3–§12.4).
  */
-import { parseContractCode, type ContractCode } from '../../../domain/contractCode';
+import { monthCodeOf, parseContractCode, type ContractCode } from '../../../domain/contractCode';
 import { moneyToDollars } from '../../../domain/money';
 import type { SimAccount, SimExchange } from '../../simcore/exchange';
 import type { SimFill, SimOrder, SimPosition, SimQuote } from '../../simcore/types';
@@ -109,7 +109,8 @@ export class SimWire {
     const { root, year, month } = parseContractCode(code);
     return {
       id: this.contractId(code),
-      name: `${root}${displayName(code).slice(root.length, root.length + 1)}${year % 10}`,
+      // Current docs name contracts with a one-digit year (NQH5), after the exchange root.
+      name: `${root}${monthCodeOf(month)}${year % 10}`,
       description: `${root}: ${new Date(Date.UTC(year, month - 1, 1)).toLocaleString('en-US', { month: 'long', timeZone: 'UTC' })} ${year}`,
       tickSize: product.tickSize.toNumber(),
       tickValue: product.tickValue.toNumber(),
@@ -161,5 +162,5 @@ export class SimWire {
 /** `MNQM26`: what the Swagger's contractDisplayName looks like. */
 export function displayName(code: ContractCode): string {
   const { root, year, month } = parseContractCode(code);
-  return `${root}${'FGHJKMNQUVXZ'.charAt(month - 1)}${String(year % 100).padStart(2, '0')}`;
+  return `${root}${monthCodeOf(month)}${String(year % 100).padStart(2, '0')}`;
 }

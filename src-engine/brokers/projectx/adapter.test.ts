@@ -1,0 +1,336 @@
+/**
+ * The production ProjectX adapter against the ProjectX simulator over real loopback sockets
+ * (REST + SignalR hubs). No sleeps: every wait is on an event, a promise or the simulator's idle.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BrokerEvent, BrokerFill, BrokerOrder } from '../../orders/broker';
+import { moneyFromDollars } from '../../domain/money';
+import { Harness, LOGIN } from './sim/testHarness';
+import type { ProjectXSimOptions } from './sim/projectxSim';
+
+let h: Harness | undefined;
+
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+async function connected(options: ProjectXSimOptions = {}, before?: (h: Harness) => void): Promise<Harness> {
+  h = new Harness(options);
+  if (before) {
+    await h.sim.start(0);
+    h.exchange.setQuote(h.mnq, 21_000);
+    before(h);
+  }
+  await h.start();
+  return h;
+}
+
+const isOrder = (pred: (o: BrokerOrder) => boolean) => (e: BrokerEvent): e is Extract<BrokerEvent, { kind: 'order' }> => e.kind === 'order' && pred(e.order);
+const isFill = (pred: (f: BrokerFill) => boolean) => (e: BrokerEvent): e is Extract<BrokerEvent, { kind: 'fill' }> => e.kind === 'fill' && pred(e.fill);
+const reasonOf = (o: { ok: boolean; reason?: string }): string => (o.ok ? '' : (o.reason ?? ''));
+const connectedGen = (g: number) => (e: BrokerEvent): boolean => e.kind === 'connection' && e.status.state === 'connected' && e.generation === g;
+
+describe('ProjectX adapter over the simulator', () => {
+  it('connects, reports a snapshot of orders, positions and balances, then generation 1', async () => {
+    const t = await connected({}, (x) => {
+      x.exchange.place(x.account.id, { contract: x.mnq, side: 'buy', qty: 2, type: 'market', source: 'manual' });
+      x.exchange.place(x.account.id, { contract: x.mnq, side: 'sell', qty: 1, type: 'limit', price: 21_100, source: 'manual' });
+    });
+    const conn = t.conn;
+    if (!conn) throw new Error('no connection');
+    expect(conn.accounts().map((a) => a.name)).toEqual(['PRAC-V2-423406-1', 'PRAC-V2-423406-2']);
+    const kinds = t.events.map((e) => (e.kind === 'connection' ? `connection:${e.status.state}:${e.generation}` : e.kind));
+    expect(kinds[0]).toBe('connection:connecting:0');
+    expect(kinds.at(-1)).toBe('connection:connected:1');
+    expect(t.ofKind('order').map((e) => e.order)).toEqual([expect.objectContaining({ side: 'sell', qty: 1, type: 'limit', price: 21_100, status: 'working', contract: t.mnq })]);
+    expect(t.ofKind('position').map((e) => e.position)).toEqual([{ accountId: t.accountId, contract: t.mnq, netPos: 2, avgPrice: 21_000 }]);
+    expect(t.ofKind('balance').map((e) => [e.accountId, e.balance])).toEqual([
+      [t.accountId, moneyFromDollars(50_000)],
+      [String(t.second.id), moneyFromDollars(100_000)],
+    ]);
+
+    const snap = await conn.snapshot(t.accountId);
+    expect(snap.balance).toBe(moneyFromDollars(50_000));
+    expect(snap.positions).toEqual([{ accountId: t.accountId, contract: t.mnq, netPos: 2, avgPrice: 21_000 }]);
+    expect(snap.openOrders).toHaveLength(1);
+    expect(snap.fills).toEqual([expect.objectContaining({ side: 'buy', qty: 2, price: 21_000, contract: t.mnq })]);
+  });
+
+  it('places a market order: one fill event, the order filled, the position', async () => {
+    const t = await connected();
+    const conn = t.conn;
+    if (!conn) throw new Error('no connection');
+    const out = await conn.place({ accountId: t.accountId, tag: 'mfmarket1', contract: t.mnq, side: 'buy', qty: 2, type: 'market' });
+    expect(out).toMatchObject({ ok: true });
+    if (!out.ok) return;
+    await t.waitFor(isOrder((o) => o.orderId === out.orderId && o.status === 'filled'));
+    await t.settle();
+    const fills = t.ofKind('fill').map((e) => e.fill);
+    expect(fills).toEqual([expect.objectContaining({ accountId: t.accountId, orderId: out.orderId, side: 'buy', qty: 2, price: 21_000, contract: t.mnq })]);
+    const filled = t.ofKind('order').find((e) => e.order.orderId === out.orderId && e.order.status === 'filled');
+    expect(filled?.order).toMatchObject({ tag: 'mfmarket1', filledQty: 2, avgFillPrice: 21_000 });
+    expect(t.ofKind('position').at(-1)?.position).toEqual({ accountId: t.accountId, contract: t.mnq, netPos: 2, avgPrice: 21_000 });
+    expect(t.exchange.positionOf(t.account.id, t.mnq)).toBe(2);
+  });
+
+  it('places a bracket: legs suspended, working once the entry fills, one fills and its sibling is cancelled', async () => {
+    const t = await connected();
+    const conn = t.conn;
+    if (!conn) throw new Error('no connection');
+    const out = await conn.place({ accountId: t.accountId, tag: 'mfbracket1', contract: t.mnq, side: 'buy', qty: 1, type: 'limit', price: 20_990, bracket: { stopLoss: 20_970.25, takeProfit: 21_020.5 } });
+    expect(out).toMatchObject({ ok: true });
+    if (!out.ok) return;
+    expect(out.legOrderIds).toHaveLength(2);
+    const [slId = '', tpId = ''] = out.legOrderIds ?? [];
+    // Ticks went on the wire signed per side and came back as the exact prices.
+    expect(t.exchange.account(t.account.id)?.orders.get(Number(slId))).toMatchObject({ type: 'stop', price: 20_970.25, status: 'suspended' });
+    expect(t.exchange.account(t.account.id)?.orders.get(Number(tpId))).toMatchObject({ type: 'limit', price: 21_020.5, status: 'suspended' });
+    await t.waitFor(isOrder((o) => o.orderId === slId && o.status === 'suspended' && o.parentOrderId === out.orderId));
+    const snap = await conn.snapshot(t.accountId);
+    expect(snap.openOrders.map((o) => [o.orderId, o.status]).sort()).toEqual([
+      [out.orderId, 'working'],
+      [slId, 'suspended'],
+      [tpId, 'suspended'],
+    ].sort());
+
+    t.exchange.setQuote(t.mnq, 20_990);
+    await t.waitFor(isOrder((o) => o.orderId === slId && o.status === 'working'));
+    await t.waitFor(isOrder((o) => o.orderId === tpId && o.status === 'working'));
+    t.exchange.setQuote(t.mnq, 21_020.5);
+    await t.waitFor(isFill((f) => f.orderId === tpId));
+    const cancelled = await t.waitFor(isOrder((o) => o.orderId === slId && o.status === 'cancelled'));
+    expect(cancelled.order.ocoGroup).toBe(t.ofKind('order').find((e) => e.order.orderId === tpId)?.order.ocoGroup);
+    await t.settle();
+    expect(t.exchange.positionOf(t.account.id, t.mnq)).toBe(0);
+    expect(t.ofKind('position').at(-1)?.position.netPos).toBe(0);
+  });
+
+  it('computes a market bracket from the current quote, signed for a short', async () => {
+    const t = await connected();
+    const conn = t.conn;
+    if (!conn) throw new Error('no connection');
+    const out = await conn.place({ accountId: t.accountId, tag: 'mfshort1', contract: t.mnq, side: 'sell', qty: 1, type: 'market', bracket: { stopLoss: 21_010, takeProfit: 20_975 } });
+    expect(out).toMatchObject({ ok: true });
+    const legs = t.exchange.openOrders(t.account.id).map((o) => [o.type, o.side, o.price]);
+    expect(legs.sort()).toEqual([
+      ['limit', 'buy', 20_975],
+      ['stop', 'buy', 21_010],
+    ]);
+  });
+
+  it('reports a rejection as permanent with the broker reason, and the rejected order', async () => {
+    const t = await connected();
+    const conn = t.conn;
+    if (!conn) throw new Error('no connection');
+    t.account.faults.rejectNext = 'Insufficient margin for this order';
+    const out = await conn.place({ accountId: t.accountId, tag: 'mfreject1', contract: t.mnq, side: 'buy', qty: 1, type: 'market' });
+    expect(out).toEqual({ ok: false, class: 'permanent', reason: 'OrderRejected: Insufficient margin for this order' });
+    const rejected = await t.waitFor(isOrder((o) => o.tag === 'mfreject1' && o.status === 'rejected' && o.rejectReason !== undefined));
+    expect(rejected.order.rejectReason).toBe('OrderRejected: Insufficient margin for this order');
+    expect(t.exchange.account(t.account.id)?.orderLog.filter((o) => o.tag === 'mfreject1')).toHaveLength(1);
+    // The tag stays taken, even by a rejected order (§14.6).
+    const again = await conn.place({ accountId: t.accountId, tag: 'mfreject1', contract: t.mnq, side: 'buy', qty: 1, type: 'market' });
+    expect(again).toMatchObject({ ok: false, class: 'permanent' });
+    expect(reasonOf(again)).toContain('custom tag already in use');
+  });
+
+  it('refuses brackets on an account in Position Brackets mode, still naming the recorded order', async () => {
+    const t = await connected();
+    const conn = t.conn;
+    if (!conn) throw new Error('no connection');
+    t.sim.setAccountFlags(t.account.id, { bracketMode: 'position' });
+    const out = await conn.place({ accountId: t.accountId, tag: 'mfposbr1', contract: t.mnq, side: 'buy', qty: 1, type: 'limit', price: 20_900, bracket: { stopLoss: 20_800 } });
+    expect(out).toMatchObject({ ok: false, class: 'permanent' });
+    expect(reasonOf(out)).toContain('You must enable Auto OCO Brackets');
+    await t.waitFor(isOrder((o) => o.tag === 'mfposbr1' && o.status === 'rejected'));
+  });
+
+  it('modifies and cancels a working order; a follower account cannot cancel', async () => {
+    const t = await connected();
+    const conn = t.conn;
+    if (!conn) throw new Error('no connection');
+    const out = await conn.place({ accountId: t.accountId, tag: 'mflimit1', contract: t.mnq, side: 'buy', qty: 1, type: 'limit', price: 20_900 });
+    if (!out.ok) throw new Error(out.reason);
+    expect(await conn.modify({ accountId: t.accountId, orderId: out.orderId, qty: 2, type: 'limit', price: 20_950.25 })).toEqual({ ok: true });
+    await t.waitFor(isOrder((o) => o.orderId === out.orderId && o.price === 20_950.25 && o.qty === 2));
+    const misaligned = await conn.modify({ accountId: t.accountId, orderId: out.orderId, qty: 2, type: 'limit', price: 20_950.1 });
+    expect(misaligned).toMatchObject({ ok: false, class: 'permanent' });
+    expect(reasonOf(misaligned)).toMatch(/^Rejected: .*tick/);
+    expect(await conn.modify({ accountId: t.accountId, orderId: '123', qty: 1, type: 'limit', price: 1 })).toMatchObject({ ok: false, class: 'permanent', reason: 'OrderNotFound (code 2)' });
+
+    t.sim.setAccountFlags(t.account.id, { follower: true });
+    expect(await conn.cancel(t.accountId, out.orderId)).toEqual({ ok: false, class: 'permanent', reason: 'AccountRejected: Follower accounts cannot cancel orders' });
+    t.sim.setAccountFlags(t.account.id, { follower: false });
+    expect(await conn.cancel(t.accountId, out.orderId)).toEqual({ ok: true });
+    await t.waitFor(isOrder((o) => o.orderId === out.orderId && o.status === 'cancelled'));
+  });
+
+  it('reports orders placed by hand in the platform, with no tag', async () => {
+    const t = await connected();
+    const placed = t.exchange.place(t.account.id, { contract: t.mnq, side: 'sell', qty: 3, type: 'market', source: 'manual' });
+    if (!placed.ok) throw new Error(placed.reason);
+    const id = String(placed.order.orderId);
+    const filled = await t.waitFor(isOrder((o) => o.orderId === id && o.status === 'filled'));
+    expect(filled.order.tag).toBeUndefined();
+    const fill = await t.waitFor(isFill((f) => f.orderId === id));
+    expect(fill.fill).toMatchObject({ side: 'sell', qty: 3, price: 21_000 });
+    const found = await t.conn?.findOrderByTag(t.accountId, 'no-such-tag');
+    expect(found).toBeNull();
+  });
+
+  it('survives a token expiry mid-session: re-authenticates and places exactly once', async () => {
+    const t = await connected();
+    const conn = t.conn;
+    if (!conn) throw new Error('no connection');
+    const loginsBefore = t.sim.requestLog().filter((r) => r.path === '/api/auth/loginkey').length;
+    t.sim.applyFault(t.account.id, { kind: 'expireToken' });
+    const out = await conn.place({ accountId: t.accountId, tag: 'mfexpiry1', contract: t.mnq, side: 'buy', qty: 1, type: 'market' });
+    expect(out).toMatchObject({ ok: true });
+    expect(t.exchange.account(t.account.id)?.orderLog.filter((o) => o.tag === 'mfexpiry1')).toHaveLength(1);
+    const log = t.sim.requestLog();
+    expect(log.filter((r) => r.path === '/api/order/place').map((r) => r.status)).toEqual([401, 200]);
+    expect(log.filter((r) => r.path === '/api/auth/loginkey').length).toBe(loginsBefore + 1);
+    // Events still flow on the socket opened with the old token.
+    await t.waitFor(isFill((f) => f.accountId === t.accountId));
+  });
+
+  it('after a socket drop mid-order: outcome ok or unknown, found by tag, exactly one order, generation 2 with the gap in the snapshot', async () => {
+    const t = await connected();
+    const conn = t.conn;
+    if (!conn) throw new Error('no connection');
+    // Drop the login the moment the exchange takes the order: the answer to the place is lost.
+    let gapFill: number | undefined;
+    const off = t.exchange.onAccountEvent(t.account.id, (e) => {
+      if (e.kind !== 'order' || e.order.tag !== 'mfdrop1') return;
+      off();
+      t.sim.applyFault(t.account.id, { kind: 'disconnect', ms: 300 });
+      queueMicrotask(() => {
+        const gap = t.exchange.place(t.account.id, { contract: t.mnq, side: 'buy', qty: 1, type: 'market', source: 'manual' });
+        if (gap.ok) gapFill = gap.order.orderId;
+      });
+    });
+    const out = await conn.place({ accountId: t.accountId, tag: 'mfdrop1', contract: t.mnq, side: 'buy', qty: 2, type: 'market' });
+    expect(out.ok || out.class === 'unknown').toBe(true);
+    await t.waitFor((e) => e.kind === 'connection' && e.status.state === 'reconnecting');
+    await t.waitFor(connectedGen(2));
+    const found = await conn.findOrderByTag(t.accountId, 'mfdrop1');
+    expect(found).toMatchObject({ tag: 'mfdrop1', qty: 2, status: 'filled' });
+    expect(t.exchange.account(t.account.id)?.orderLog.filter((o) => o.tag === 'mfdrop1')).toHaveLength(1);
+    const snap = await conn.snapshot(t.accountId);
+    expect(gapFill).toBeDefined();
+    expect(snap.fills.some((f) => f.orderId === String(gapFill))).toBe(true);
+    expect(snap.positions).toEqual([expect.objectContaining({ netPos: 3 })]);
+    // The reconnected socket carries events again.
+    t.exchange.place(t.account.id, { contract: t.mnq, side: 'sell', qty: 3, type: 'market', source: 'manual' });
+    await t.waitFor((e) => e.kind === 'position' && e.position.netPos === 0);
+  });
+
+  it('after a 429 waits Retry-After, checks by tag, and places exactly once', async () => {
+    const t = await connected();
+    const conn = t.conn;
+    if (!conn) throw new Error('no connection');
+    t.sim.applyFault(t.account.id, { kind: 'rateLimit', ms: 200 });
+    const placing = conn.place({ accountId: t.accountId, tag: 'mf429a', contract: t.mnq, side: 'buy', qty: 1, type: 'market' });
+    await t.until(() => t.logs.find((l) => l.msg === 'rate limited by the broker'));
+    expect(conn.budget().penaltyUntil).toBeGreaterThan(t.clock.now());
+    const out = await placing;
+    expect(out).toMatchObject({ ok: true });
+    const paths = t.sim.requestLog().map((r) => `${r.path}:${r.status}`);
+    const i429 = paths.indexOf('/api/order/place:429');
+    expect(i429).toBeGreaterThanOrEqual(0);
+    expect(paths.slice(i429 + 1)).toEqual(expect.arrayContaining(['/api/order/search:200', '/api/order/place:200']));
+    expect(paths.slice(i429 + 1).indexOf('/api/order/search:200')).toBeLessThan(paths.slice(i429 + 1).indexOf('/api/order/place:200'));
+    expect(t.exchange.account(t.account.id)?.orderLog.filter((o) => o.tag === 'mf429a')).toHaveLength(1);
+    await t.sim.whenIdle();
+    expect(conn.budget()).toMatchObject({ limit: 200, windowMs: 60_000 });
+  });
+
+  it('delivers one fill when the broker sends the trade twice', async () => {
+    const t = await connected();
+    const conn = t.conn;
+    if (!conn) throw new Error('no connection');
+    const out = await conn.place({ accountId: t.accountId, tag: 'mfdup1', contract: t.mnq, side: 'buy', qty: 1, type: 'limit', price: 20_950 });
+    if (!out.ok) throw new Error(out.reason);
+    await t.settle();
+    t.sim.applyFault(t.account.id, { kind: 'duplicateNextEvent' });
+    t.exchange.setQuote(t.mnq, 20_950);
+    await t.waitFor(isFill((f) => f.orderId === out.orderId));
+    await t.settle();
+    expect(t.account.faults.duplicateNextEvent).toBe(false);
+    expect(t.ofKind('fill').filter((e) => e.fill.orderId === out.orderId)).toHaveLength(1);
+  });
+
+  it('reports partial fills as they happen', async () => {
+    const t = await connected();
+    const conn = t.conn;
+    if (!conn) throw new Error('no connection');
+    t.account.faults.partialFillQty = 1;
+    const out = await conn.place({ accountId: t.accountId, tag: 'mfpartial1', contract: t.mnq, side: 'buy', qty: 3, type: 'market' });
+    if (!out.ok) throw new Error(out.reason);
+    await t.waitFor(isOrder((o) => o.orderId === out.orderId && o.status === 'working' && o.filledQty === 1));
+    await t.waitFor(isOrder((o) => o.orderId === out.orderId && o.status === 'filled' && o.filledQty === 3));
+    await t.settle();
+    expect(t.ofKind('fill').filter((e) => e.fill.orderId === out.orderId).map((e) => e.fill.qty)).toEqual([1, 2]);
+  });
+
+  it('refuses to start with a wrong API key, with the broker reason and no further logins', async () => {
+    h = new Harness();
+    const t = h;
+    await t.sim.start(0);
+    t.sim.addLogin(LOGIN, 'the-right-key');
+    const conn = t.connection('a-wrong-key');
+    await expect(conn.start((e) => t.events.push(e))).rejects.toThrow(/InvalidCredentials/);
+    const last = t.events.at(-1);
+    expect(last?.kind === 'connection' && last.status.state === 'failed' ? last.status.reason : '').toContain('InvalidCredentials');
+    expect(t.sim.requestLog().filter((r) => r.path === '/api/auth/loginkey')).toHaveLength(1);
+    expect(await conn.place({ accountId: '1', tag: 'x', contract: t.mnq, side: 'buy', qty: 1, type: 'market' })).toMatchObject({ ok: false, class: 'permanent' });
+  });
+
+  it('streams quotes for subscribed contracts, sparse updates merged', async () => {
+    const t = await connected({ sparse: true });
+    t.conn?.subscribeQuotes([t.mnq]);
+    await t.waitFor((e) => e.kind === 'quote' && e.price === 21_000);
+    t.exchange.setQuote(t.mnq, 21_003.75);
+    const q = await t.waitFor((e) => e.kind === 'quote' && e.price === 21_003.75);
+    expect(q).toMatchObject({ kind: 'quote', contract: t.mnq });
+    await t.conn?.barrier();
+  });
+});
+
+describe('payload variants', () => {
+  /** The same trading day under one wire shape, as normalized events without broker times. */
+  async function run(options: ProjectXSimOptions): Promise<string[]> {
+    const t = await connected(options);
+    const conn = t.conn;
+    if (!conn) throw new Error('no connection');
+    const entry = await conn.place({ accountId: t.accountId, tag: 'mfvar1', contract: t.mnq, side: 'buy', qty: 2, type: 'limit', price: 20_990, bracket: { stopLoss: 20_980, takeProfit: 21_010 } });
+    if (!entry.ok) throw new Error(entry.reason);
+    t.exchange.setQuote(t.mnq, 20_990);
+    t.exchange.setQuote(t.mnq, 21_010);
+    const flat = t.exchange.place(t.account.id, { contract: t.mnq, side: 'sell', qty: 1, type: 'market', source: 'manual' });
+    if (!flat.ok) throw new Error(flat.reason);
+    t.exchange.place(t.account.id, { contract: t.mnq, side: 'buy', qty: 1, type: 'market', source: 'manual' });
+    await t.settle();
+    const out = t.events
+      .filter((e) => e.kind !== 'connection')
+      .map((e) => {
+        if (e.kind === 'order') return JSON.stringify({ kind: e.kind, ...e.order, time: 0 });
+        if (e.kind === 'fill') return JSON.stringify({ kind: e.kind, ...e.fill, time: 0 });
+        return JSON.stringify(e);
+      });
+    await t.close();
+    h = undefined;
+    return out;
+  }
+
+  it('bare, {action,data}, arrays with nulls and sparse payloads all give the same events', async () => {
+    const bare = await run({ envelopeVariant: 'bare' });
+    expect(bare.filter((e) => e.includes('"kind":"fill"')).length).toBeGreaterThanOrEqual(4);
+    expect(bare.some((e) => e.includes('"netPos":0'))).toBe(true);
+    for (const options of [{ envelopeVariant: 'actionData' as const }, { envelopeVariant: 'array' as const }, { sparse: true }, { sparse: true, envelopeVariant: 'actionData' as const }]) {
+      const other = await run(options);
+      expect([...other].sort(), JSON.stringify(options)).toEqual([...bare].sort());
+    }
+  });
+});
