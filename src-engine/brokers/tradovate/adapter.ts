@@ -95,6 +95,7 @@ export interface TradovateDiagnostics {
 }
 
 const MAX_RESOLVE_ATTEMPTS = 3;
+const MAX_RESYNC_FAILURES = 3;
 
 export class TradovateConnection implements BrokerConnection {
   readonly kind = 'tradovate' as const;
@@ -128,6 +129,7 @@ export class TradovateConnection implements BrokerConnection {
   private lastMissing: Missing = { contracts: new Set(), orders: new Set(), versionsOf: new Set() };
   private resyncing = false;
   private resyncWanted = false;
+  private resyncFailures = 0;
   private readonly sleeps = new Set<ReturnType<typeof setTimeout>>();
   private readonly background = new Set<Promise<unknown>>();
   private readonly quoteContracts = new Set<ContractCode>();
@@ -164,15 +166,15 @@ export class TradovateConnection implements BrokerConnection {
         return;
       } catch (err) {
         const e = asBrokerError(err, 'transient');
-        if (this.dead) throw new Error(`${this.name}: stopped while connecting`);
+        if (this.dead) throw new Error(`${this.name}: stopped while connecting`, { cause: err });
         if (e.outcome === 'permanent' || attempt >= this.timings.startAttempts) {
           this.fail(e.message);
-          throw new Error(e.message);
+          throw new Error(e.message, { cause: err });
         }
         const delay = this.backoff(attempt);
         this.emitStatus({ state: 'reconnecting', attempt, nextTryAt: this.deps.clock.now() + delay, reason: e.message });
         await this.sleep(delay).catch(() => undefined);
-        if (this.dead) throw new Error(`${this.name}: stopped while connecting`);
+        if (this.isDead()) throw new Error(`${this.name}: stopped while connecting`, { cause: err });
       }
     }
   }
@@ -351,6 +353,7 @@ export class TradovateConnection implements BrokerConnection {
       if (this.trading !== sock || !sock.isOpen) throw new BrokerError('transient', 'trading socket closed while syncing');
       this.flush();
       this.attempt = 0;
+      this.resyncFailures = 0;
       this.state = 'connected';
       this.generation++;
       this.emitStatus({ state: 'connected' });
@@ -511,7 +514,18 @@ export class TradovateConnection implements BrokerConnection {
           this.generation++;
           this.emitStatus({ state: 'connected' });
         })
-        .catch((err: unknown) => this.log.info('resync failed; the reconnect will resync', { connection: this.name, reason: err instanceof Error ? err.message : String(err) }))
+        .then(() => {
+          this.resyncFailures = 0;
+        })
+        .catch((err: unknown) => {
+          if (this.dead) return;
+          this.resyncFailures++;
+          const reason = err instanceof Error ? err.message : String(err);
+          this.log.info('resync failed', { connection: this.name, reason, failures: this.resyncFailures });
+          // A garbled answer is retried on the same socket a few times, then the socket is replaced.
+          if (this.resyncFailures < MAX_RESYNC_FAILURES && sock === this.trading && sock.isOpen) this.resyncWanted = true;
+          else if (sock === this.trading) sock.close(`resync failed: ${reason}`);
+        })
         .finally(() => {
           this.resyncing = false;
           if (this.resyncWanted && !this.dead) this.requestResync();
@@ -608,19 +622,20 @@ export class TradovateConnection implements BrokerConnection {
     if (this.md?.isOpen) return Promise.resolve(this.md);
     this.mdOpening ??= (async () => {
       const session = await this.tokens.valid();
-      let sock: TradovateSocket | undefined;
+      // The handlers outlive this call; they act only while this socket is the current md socket.
+      const ref: { sock?: TradovateSocket } = {};
       const opened = await TradovateSocket.open('md', this.settings.mdUrl, session.mdAccessToken, this.timings, {
         onEvents: (events) => {
-          if (sock && sock === this.md) this.onMdEvents(events);
+          if (ref.sock && ref.sock === this.md) this.onMdEvents(events);
         },
         onProtocolError: (detail) => {
-          if (sock && sock === this.md) this.onProtocolError(detail, false);
+          if (ref.sock && ref.sock === this.md) this.onProtocolError(detail, false);
         },
         onClose: (reason) => {
-          if (sock && sock === this.md) this.onMdClosed(reason);
+          if (ref.sock && ref.sock === this.md) this.onMdClosed(reason);
         },
       });
-      sock = opened;
+      ref.sock = opened;
       if (this.dead) {
         opened.terminate();
         throw stoppedError();
@@ -706,7 +721,7 @@ export class TradovateConnection implements BrokerConnection {
   private async requireConnectedBarrier(): Promise<void> {
     if (this.state !== 'connected') throw new BrokerError('transient', `${this.name} is ${this.state}`);
     await this.barrier();
-    if (this.state !== 'connected') throw new BrokerError('transient', `${this.name} is ${this.state}`);
+    if (!this.isConnected()) throw new BrokerError('transient', `${this.name} is no longer connected`);
   }
 
   private requireAccount(accountId: string): number {
@@ -743,6 +758,15 @@ export class TradovateConnection implements BrokerConnection {
     });
     this.background.add(guarded);
     void guarded.finally(() => this.background.delete(guarded));
+  }
+
+  /** Methods, not fields, where an await may have changed them (defeats narrowing on purpose). */
+  private isDead(): boolean {
+    return this.dead;
+  }
+
+  private isConnected(): boolean {
+    return this.state === 'connected';
   }
 
   private emitStatus(status: ConnectionState): void {

@@ -470,13 +470,16 @@ export class EntityCache {
 
 /**
  * Tradovate's statuses onto the engine's. Completed is "done" without a fill count of its own: it
- * is filled when the fills cover the order. Pending cancel/replace orders are still working.
+ * is filled when the fills cover the order. Pending cancel/replace orders are still working, and
+ * a pending order with fills is working whatever its last status update said.
  */
 function mapStatus(s: WireOrdStatus, filledQty: number, qty: number): BrokerOrderStatus {
+  // Fills are facts even when the order's own update has not arrived yet (§4.4).
+  if (filledQty >= qty && s !== 'Rejected') return 'filled';
   switch (s) {
     case 'PendingNew':
     case 'Unknown':
-      return 'pending';
+      return filledQty > 0 ? 'working' : 'pending';
     case 'Working':
     case 'PendingCancel':
     case 'PendingReplace':

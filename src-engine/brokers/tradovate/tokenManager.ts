@@ -18,6 +18,8 @@ export interface TokenSession {
   readonly mdAccessToken: string;
   /** Epoch ms on the broker's clock. */
   readonly expiresAt: number;
+  /** expiresAt minus the time it was received. */
+  readonly lifetimeMs: number;
   readonly userId: number;
   readonly userName: string;
 }
@@ -57,7 +59,7 @@ export class TokenManager {
   /** A token believed valid now (renewing or logging in first when it is not). */
   async valid(): Promise<TokenSession> {
     const s = this.session;
-    if (s && this.deps.clock.now() < s.expiresAt - 1_000) return s;
+    if (s && this.isFresh(s)) return s;
     return this.refresh(s?.accessToken);
   }
 
@@ -68,7 +70,7 @@ export class TokenManager {
    */
   refresh(stale: string | undefined): Promise<TokenSession> {
     const s = this.session;
-    if (stale !== undefined && s && s.accessToken !== stale && this.deps.clock.now() < s.expiresAt - 1_000) return Promise.resolve(s);
+    if (stale !== undefined && s && s.accessToken !== stale && this.isFresh(s)) return Promise.resolve(s);
     this.refreshing ??= this.doRefresh().finally(() => {
       this.refreshing = undefined;
     });
@@ -81,6 +83,11 @@ export class TokenManager {
       this.refreshing = undefined;
     });
     return this.refreshing;
+  }
+
+  /** Not about to expire: a second of slack, or a tenth of a short lifetime. */
+  private isFresh(s: TokenSession): boolean {
+    return this.deps.clock.now() < s.expiresAt - Math.min(1_000, s.lifetimeMs / 10);
   }
 
   dispose(): void {
@@ -161,6 +168,7 @@ export class TokenManager {
       accessToken: r.accessToken,
       mdAccessToken: r.mdAccessToken ?? previous?.mdAccessToken ?? r.accessToken,
       expiresAt: r.expirationTime,
+      lifetimeMs: Math.max(0, r.expirationTime - this.deps.clock.now()),
       userId: r.userId ?? previous?.userId ?? 0,
       userName: r.name ?? previous?.userName ?? this.deps.settings.username,
     };

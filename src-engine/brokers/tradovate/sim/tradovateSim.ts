@@ -48,13 +48,21 @@ export interface TradovateSimStats {
   successfulLogins: number;
   failedLogins: number;
   renewals: number;
+  /** New penalties (fault-armed). */
   penaltiesIssued: number;
+  /** Every answer that was a penalty, repeats included. */
+  penaltyAnswers: number;
+  /** Frames sent twice by duplicateNextEvent. */
+  duplicatesSent: number;
   /** Requests that carried a ticket the simulator had issued. */
   ticketedResends: number;
   badClientFrames: number;
   /** API orders sent without `isAutomated: true`. */
   readonly notAutomated: () => number;
 }
+
+/** Things that happened on the wire, for tests to wait on. */
+export type SimNote = { readonly kind: 'request'; readonly endpoint: string } | { readonly kind: 'renewal' } | { readonly kind: 'login' } | { readonly kind: 'penalty' };
 
 type SocketKind = 'trading' | 'md';
 
@@ -107,6 +115,7 @@ export class TradovateSim implements SimFrontEnd {
   private readonly idleWaiters: (() => void)[] = [];
   private readonly unsubscribe: (() => void)[] = [];
   private port = 0;
+  private readonly observers = new Set<(note: SimNote) => void>();
   readonly stats: TradovateSimStats;
 
   constructor(
@@ -125,7 +134,7 @@ export class TradovateSim implements SimFrontEnd {
     this.book = new WireBook(exchange);
     this.endpoints = new Endpoints(exchange, this.book);
     const endpointStats = this.endpoints.stats;
-    this.stats = { requests: new Map(), successfulLogins: 0, failedLogins: 0, renewals: 0, penaltiesIssued: 0, ticketedResends: 0, badClientFrames: 0, notAutomated: () => endpointStats.notAutomated };
+    this.stats = { requests: new Map(), successfulLogins: 0, failedLogins: 0, renewals: 0, penaltiesIssued: 0, penaltyAnswers: 0, duplicatesSent: 0, ticketedResends: 0, badClientFrames: 0, notAutomated: () => endpointStats.notAutomated };
   }
 
   // ---- SimFrontEnd -----------------------------------------------------------------------------
@@ -253,6 +262,23 @@ export class TradovateSim implements SimFrontEnd {
     }
   }
 
+  /** Resolves on the next wire occurrence matching `match` (tests wait on these instead of polling). */
+  nextNote(match: (note: SimNote) => boolean): Promise<SimNote> {
+    return new Promise((resolve) => {
+      const fn = (note: SimNote): void => {
+        if (!match(note)) return;
+        this.observers.delete(fn);
+        resolve(note);
+      };
+      this.observers.add(fn);
+    });
+  }
+
+  /** The Tradovate contract id the simulator uses for a contract (crafting raw frames in tests). */
+  contractIdOf(code: ContractCode): number {
+    return this.book.contract(code).id;
+  }
+
   /** Open sockets, optionally of one login. */
   socketCount(login?: string): number {
     return login === undefined ? this.sockets.size : this.socketsOf(login).length;
@@ -333,6 +359,7 @@ export class TradovateSim implements SimFrontEnd {
       return;
     }
     this.stats.successfulLogins++;
+    this.note({ kind: 'login' });
     this.importLogin(r.login);
     this.answerRest(r.login.login, res, { status: 200, data: this.logins.issue(r.login) });
   }
@@ -449,6 +476,8 @@ export class TradovateSim implements SimFrontEnd {
   }
 
   private penaltyAnswer(p: Penalty): Answer {
+    this.stats.penaltyAnswers++;
+    this.note({ kind: 'penalty' });
     const seconds = Math.ceil(Math.max(0, p.until - performance.now())) / 1000;
     return { status: 200, data: { 'p-ticket': p.ticket, 'p-time': seconds } };
   }
@@ -457,6 +486,7 @@ export class TradovateSim implements SimFrontEnd {
     const ctx = this.contextOf(login);
     if (ep === 'auth/renewaccesstoken') {
       this.stats.renewals++;
+      this.note({ kind: 'renewal' });
       return { status: 200, data: this.logins.issue(login) };
     }
     if (s?.kind === 'md') return this.marketData(s, ep, body);
@@ -518,6 +548,7 @@ export class TradovateSim implements SimFrontEnd {
     if ((e.kind === 'order' || e.kind === 'fill') && acc.faults.duplicateNextEvent && listening) {
       acc.faults.duplicateNextEvent = false;
       times = 2;
+      this.stats.duplicatesSent++;
     }
     this.stream(acc.spec.login, props, times);
   }
@@ -639,6 +670,11 @@ export class TradovateSim implements SimFrontEnd {
 
   private count(ep: string): void {
     this.stats.requests.set(ep, (this.stats.requests.get(ep) ?? 0) + 1);
+    this.note({ kind: 'request', endpoint: ep });
+  }
+
+  private note(n: SimNote): void {
+    for (const o of [...this.observers]) o(n);
   }
 
   private checkIdle(): void {

@@ -11,7 +11,7 @@
  * placeoco result does) and at their entry with `parentId`. Every id is above 2^32.
  */
 import type { ContractCode } from '../../../domain/contractCode';
-import { parseContractCode } from '../../../domain/contractCode';
+import { monthCodeOf, parseContractCode } from '../../../domain/contractCode';
 import { moneyToDollars } from '../../../domain/money';
 import type { OrderType } from '../../../orders/broker';
 import type { SimAccount, SimExchange } from '../../simcore/exchange';
@@ -457,7 +457,7 @@ export class WireBook {
         exchangeId: 1,
         contractGroupId: 1,
         status: 'Verified',
-        months: p.months,
+        months: p.months.map(monthCodeOf).join(''),
         valuePerPoint: p.pointValue.toNumber(),
         priceFormatType: 'Decimal',
         priceFormat: -Math.max(0, decimals(tickSize)),
