@@ -72,6 +72,7 @@ export class ProjectXSim implements SimFrontEnd, HubSocketOwner {
   private readonly idleWaiters: (() => void)[] = [];
   private readonly requests: SimRequestRecord[] = [];
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly requestListeners = new Set<(r: SimRequestRecord) => void>();
   private server: Server | undefined;
   private readonly wss = new WebSocketServer({ noServer: true });
   private port = 0;
@@ -101,7 +102,7 @@ export class ProjectXSim implements SimFrontEnd, HubSocketOwner {
 
   async start(port = 0): Promise<void> {
     if (this.server) return;
-    const server = createServer((req, res) => this.onRequest(req, res));
+    const server = createServer((req, res) => this.handleHttp(req, res));
     server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket, head));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -233,6 +234,12 @@ export class ProjectXSim implements SimFrontEnd, HubSocketOwner {
   /** Every REST request served so far, for tests that count logins or places. */
   requestLog(): readonly SimRequestRecord[] {
     return this.requests;
+  }
+
+  /** Test hook: hears every REST request as it is answered (or dropped, status 0). */
+  onRequest(fn: (r: SimRequestRecord) => void): () => void {
+    this.requestListeners.add(fn);
+    return () => this.requestListeners.delete(fn);
   }
 
   /** Open hub sockets, optionally of one login. */
@@ -399,7 +406,7 @@ export class ProjectXSim implements SimFrontEnd, HubSocketOwner {
 
   // ---- REST ---------------------------------------------------------------------------------------
 
-  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+  private handleHttp(req: IncomingMessage, res: ServerResponse): void {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -441,7 +448,7 @@ export class ProjectXSim implements SimFrontEnd, HubSocketOwner {
     if (login !== undefined) {
       // A dropped login's requests die with the connection, as on a network failure.
       if (this.isDisconnected(login)) {
-        this.requests.push({ path, login, status: 0 });
+        this.record({ path, login, status: 0 });
         res.socket?.destroy();
         return;
       }
@@ -459,7 +466,7 @@ export class ProjectXSim implements SimFrontEnd, HubSocketOwner {
       const corrupt = this.wireOf(login).corruptNext;
       if (corrupt !== undefined) {
         this.wireOf(login).corruptNext = undefined;
-        this.requests.push({ path, login, status: 200 });
+        this.record({ path, login, status: 200 });
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
         res.end(corrupt);
         return;
@@ -476,12 +483,17 @@ export class ProjectXSim implements SimFrontEnd, HubSocketOwner {
   private reply(_req: IncomingMessage, res: ServerResponse, path: string, login: string | undefined, r: RestReply): void {
     // Dropped while this request was being served: it was executed, but the answer is lost.
     if (login !== undefined && this.isDisconnected(login)) {
-      this.requests.push({ path, login, status: 0 });
+      this.record({ path, login, status: 0 });
       res.socket?.destroy();
       return;
     }
-    this.requests.push({ path, login, status: r.status });
+    this.record({ path, login, status: r.status });
     send(res, r);
+  }
+
+  private record(r: SimRequestRecord): void {
+    this.requests.push(r);
+    for (const l of this.requestListeners) l(r);
   }
 
   // ---- faults and idleness --------------------------------------------------------------------------

@@ -41,6 +41,7 @@ export class Harness {
     this.account = this.exchange.addAccount({ key: 'f1', broker: 'projectx', login: LOGIN, name: 'PRAC-V2-423406-1', balance: moneyFromDollars(50_000) });
     this.second = this.exchange.addAccount({ key: 'f2', broker: 'projectx', login: LOGIN, name: 'PRAC-V2-423406-2', balance: moneyFromDollars(100_000) });
     this.mnq = this.catalog.frontMonth('MNQ', this.clock.now());
+    this.sim.onRequest(() => this.wake());
     this.log = createLogger((line) => {
       this.logs.push(line);
       this.wake();
