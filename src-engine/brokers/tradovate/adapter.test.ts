@@ -275,6 +275,29 @@ describe('Tradovate adapter over the simulator', () => {
     expect(t.log.statuses().at(-1)).toEqual({ state: 'failed', reason: BAD_CREDENTIALS });
   });
 
+  it('tolerates a fill before its order, entity arrays and repeated frames', async () => {
+    const t = await harness();
+    const c = await t.connect();
+    const contractId = t.sim.contractIdOf(t.mnq);
+    const orderId = 9_100_000_000_001;
+    const at = new Date(t.clock.now()).toISOString();
+    const fill = { id: 9_100_000_000_777, orderId, contractId, timestamp: at, action: 'Buy', qty: 1, price: 21_000, active: true };
+    const props = (entityType: string, eventType: string, entity: unknown): string => `a${JSON.stringify([{ e: 'props', d: { entityType, eventType, entity } }])}`;
+    t.sim.sendRaw('trader1', props('fill', 'Created', [fill]));
+    t.sim.sendRaw('trader1', props('fill', 'Created', [fill]));
+    t.sim.sendRaw('trader1', props('order', 'Created', { id: orderId, accountId: t.account.id, contractId, timestamp: at, action: 'Buy', ordStatus: 'Working' }));
+    t.sim.sendRaw('trader1', props('command', 'Created', [{ id: 9_100_000_000_002, orderId, clOrdId: 'by-hand-elsewhere', commandType: 'New' }]));
+    t.sim.sendRaw('trader1', props('orderVersion', 'Created', { id: 9_100_000_000_002, orderId, orderQty: 2, orderType: 'Limit', price: 21_000 }));
+    const order = await t.log.order(String(orderId));
+    expect(order).toMatchObject({ status: 'working', qty: 2, filledQty: 1, tag: 'by-hand-elsewhere', type: 'limit', price: 21_000 });
+    await c.barrier();
+    expect(t.log.fills().filter((f) => f.fillId === String(fill.id))).toHaveLength(1);
+    // The fill could only be described once its order (and so its account) was known.
+    const kinds = t.log.events.filter((e) => (e.kind === 'fill' && e.fill.orderId === String(orderId)) || (e.kind === 'order' && e.order.orderId === String(orderId))).map((e) => e.kind);
+    expect(kinds).toEqual(['fill', 'order']);
+    expect(t.log.count('protocolError')).toBe(0);
+  });
+
   it('emits nothing after abandon()', async () => {
     const t = await harness();
     const c = await t.connect();
