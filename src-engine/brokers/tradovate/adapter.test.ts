@@ -140,6 +140,20 @@ describe('Tradovate adapter over the simulator', () => {
     await t.log.waitFor((e) => e.kind === 'quote' && e.price === 21_001.25);
   });
 
+  it('resubscribes quotes after a reconnect', async () => {
+    const t = await harness();
+    const c = await t.connect();
+    c.subscribeQuotes([t.mnq]);
+    c.subscribeQuotes([t.mnq]);
+    await t.log.waitFor((e) => e.kind === 'quote' && e.price === 21_000);
+    t.sim.applyFault(t.account.id, { kind: 'disconnect', ms: 100 });
+    await t.log.connected(2);
+    await c.barrier();
+    t.exchange.setQuote(t.mnq, 20_999.75);
+    await t.log.waitFor((e) => e.kind === 'quote' && e.price === 20_999.75);
+    expect(t.sim.stats.requests.get('md/subscribequote')).toBeGreaterThanOrEqual(2);
+  });
+
   it('survives token expiry: the 401 is followed by a new login and exactly one order', async () => {
     const t = await harness();
     const c = await t.connect();

@@ -135,6 +135,9 @@ export class TradovateConnection implements BrokerConnection {
   private readonly quoteContracts = new Set<ContractCode>();
   private readonly quoteIds = new Map<number, ContractCode>();
   private readonly mdSubscribed = new Set<ContractCode>();
+  private quoteSync: Promise<void> | undefined;
+  private quoteSyncAgain = false;
+  private mdAttempt = 0;
 
   constructor(
     private readonly settings: TradovateSettings,
@@ -325,7 +328,7 @@ export class TradovateConnection implements BrokerConnection {
       this.quoteContracts.add(c);
       added = true;
     }
-    if (added && this.state === 'connected') this.track(this.syncQuoteSubscriptions());
+    if (added) this.syncQuotesSoon();
   }
 
   // ---- connecting --------------------------------------------------------------------------------
@@ -365,7 +368,7 @@ export class TradovateConnection implements BrokerConnection {
     } finally {
       this.connectingNow = false;
     }
-    if (this.quoteContracts.size > 0) this.track(this.syncQuoteSubscriptions());
+    this.syncQuotesSoon();
     if (this.resyncWanted) this.requestResync();
   }
 
@@ -672,20 +675,45 @@ export class TradovateConnection implements BrokerConnection {
     this.mdSubscribed.clear();
     if (this.dead) return;
     this.log.info('tradovate market-data socket closed', { connection: this.name, reason });
-    let attempt = 0;
-    const retry = (): void => {
-      attempt++;
-      this.mdRetryTimer = setTimeout(() => {
-        this.mdRetryTimer = undefined;
-        if (this.dead) return;
-        if (this.state !== 'connected') {
-          // The trading reconnect resubscribes.
-          return;
+    this.retryMdLater();
+  }
+
+  /** Brings the md socket and its subscriptions in line with quoteContracts; one run at a time. */
+  private syncQuotesSoon(): void {
+    if (this.dead || this.state !== 'connected' || this.quoteContracts.size === 0) return;
+    if (this.quoteSync) {
+      this.quoteSyncAgain = true;
+      return;
+    }
+    this.quoteSync = this.syncQuoteSubscriptions()
+      .then(
+        () => {
+          this.mdAttempt = 0;
+        },
+        (err: unknown) => {
+          if (this.dead) return;
+          this.log.info('quote subscription failed; retrying', { connection: this.name, reason: err instanceof Error ? err.message : String(err) });
+          this.retryMdLater();
+        },
+      )
+      .finally(() => {
+        this.quoteSync = undefined;
+        if (this.quoteSyncAgain) {
+          this.quoteSyncAgain = false;
+          this.syncQuotesSoon();
         }
-        this.track(this.syncQuoteSubscriptions().catch(() => retry()));
-      }, this.backoff(attempt));
-    };
-    retry();
+      });
+    this.track(this.quoteSync);
+  }
+
+  /** While the trading side is down the reconnect resubscribes; otherwise retry with backoff. */
+  private retryMdLater(): void {
+    if (this.dead || this.mdRetryTimer !== undefined) return;
+    this.mdAttempt++;
+    this.mdRetryTimer = setTimeout(() => {
+      this.mdRetryTimer = undefined;
+      this.syncQuotesSoon();
+    }, this.backoff(this.mdAttempt));
   }
 
   // ---- helpers -----------------------------------------------------------------------------------

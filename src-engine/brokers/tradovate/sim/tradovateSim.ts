@@ -200,22 +200,26 @@ export class TradovateSim implements SimFrontEnd {
     const faults = acc.faults;
     switch (fault.kind) {
       case 'disconnect':
-        faults.disconnectUntil = performance.now() + fault.ms;
-        this.hold(fault.ms, () => {
-          if ((faults.disconnectUntil ?? 0) <= performance.now()) faults.disconnectUntil = undefined;
-        });
+        faults.disconnectUntil = Math.max(faults.disconnectUntil ?? 0, performance.now() + fault.ms);
+        this.holdUntil(
+          () => faults.disconnectUntil ?? 0,
+          () => {
+            faults.disconnectUntil = undefined;
+          },
+        );
         this.dropLogin(login);
         return;
       case 'delay':
         faults.delayMs = fault.ms;
         faults.delayUntil = Math.max(faults.delayUntil ?? 0, performance.now() + fault.ms);
-        this.hold(fault.ms, () => {
-          if ((faults.delayUntil ?? 0) <= performance.now()) {
+        this.holdUntil(
+          () => faults.delayUntil ?? 0,
+          () => {
             faults.delayMs = undefined;
             faults.delayUntil = undefined;
-          }
-          this.release(login);
-        });
+            this.release(login);
+          },
+        );
         return;
       case 'duplicateNextEvent':
         faults.duplicateNextEvent = true;
@@ -653,12 +657,22 @@ export class TradovateSim implements SimFrontEnd {
     return this.exchange.accountsOf('tradovate', login).some((a) => (a.faults.delayUntil ?? 0) > now);
   }
 
-  private hold(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.holds.delete(t);
-      fn();
-      this.checkIdle();
-    }, ms);
+  /**
+   * Runs `end` once performance.now() has passed `deadline()` (which may move later). A timer can
+   * fire a fraction of a millisecond early on that clock, so an early wake-up re-arms instead of
+   * leaving a window open with nothing left to close it.
+   */
+  private holdUntil(deadline: () => number, end: () => void): void {
+    const left = deadline() - performance.now();
+    const t = setTimeout(
+      () => {
+        this.holds.delete(t);
+        if (deadline() > performance.now()) this.holdUntil(deadline, end);
+        else end();
+        this.checkIdle();
+      },
+      Math.max(0, Math.ceil(left)),
+    );
     this.holds.add(t);
   }
 
