@@ -8,7 +8,7 @@
 import { z } from 'zod';
 
 /** A decimal given as a number (YAML, JSON) or as text; kept as text so no float ever sizes an order. */
-export const DecimalInput = z.union([z.number().finite(), z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal number')]);
+export const DecimalInput = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal number')]);
 export type DecimalInput = z.infer<typeof DecimalInput>;
 
 export const Root = z.string().regex(/^[A-Z0-9]{1,6}$/, 'must be a product root such as ES or MNQ');

@@ -32,6 +32,13 @@ export class Rational {
     return Rational.normalise(num, den);
   }
 
+  /** Reads what toString() writes ("7", "-1/3") or a plain decimal ("0.25"). */
+  static fromString(text: string): Rational {
+    const m = /^(-?\d+)\/(\d+)$/.exec(text.trim());
+    if (m) return Rational.of(BigInt(m[1] ?? '0'), BigInt(m[2] ?? '1'));
+    return Rational.parse(text);
+  }
+
   /**
    * From a JS number that was written as a decimal literal (a YAML `ratio: 0.29`). The shortest
    * round-trip string of a double is exactly the literal the user typed, so parsing that string

@@ -1,0 +1,70 @@
+/**
+ * What the planner decides for one follower, with the reason a trader reads in the activity log.
+ * Every skip has a reason: "when the engine is unsure, it places no order and says why".
+ */
+import type { ContractCode } from '../domain/contractCode';
+import type { AccountId } from '../domain/group';
+import type { Money } from '../domain/money';
+import type { Follower } from '../domain/group';
+
+export type SkipReason =
+  | 'notWhitelisted'
+  | 'groupPaused'
+  | 'disabled'
+  | 'syncOff'
+  | 'locked'
+  | 'notTracking'
+  | 'atTarget'
+  | 'belowOneContract'
+  | 'entriesBlocked'
+  | 'capReached'
+  | 'noLeaderBalance';
+
+/** Why entries (orders that open or grow) are held back for an account right now. */
+export type EntryGate = 'softLock' | 'riskUnknown' | 'quarantine' | 'skipEntries' | 'catchUpExpired';
+
+export type Decision =
+  | {
+      readonly kind: 'order';
+      readonly account: AccountId;
+      readonly contract: ContractCode;
+      /** Signed order quantity: T − C. */
+      readonly delta: number;
+      readonly target: number;
+      readonly current: number;
+      /** Set when a gate or the cap cut the order (it still goes, smaller). */
+      readonly limitedBy?: EntryGate | 'maxContracts';
+    }
+  | {
+      /** The follower's mirror of the leader order that just filled should fill at its broker; check after the grace. */
+      readonly kind: 'awaitMirror';
+      readonly account: AccountId;
+      readonly contract: ContractCode;
+      readonly target: number;
+      readonly current: number;
+      readonly leaderOrderId: string;
+    }
+  | {
+      readonly kind: 'skip';
+      readonly account: AccountId;
+      readonly reason: SkipReason;
+      readonly detail?: string;
+      readonly gate?: EntryGate | 'maxContracts';
+    };
+
+/** What the planner needs to know about one follower right now; the runtime builds it from its books. */
+export interface FollowerView {
+  readonly follower: Follower;
+  readonly balance: Money;
+  /** Broker position plus what in-flight copy orders will still add (C of §3). */
+  current(contract: ContractCode): number;
+  /** |position + in-flight| summed over every other contract of the account (for maxContracts). */
+  openContractsExcept(contract: ContractCode): number;
+  /** A breach lock: the account receives no copies at all. */
+  readonly hardLocked: boolean;
+  /** Account-wide entry gate (soft lock, unknown risk). */
+  readonly entryGate: 'softLock' | 'riskUnknown' | undefined;
+  readonly maxContracts: number | undefined;
+  /** Whether this follower has a live mirror of that leader order at its broker. */
+  hasLiveMirror(leaderOrderId: string): boolean;
+}

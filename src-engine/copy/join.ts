@@ -1,0 +1,70 @@
+/**
+ * What a follower fixes when it joins a lifecycle: the contract it will trade (§4: cross symbol,
+ * then the group's mapping, then the leader's root; the leader's expiry when listed), its sizing
+ * factor (§3: balances read now) and the contract conversion (notional sizing).
+ */
+import { parseContractCode, type ContractCode } from '../domain/contractCode';
+import type { Catalog } from '../domain/instruments';
+import { effectiveMode, effectiveRatio, type Follower, type Group } from '../domain/group';
+import type { Money } from '../domain/money';
+import { Rational } from '../domain/rational';
+import type { FollowerTrack } from './lifecycle';
+
+export interface JoinContext {
+  readonly group: Group;
+  readonly follower: Follower;
+  readonly leaderContract: ContractCode;
+  readonly leaderBalance: Money;
+  readonly followerBalance: Money;
+  readonly catalog: Catalog;
+  readonly now: number;
+}
+
+export function followerRootFor(group: Group, follower: Follower, leaderRoot: string): string {
+  return follower.cross[leaderRoot] ?? group.settings.mappings[leaderRoot] ?? leaderRoot;
+}
+
+export function joinTrack(ctx: JoinContext): FollowerTrack {
+  const { group, follower, catalog } = ctx;
+  const leaderRoot = parseContractCode(ctx.leaderContract).root;
+  const followerRoot = followerRootFor(group, follower, leaderRoot);
+  const contract = catalog.followerContract(ctx.leaderContract, followerRoot, ctx.now);
+  const mode = effectiveMode(group, follower);
+  const ratio = effectiveRatio(group, follower);
+
+  let k = Rational.ONE;
+  if (mode === 'multiplier') k = ratio;
+  else if (mode === 'balance') {
+    // Fail closed on a leader balance we cannot divide by: size zero, the planner says why.
+    k = ctx.leaderBalance > 0 ? ratio.mul(Rational.of(ctx.followerBalance, ctx.leaderBalance)) : Rational.ZERO;
+  }
+  // Fixed mode counts follower contracts explicitly; notional conversion applies to proportional sizing only.
+  const conversion = group.settings.sizing === 'notional' && mode !== 'fixed' ? catalog.pointValueRatio(leaderRoot, followerRoot) : Rational.ONE;
+
+  return {
+    account: follower.account,
+    tracking: true,
+    contract,
+    mode,
+    k: k.toString(),
+    conversion: conversion.toString(),
+    fixedEntered: '0',
+    fixedRatio: ratio.toString(),
+    microFallback: false,
+    contractSettled: false,
+    lastTarget: 0,
+  };
+}
+
+/**
+ * Micro fallback (§3, `autoMiniMicro`): the follower trades the micro of its contract for this
+ * lifecycle, the notional factor applied (1 ES × 0.5 → 5 MES). Undefined when there is no micro.
+ */
+export function microFallback(track: FollowerTrack, leaderContract: ContractCode, catalog: Catalog, now: number): FollowerTrack | undefined {
+  const root = parseContractCode(track.contract).root;
+  const micro = catalog.require(root).micro;
+  if (micro === undefined) return undefined;
+  const contract = catalog.followerContract(leaderContract, micro, now);
+  const conversion = Rational.fromString(track.conversion).mul(catalog.pointValueRatio(root, micro));
+  return { ...track, contract, conversion: conversion.toString(), microFallback: true };
+}

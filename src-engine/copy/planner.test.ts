@@ -1,0 +1,280 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { GroupInput } from '../api/config';
+import { Catalog } from '../domain/instruments';
+import type { ContractCode } from '../domain/contractCode';
+import { buildGroup } from '../domain/groupEdit';
+import type { Group } from '../domain/group';
+import { moneyFromDollars, type Money } from '../domain/money';
+import { Rational } from '../domain/rational';
+import type { Decision, FollowerView } from './decision';
+import type { Lifecycle } from './lifecycle';
+import { planLeaderFill } from './planner';
+
+const catalog = Catalog.load();
+const NOW = Date.parse('2026-03-02T09:30:00-06:00');
+const ES = catalog.frontMonth('ES', NOW);
+const MES = catalog.frontMonth('MES', NOW);
+const MNQ = catalog.frontMonth('MNQ', NOW);
+const NQ = catalog.frontMonth('NQ', NOW);
+
+function group(input: Omit<GroupInput, 'name' | 'leader'>): Group {
+  return buildGroup({ name: 'G', leader: 'lead', ...input }, { id: 'g', existing: undefined, others: [], accountExists: () => true, catalog });
+}
+
+/** A follower whose orders fill at once: C is whatever the last decision sent it to. */
+class Follower {
+  readonly positions = new Map<ContractCode, number>();
+  hardLocked = false;
+  entryGate: FollowerView['entryGate'] = undefined;
+  maxContracts: number | undefined = undefined;
+  constructor(
+    readonly g: Group,
+    readonly account: string,
+    readonly balance: Money = moneyFromDollars(50_000),
+  ) {}
+  view(): FollowerView {
+    const f = this.g.followers.find((x) => x.account === this.account);
+    if (!f) throw new Error('not a follower');
+    return {
+      follower: f,
+      balance: this.balance,
+      current: (c) => this.positions.get(c) ?? 0,
+      openContractsExcept: (c) => [...this.positions].filter(([k]) => k !== c).reduce((s, [, q]) => s + Math.abs(q), 0),
+      hardLocked: this.hardLocked,
+      entryGate: this.entryGate,
+      maxContracts: this.maxContracts,
+      hasLiveMirror: () => false,
+    };
+  }
+  apply(d: Decision): void {
+    if (d.kind === 'order') this.positions.set(d.contract, (this.positions.get(d.contract) ?? 0) + d.delta);
+  }
+}
+
+/** Drives the planner like the engine: one leader, fills in sequence, decisions applied at once. */
+class Leader {
+  position = 0;
+  lifecycle: Lifecycle | undefined;
+  orderSeq = 0;
+  last: readonly Decision[] = [];
+  constructor(
+    readonly g: Group,
+    readonly followers: Follower[],
+    readonly contract: ContractCode = ES,
+    readonly balance: Money = moneyFromDollars(50_000),
+  ) {}
+  fill(signedQty: number, orderId = `o${++this.orderSeq}`, groupActive = true): readonly Decision[] {
+    const out = planLeaderFill({
+      group: this.g,
+      groupActive,
+      leaderAccount: 'lead',
+      contract: this.contract,
+      leaderOrderId: orderId,
+      signedQty,
+      before: this.position,
+      lifecycle: this.lifecycle,
+      followers: this.followers.map((f) => f.view()),
+      leaderBalance: this.balance,
+      catalog,
+      now: NOW,
+    });
+    this.position += signedQty;
+    this.lifecycle = out.lifecycle;
+    for (const d of out.decisions) this.followers.find((f) => f.account === d.account)?.apply(d);
+    this.last = out.decisions;
+    return out.decisions;
+  }
+}
+
+const orders = (ds: readonly Decision[]): number[] => ds.map((d) => (d.kind === 'order' ? d.delta : 0));
+
+describe('planLeaderFill: sizing (§3)', () => {
+  it('multiplies by the ratio and always returns to flat with the leader', () => {
+    const g = group({ followers: [1, 2, 3, 5].map((r) => ({ account: `x${r}`, ratio: r })) });
+    const fs = [1, 2, 3, 5].map((r) => new Follower(g, `x${r}`));
+    const lead = new Leader(g, fs, MNQ);
+    expect(orders(lead.fill(2))).toEqual([2, 4, 6, 10]);
+    expect(orders(lead.fill(-2))).toEqual([-2, -4, -6, -10]);
+    expect(lead.lifecycle).toBeUndefined();
+  });
+
+  it('ratio 0.5 tracks the target: entries round down, exits round up', () => {
+    const g = group({ followers: [{ account: 'half', ratio: 0.5 }] });
+    const f = new Follower(g, 'half');
+    const lead = new Leader(g, [f], MES);
+    expect(orders(lead.fill(1))).toEqual([0]);
+    expect(lead.last[0]).toMatchObject({ kind: 'skip', reason: 'belowOneContract' });
+    expect(orders(lead.fill(1))).toEqual([1]);
+    expect(orders(lead.fill(1))).toEqual([0]);
+    expect(orders(lead.fill(-1))).toEqual([0]);
+    expect(orders(lead.fill(-1))).toEqual([-1]);
+    expect(orders(lead.fill(-1))).toEqual([0]);
+  });
+
+  it.each([
+    ['entryDownExitUp', [1, 0, -1, 0]],
+    ['nearest', [2, -1, 0, -1]],
+    ['alwaysDown', [1, 0, 0, -1]],
+  ] as const)('rounding %s on 3 in, then out one at a time', (rounding, expected) => {
+    const g = group({ settings: { rounding }, followers: [{ account: 'f', ratio: 0.5 }] });
+    const lead = new Leader(g, [new Follower(g, 'f')], MES);
+    expect([lead.fill(3), lead.fill(-1), lead.fill(-1), lead.fill(-1)].map((d) => orders(d)[0])).toEqual(expected);
+  });
+
+  it('fixed mode adds the ratio per leader order, partial fills counted once', () => {
+    const g = group({ followers: [{ account: 'e', mode: 'fixed', ratio: 2 }] });
+    const lead = new Leader(g, [new Follower(g, 'e')]);
+    expect(orders(lead.fill(2, 'A'))).toEqual([2]);
+    expect(orders(lead.fill(3, 'A'))).toEqual([0]); // same order's partial fill: Ef stays 2, El 5, T = 5×2/5
+    expect(orders(lead.fill(5, 'B'))).toEqual([2]);
+    expect(orders(lead.fill(-5))).toEqual([-2]);
+    expect(orders(lead.fill(-5))).toEqual([-2]);
+  });
+
+  it('balance mode reads balances at the start and falls back to the micro below one contract', () => {
+    const g = group({ settings: { mode: 'balance' }, followers: [{ account: 'f50' }, { account: 'f150' }, { account: 'f25' }] });
+    const fs = [new Follower(g, 'f50', moneyFromDollars(50_000)), new Follower(g, 'f150', moneyFromDollars(150_000)), new Follower(g, 'f25', moneyFromDollars(25_000))];
+    const lead = new Leader(g, fs, ES, moneyFromDollars(100_000));
+    const ds = lead.fill(2);
+    expect(ds.map((d) => (d.kind === 'order' ? [d.contract, d.delta] : d.kind))).toEqual([
+      [ES, 1],
+      [ES, 3],
+      [MES, 5],
+    ]);
+    expect(orders(lead.fill(-2))).toEqual([-1, -3, -5]);
+  });
+
+  it('notional sizing keeps dollar exposure across a cross symbol (10 MNQ → 1 NQ)', () => {
+    const g = group({ settings: { sizing: 'notional' }, followers: [{ account: 'big', cross: { MNQ: 'NQ' } }] });
+    const f = new Follower(g, 'big');
+    const lead = new Leader(g, [f], MNQ);
+    expect(lead.fill(10)[0]).toMatchObject({ kind: 'order', contract: NQ, delta: 1 });
+    expect(orders(lead.fill(5))).toEqual([0]);
+    expect(orders(lead.fill(5))).toEqual([1]);
+    expect(orders(lead.fill(-20))).toEqual([-2]);
+  });
+
+  it('a reversal is one order from the current position to the new signed target', () => {
+    const g = group({ followers: [{ account: 'f', ratio: 2 }] });
+    const lead = new Leader(g, [new Follower(g, 'f')]);
+    expect(orders(lead.fill(2))).toEqual([4]);
+    expect(orders(lead.fill(-3))).toEqual([-6]);
+    expect(orders(lead.fill(1))).toEqual([2]);
+  });
+
+  it('exitWithLeader keeps the size until the leader is flat', () => {
+    const g = group({ settings: { partialExit: 'exitWithLeader' }, followers: [{ account: 'w' }] });
+    const lead = new Leader(g, [new Follower(g, 'w')], MES);
+    expect(orders(lead.fill(3))).toEqual([3]);
+    expect(orders(lead.fill(-1))).toEqual([0]);
+    expect(orders(lead.fill(-2))).toEqual([-3]);
+  });
+});
+
+describe('planLeaderFill: tracking, gates (§2, §6, §7)', () => {
+  it('a follower added mid-lifecycle waits for the next one', () => {
+    const g1 = group({ followers: [{ account: 'f1' }] });
+    const f1 = new Follower(g1, 'f1');
+    const lead = new Leader(g1, [f1]);
+    lead.fill(3);
+    const g2 = group({ followers: [{ account: 'f1' }, { account: 'f2' }] });
+    const f1b = new Follower(g2, 'f1');
+    f1b.positions.set(ES, 3);
+    const f2 = new Follower(g2, 'f2');
+    const lead2 = Object.assign(new Leader(g2, [f1b, f2]), { position: 3, lifecycle: lead.lifecycle });
+    expect(orders(lead2.fill(-1))).toEqual([-1, 0]);
+    expect(lead2.last[1]).toMatchObject({ kind: 'skip', reason: 'notTracking', detail: 'joinedLate' });
+    lead2.fill(-2);
+    expect(orders(lead2.fill(1))).toEqual([1, 1]);
+  });
+
+  it('a paused group sends nothing, exits included, and its followers stop tracking', () => {
+    const g = group({ followers: [{ account: 'f' }] });
+    const lead = new Leader(g, [new Follower(g, 'f')]);
+    lead.fill(1);
+    expect(lead.fill(-1, 'x', false)[0]).toMatchObject({ kind: 'skip', reason: 'groupPaused' });
+  });
+
+  it('entries are blocked while a gate is on, exits still go', () => {
+    const g = group({ followers: [{ account: 'f' }] });
+    const f = new Follower(g, 'f');
+    const lead = new Leader(g, [f]);
+    lead.fill(2);
+    f.entryGate = 'softLock';
+    expect(lead.fill(1)[0]).toMatchObject({ kind: 'skip', reason: 'entriesBlocked', gate: 'softLock' });
+    expect(orders(lead.fill(-3))).toEqual([-2]);
+  });
+
+  it('maxContracts clamps to the cap and never beyond, across symbols', () => {
+    const g = group({ followers: [{ account: 'f', ratio: 2 }] });
+    const f = new Follower(g, 'f');
+    f.maxContracts = 3;
+    const lead = new Leader(g, [f]);
+    expect(orders(lead.fill(1))).toEqual([2]);
+    expect(orders(lead.fill(1))).toEqual([1]);
+    expect(orders(lead.fill(1))).toEqual([0]);
+    expect(orders(lead.fill(-2))).toEqual([-1]);
+    expect(orders(lead.fill(-1))).toEqual([-2]);
+    f.positions.set(NQ, 2);
+    expect(orders(lead.fill(1))).toEqual([1]);
+  });
+
+  it('a hard lock receives nothing and stops tracking the lifecycle', () => {
+    const g = group({ followers: [{ account: 'f' }] });
+    const f = new Follower(g, 'f');
+    const lead = new Leader(g, [f]);
+    lead.fill(1);
+    f.hardLocked = true;
+    expect(lead.fill(1)[0]).toMatchObject({ kind: 'skip', reason: 'locked' });
+    f.hardLocked = false;
+    expect(lead.fill(1)[0]).toMatchObject({ kind: 'skip', reason: 'notTracking' });
+  });
+
+  it('the whitelist skips other roots for every follower', () => {
+    const g = group({ settings: { whitelist: ['ES', 'MES'] }, followers: [{ account: 'f' }] });
+    const lead = new Leader(g, [new Follower(g, 'f')], NQ);
+    expect(lead.fill(1)[0]).toMatchObject({ kind: 'skip', reason: 'notWhitelisted' });
+  });
+});
+
+describe('planLeaderFill: properties', () => {
+  const ratios = fc.constantFrom('0.1', '0.29', '0.5', '0.7', '1', '1.5', '2', '3', '7.3');
+  const fills = fc.array(fc.integer({ min: -7, max: 7 }).filter((q) => q !== 0), { minLength: 1, maxLength: 40 });
+  const roundings = fc.constantFrom('entryDownExitUp', 'nearest', 'alwaysDown' as const);
+
+  it('never holds the opposite side of the leader, never exceeds |P|×k rounded up, flat with the leader', () => {
+    fc.assert(
+      fc.property(ratios, roundings, fills, (ratio, rounding, seq) => {
+        const g = group({ settings: { rounding, autoMiniMicro: false }, followers: [{ account: 'f', ratio }] });
+        const f = new Follower(g, 'f');
+        const lead = new Leader(g, [f]);
+        const k = Rational.parse(ratio);
+        for (const q of seq) {
+          lead.fill(q);
+          const P = lead.position;
+          const C = f.positions.get(ES) ?? 0;
+          expect(C === 0 || Math.sign(C) === Math.sign(P)).toBe(true);
+          expect(Math.abs(C)).toBeLessThanOrEqual(k.mulInt(Math.abs(P)).ceil());
+          if (P === 0) expect(C).toBe(0);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('the target depends only on the leader position, not on how fills were split (multiplier)', () => {
+    fc.assert(
+      fc.property(ratios, fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 10 }), (ratio, parts) => {
+        const g = group({ settings: { autoMiniMicro: false }, followers: [{ account: 'f', ratio }] });
+        const split = new Follower(g, 'f');
+        const whole = new Follower(g, 'f');
+        const a = new Leader(g, [split]);
+        for (const p of parts) a.fill(p);
+        const b = new Leader(g, [whole]);
+        b.fill(parts.reduce((s, p) => s + p, 0));
+        expect(split.positions.get(ES) ?? 0).toBe(whole.positions.get(ES) ?? 0);
+      }),
+    );
+  });
+});

@@ -1,0 +1,258 @@
+/**
+ * Leader fill → follower decisions. Pure: reads the group, the lifecycle and a view of each
+ * follower; returns the new lifecycle and one decision per follower. The runtime journals both in
+ * one SQLite transaction before anything is sent.
+ */
+import type { ContractCode } from '../domain/contractCode';
+import { parseContractCode } from '../domain/contractCode';
+import type { Catalog } from '../domain/instruments';
+import {
+  effectiveMaxCatchUpMs,
+  effectiveReconnectPolicy,
+  syncOn,
+  whitelisted,
+  type AccountId,
+  type Follower,
+  type Group,
+} from '../domain/group';
+import type { Money } from '../domain/money';
+import { Rational } from '../domain/rational';
+import type { Decision, EntryGate, FollowerView } from './decision';
+import { joinTrack, microFallback } from './join';
+import { stopTracking, withTrack, type FollowerTrack, type Lifecycle, type NotTrackingReason } from './lifecycle';
+import type { Direction } from './rounding';
+import { blockEntries, clampToCap, exitOnly, targetFor } from './target';
+
+export interface LeaderFillInput {
+  readonly group: Group;
+  readonly groupActive: boolean;
+  readonly leaderAccount: AccountId;
+  readonly contract: ContractCode;
+  readonly leaderOrderId: string;
+  /** Signed fill quantity: positive for a buy. */
+  readonly signedQty: number;
+  /** Leader position in `contract` before this fill. */
+  readonly before: number;
+  /** The contract's current lifecycle (undefined when the leader was flat, or nothing was journaled). */
+  readonly lifecycle: Lifecycle | undefined;
+  readonly followers: readonly FollowerView[];
+  readonly leaderBalance: Money;
+  readonly catalog: Catalog;
+  readonly now: number;
+  /** Set for a fill recovered from the broker after a gap: its age decides what a missed entry does (§8). */
+  readonly recovered?: { readonly ageMs: number };
+}
+
+export interface PlanOutput {
+  /** The lifecycle after this fill; undefined once the leader is flat. */
+  readonly lifecycle: Lifecycle | undefined;
+  readonly decisions: readonly Decision[];
+  readonly started: boolean;
+  readonly ended: boolean;
+  /** Followers whose quarantine in this root ended with the lifecycle. */
+  readonly quarantineReleased: readonly AccountId[];
+}
+
+export function planLeaderFill(input: LeaderFillInput): PlanOutput {
+  const P0 = input.before;
+  const P1 = P0 + input.signedQty;
+  const { root } = parseContractCode(input.contract);
+  const reversal = P0 !== 0 && P1 !== 0 && Math.sign(P0) !== Math.sign(P1);
+  const starting = (P0 === 0 && P1 !== 0) || reversal;
+  const direction: Direction = reversal || Math.abs(P1) > Math.abs(P0) ? 'entry' : 'exit';
+
+  const released: AccountId[] = [];
+  let lc = input.lifecycle;
+  if (starting) {
+    if (lc) released.push(...quarantined(lc));
+    lc = startLifecycle(input, P0);
+  } else if (!lc) {
+    // The leader holds a position this engine never saw begin (no journal): nobody tracks it.
+    lc = startLifecycle(input, P0, 'joinedLate');
+  }
+
+  if (direction === 'entry') lc = countEntry(lc, input.leaderOrderId, reversal ? Math.abs(P1) : Math.abs(P1) - Math.abs(P0));
+  lc = { ...lc, leaderPosition: P1 };
+
+  const decisions: Decision[] = [];
+  for (const view of input.followers) {
+    const [next, decision] = decide(input, lc, view, P1, direction, root);
+    lc = next;
+    decisions.push(decision);
+  }
+
+  if (P1 === 0) {
+    released.push(...quarantined(lc));
+    return { lifecycle: undefined, decisions, started: starting, ended: true, quarantineReleased: released };
+  }
+  return { lifecycle: lc, decisions, started: starting, ended: reversal, quarantineReleased: released };
+}
+
+function decide(input: LeaderFillInput, lcIn: Lifecycle, view: FollowerView, P1: number, direction: Direction, root: string): [Lifecycle, Decision] {
+  const { group } = input;
+  const f = view.follower;
+  const account = f.account;
+  const skip = (lc: Lifecycle, reason: Decision & { kind: 'skip' }): [Lifecycle, Decision] => [lc, reason];
+
+  if (!whitelisted(group, root)) return skip(lcIn, { kind: 'skip', account, reason: 'notWhitelisted', detail: `${root} is not in the group's whitelist` });
+  const off = switchedOff(input, view, root);
+  if (off) return skip(stopTracking(lcIn, account, off.notTracking), { kind: 'skip', account, reason: off.reason });
+
+  let track = lcIn.followers[account];
+  if (!track) {
+    // Added to the group after this lifecycle began: it waits for the next one (or Sync).
+    const late: FollowerTrack = { ...join(input, f), tracking: false, notTracking: 'joinedLate' };
+    return skip(withTrack(lcIn, late), { kind: 'skip', account, reason: 'notTracking', detail: 'joinedLate' });
+  }
+  if (!track.tracking) return skip(lcIn, { kind: 'skip', account, reason: 'notTracking', detail: track.notTracking ?? 'joinedLate' });
+
+  if (input.recovered && direction === 'entry') {
+    const policyTrack = applyReconnectPolicy(track, group, f, input.recovered.ageMs);
+    if (policyTrack === 'flatten') {
+      const current = view.current(track.contract);
+      const lc = stopTracking(withTrack(lcIn, { ...track, lastTarget: 0 }), account, 'reconnectFlatten');
+      if (current === 0) return skip(lc, { kind: 'skip', account, reason: 'atTarget', detail: 'reconnect policy flatten: already flat' });
+      return [lc, { kind: 'order', account, contract: track.contract, delta: -current, target: 0, current }];
+    }
+    track = policyTrack;
+  }
+
+  let current = view.current(track.contract);
+  if (!track.contractSettled && direction === 'entry' && P1 !== 0) {
+    if (target(track, input, P1, direction, lcIn) === 0 && current === 0 && group.settings.autoMiniMicro) {
+      const micro = microFallback(track, input.contract, input.catalog, input.now);
+      if (micro) {
+        track = micro;
+        current = view.current(track.contract);
+      }
+    }
+    if (track.microFallback || target(track, input, P1, direction, lcIn) !== 0) track = { ...track, contractSettled: true };
+  }
+
+  let T = target(track, input, P1, direction, lcIn);
+  if (direction === 'exit') T = exitOnly(T, current);
+
+  let limitedBy: EntryGate | 'maxContracts' | undefined;
+  const gate: EntryGate | undefined = view.entryGate ?? track.entryBlock;
+  if (gate !== undefined) {
+    const blocked = blockEntries(T, current);
+    if (blocked !== T) limitedBy = gate;
+    T = blocked;
+  }
+  if (view.maxContracts !== undefined) {
+    const capped = clampToCap(T, current, view.maxContracts, view.openContractsExcept(track.contract));
+    if (capped !== T) limitedBy = 'maxContracts';
+    T = capped;
+  }
+
+  const lc = withTrack(lcIn, { ...track, lastTarget: T });
+  const delta = T - current;
+  if (delta === 0) {
+    if (limitedBy === 'maxContracts') return [lc, { kind: 'skip', account, reason: 'capReached', gate: limitedBy, detail: `maxContracts ${view.maxContracts}` }];
+    if (limitedBy) return [lc, { kind: 'skip', account, reason: 'entriesBlocked', gate: limitedBy }];
+    if (T === 0 && P1 !== 0 && direction === 'entry') {
+      return [lc, { kind: 'skip', account, reason: 'belowOneContract', detail: belowOneDetail(track, input) }];
+    }
+    return [lc, { kind: 'skip', account, reason: 'atTarget' }];
+  }
+  if (view.hasLiveMirror(input.leaderOrderId)) {
+    return [lc, { kind: 'awaitMirror', account, contract: track.contract, target: T, current, leaderOrderId: input.leaderOrderId }];
+  }
+  return [lc, { kind: 'order', account, contract: track.contract, delta, target: T, current, ...(limitedBy ? { limitedBy } : {}) }];
+}
+
+function target(track: FollowerTrack, input: LeaderFillInput, P1: number, direction: Direction, lc: Lifecycle): number {
+  return targetFor({
+    track,
+    leaderPosition: P1,
+    leaderEntered: lc.leaderEntered,
+    direction,
+    rounding: input.group.settings.rounding,
+    partialExit: input.group.settings.partialExit,
+  });
+}
+
+/** A follower switched off for this root receives nothing for it, exits included (§2). */
+function switchedOff(input: LeaderFillInput, view: FollowerView, root: string): { reason: 'groupPaused' | 'disabled' | 'syncOff' | 'locked'; notTracking: NotTrackingReason } | undefined {
+  if (!input.groupActive) return { reason: 'groupPaused', notTracking: 'groupPaused' };
+  if (!view.follower.enabled) return { reason: 'disabled', notTracking: 'disabled' };
+  if (!syncOn(view.follower, root)) return { reason: 'syncOff', notTracking: 'syncOff' };
+  if (view.hardLocked) return { reason: 'locked', notTracking: 'locked' };
+  return undefined;
+}
+
+function startLifecycle(input: LeaderFillInput, P0: number, forceNotTracking?: NotTrackingReason): Lifecycle {
+  const { root } = parseContractCode(input.contract);
+  const followers: Record<AccountId, FollowerTrack> = {};
+  for (const view of input.followers) {
+    const f = view.follower;
+    const base = join(input, f);
+    const off = forceNotTracking ? { notTracking: forceNotTracking } : whitelisted(input.group, root) ? switchedOff(input, view, root) : undefined;
+    followers[f.account] = off ? { ...base, tracking: false, notTracking: off.notTracking } : base;
+  }
+  return {
+    id: `${input.leaderAccount}|${input.contract}|${input.now}`,
+    leaderAccount: input.leaderAccount,
+    contract: input.contract,
+    root,
+    startedAt: input.now,
+    leaderPosition: P0 === 0 || forceNotTracking ? P0 : 0,
+    leaderEntered: 0,
+    countedEntryOrders: [],
+    followers,
+  };
+}
+
+function join(input: LeaderFillInput, f: Follower): FollowerTrack {
+  return joinTrack({
+    group: input.group,
+    follower: f,
+    leaderContract: input.contract,
+    leaderBalance: input.leaderBalance,
+    followerBalance: input.followers.find((v) => v.follower.account === f.account)?.balance ?? input.leaderBalance,
+    catalog: input.catalog,
+    now: input.now,
+  });
+}
+
+/** Fixed mode: El grows by the contracts entered; Ef by `ratio` once per leader order (partial fills count once). */
+function countEntry(lc: Lifecycle, leaderOrderId: string, entered: number): Lifecycle {
+  const firstFillOfOrder = !lc.countedEntryOrders.includes(leaderOrderId);
+  const followers: Record<AccountId, FollowerTrack> = {};
+  for (const [account, t] of Object.entries(lc.followers)) {
+    followers[account] =
+      firstFillOfOrder && t.mode === 'fixed' && t.tracking
+        ? { ...t, fixedEntered: Rational.fromString(t.fixedEntered).add(Rational.fromString(t.fixedRatio)).toString() }
+        : t;
+  }
+  return {
+    ...lc,
+    leaderEntered: lc.leaderEntered + entered,
+    countedEntryOrders: firstFillOfOrder ? [...lc.countedEntryOrders, leaderOrderId] : lc.countedEntryOrders,
+    followers,
+  };
+}
+
+function applyReconnectPolicy(track: FollowerTrack, group: Group, f: Follower, ageMs: number): FollowerTrack | 'flatten' {
+  switch (effectiveReconnectPolicy(group, f)) {
+    case 'catchUp':
+      return ageMs <= effectiveMaxCatchUpMs(group, f) ? track : { ...track, entryBlock: 'catchUpExpired' };
+    case 'skipEntries':
+      return { ...track, entryBlock: 'skipEntries' };
+    case 'flatten':
+      return 'flatten';
+  }
+}
+
+function quarantined(lc: Lifecycle): AccountId[] {
+  return Object.values(lc.followers)
+    .filter((t) => t.entryBlock === 'quarantine')
+    .map((t) => t.account);
+}
+
+function belowOneDetail(track: FollowerTrack, input: LeaderFillInput): string {
+  const root = parseContractCode(track.contract).root;
+  const hasMicro = input.catalog.require(root).micro !== undefined;
+  if (!hasMicro) return `target rounds to 0 ${root} and ${root} has no micro contract`;
+  return input.group.settings.autoMiniMicro ? `target rounds to 0 even in the micro contract` : `target rounds to 0 ${root} (micro fallback is off)`;
+}

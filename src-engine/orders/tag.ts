@@ -1,0 +1,34 @@
+/**
+ * Deterministic idempotency tags: the same (cause, follower, purpose) always yields the same tag,
+ * so a decision replayed after a crash finds its order at the broker instead of sending another.
+ * Short and plain ([a-z0-9-]) because brokers limit tags (ProjectX customTag, Tradovate clOrdId ≤ 64).
+ */
+import { createHash } from 'node:crypto';
+
+export function intentTag(cause: string, accountId: string, purpose: string): string {
+  const digest = createHash('sha256').update(cause).update('\u0000').update(accountId).update('\u0000').update(purpose).digest();
+  return `mf${base32(digest.subarray(0, 10))}`;
+}
+
+/** The retry of a rejected exit (§6: retried once) gets its own tag, derived from the first. */
+export function retryTag(tag: string, attempt: number): string {
+  return `${tag}-r${attempt}`;
+}
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
+
+function base32(bytes: Uint8Array): string {
+  let out = '';
+  let bits = 0;
+  let value = 0;
+  for (const b of bytes) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += ALPHABET.charAt((value >>> (bits - 5)) & 31);
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += ALPHABET.charAt((value << (5 - bits)) & 31);
+  return out;
+}

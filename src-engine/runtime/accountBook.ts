@@ -1,0 +1,78 @@
+/**
+ * What the engine knows of one account at its broker: net positions (from fills, deduplicated by
+ * fill id, re-based on every snapshot), its orders, its balance. The broker is the truth; this book
+ * is rebuilt from a snapshot after every (re)connect.
+ */
+import type { ContractCode } from '../domain/contractCode';
+import type { AccountId } from '../domain/group';
+import { ZERO_MONEY, type Money } from '../domain/money';
+import type { AccountSnapshot, BrokerFill, BrokerOrder } from '../orders/broker';
+
+export class AccountBook {
+  private readonly positions = new Map<ContractCode, number>();
+  private readonly orders = new Map<string, BrokerOrder>();
+  private readonly fillIds = new Set<string>();
+  balance: Money = ZERO_MONEY;
+  /** Whether this account's connection is up and reconciled. */
+  live = false;
+
+  constructor(
+    readonly id: AccountId,
+    readonly connectionId: string,
+    readonly brokerAccountId: string,
+  ) {}
+
+  position(contract: ContractCode): number {
+    return this.positions.get(contract) ?? 0;
+  }
+
+  openPositions(): [ContractCode, number][] {
+    return [...this.positions.entries()].filter(([, q]) => q !== 0);
+  }
+
+  /** Applies a fill once; false when this fill was already counted. */
+  applyFill(fill: BrokerFill): boolean {
+    if (this.fillIds.has(fill.fillId)) return false;
+    this.fillIds.add(fill.fillId);
+    const signed = fill.side === 'buy' ? fill.qty : -fill.qty;
+    this.positions.set(fill.contract, this.position(fill.contract) + signed);
+    return true;
+  }
+
+  hasFill(fillId: string): boolean {
+    return this.fillIds.has(fillId);
+  }
+
+  upsertOrder(order: BrokerOrder): BrokerOrder | undefined {
+    const prev = this.orders.get(order.orderId);
+    this.orders.set(order.orderId, order);
+    return prev;
+  }
+
+  order(orderId: string): BrokerOrder | undefined {
+    return this.orders.get(orderId);
+  }
+
+  openOrders(): BrokerOrder[] {
+    return [...this.orders.values()].filter(isOpenOrder);
+  }
+
+  /** Re-bases the book on the broker's snapshot; fills listed there are counted as seen. */
+  reset(snapshot: AccountSnapshot): void {
+    this.positions.clear();
+    for (const p of snapshot.positions) if (p.netPos !== 0) this.positions.set(p.contract, p.netPos);
+    for (const o of snapshot.openOrders) this.orders.set(o.orderId, o);
+    // Orders we thought open but the snapshot does not list are final now; their events may
+    // have been lost in the gap. Keep them as last known, flagged not open.
+    const open = new Set(snapshot.openOrders.map((o) => o.orderId));
+    for (const [id, o] of this.orders) {
+      if (isOpenOrder(o) && !open.has(id)) this.orders.set(id, { ...o, status: 'cancelled' });
+    }
+    for (const f of snapshot.fills) this.fillIds.add(f.fillId);
+    this.balance = snapshot.balance;
+  }
+}
+
+export function isOpenOrder(o: BrokerOrder): boolean {
+  return o.status === 'pending' || o.status === 'working' || o.status === 'suspended';
+}

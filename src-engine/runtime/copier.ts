@@ -1,0 +1,282 @@
+/**
+ * The hot path: a leader fill arrives → the planner decides for every follower → the decision and
+ * the intents are journaled in one transaction → every follower order is handed to its lane at
+ * once (no awaiting followers one by one). Also: leader working orders → follower mirrors.
+ */
+import { parseContractCode } from '../domain/contractCode';
+import type { AccountId, Group } from '../domain/group';
+import { planLeaderFill } from '../copy/planner';
+import { sizeMirror } from '../copy/mirror';
+import type { Decision } from '../copy/decision';
+import type { BrokerFill, BrokerOrder } from '../orders/broker';
+import { PRIORITY, type Intent, type Priority } from '../orders/intent';
+import type { DecisionRow } from '../orders/journal';
+import { isOpenOrder } from './accountBook';
+import type { EngineCore } from './core';
+import { startGrace } from './grace';
+import { apply } from './orderFlow';
+
+/**
+ * A leader fill. `before` is the leader's position in the fill's contract before it.
+ * `recovered` marks a fill found at the broker after a gap (§8 reconnect policy).
+ */
+export function onLeaderFill(core: EngineCore, leader: AccountId, fill: BrokerFill, before: number, recovered?: { ageMs: number }): void {
+  const group = core.groupOfLeader(leader);
+  if (!group) return;
+  const eventKey = `fill:${fill.fillId}`;
+  const now = core.clock.now();
+  const lifecycle = core.lifecycle(leader, fill.contract);
+  const plan = planLeaderFill({
+    group,
+    groupActive: core.groupActive(group),
+    leaderAccount: leader,
+    contract: fill.contract,
+    leaderOrderId: fill.orderId,
+    signedQty: fill.side === 'buy' ? fill.qty : -fill.qty,
+    before,
+    lifecycle,
+    followers: group.followers.map((f) => core.followerView(group, f)),
+    leaderBalance: core.books.get(leader)?.balance ?? (0 as never),
+    catalog: core.catalog,
+    now,
+    ...(recovered ? { recovered } : {}),
+  });
+
+  const intents: Intent[] = [];
+  const legLinks: { intent: Intent; legs: BrokerOrder[] }[] = [];
+  for (const d of plan.decisions) {
+    if (d.kind !== 'order') continue;
+    const grows = Math.abs(d.target) > Math.abs(d.current) && Math.sign(d.delta) === Math.sign(d.target);
+    const legs = grows && group.settings.orderCopy === 'mirror' ? bracketLegs(core, leader, fill.orderId) : [];
+    const intent = core.newIntent({
+      accountId: d.account,
+      groupId: group.id,
+      purpose: 'copy',
+      cause: eventKey,
+      contract: d.contract,
+      signedQty: d.delta,
+      priority: grows ? PRIORITY.entry : PRIORITY.exit,
+      leaderOrderId: fill.orderId,
+      ...(legs.length > 0 ? { bracket: bracketOf(legs) } : {}),
+    });
+    intents.push(intent);
+    if (legs.length > 0) legLinks.push({ intent, legs });
+  }
+  const rows = plan.decisions.map((d) => decisionRow(group, eventKey, d, now));
+  const fresh = core.journal.commitLeaderDecision({
+    leaderAccount: leader,
+    eventKey,
+    lifecycle: { contract: fill.contract, state: plan.lifecycle },
+    intents,
+    decisions: rows,
+  });
+  if (!fresh) return;
+  core.setLifecycle(leader, fill.contract, plan.lifecycle);
+  core.dispatch(intents);
+
+  // Bookkeeping after the orders are on their way.
+  for (const { intent, legs } of legLinks) {
+    for (const leg of legs) core.mirrors.add(leg.orderId, { account: intent.accountId, parentTag: intent.tag, leg: leg.type === 'stop' ? 'stop' : 'limit' });
+  }
+  for (const d of plan.decisions) {
+    if (d.kind === 'awaitMirror') {
+      startGrace(core, {
+        accountId: d.account,
+        groupId: group.id,
+        leaderAccount: leader,
+        leaderContract: fill.contract,
+        contract: d.contract,
+        leaderOrderId: d.leaderOrderId,
+        cause: eventKey,
+        graceMs: group.settings.mirrorGraceMs,
+      });
+    }
+    if (d.kind === 'order' || d.kind === 'skip') {
+      // A decision that leaves the follower at its target clears a stale out-of-sync flag.
+      if (d.kind === 'order' || d.reason === 'atTarget') {
+        const contract = d.kind === 'order' ? d.contract : plan.lifecycle?.followers[d.account]?.contract;
+        if (contract) core.setOutOfSync(d.account, contract, undefined);
+      }
+    }
+  }
+  for (const account of plan.quarantineReleased) core.emit({ t: 'quarantine', accountId: account, root: parseContractCode(fill.contract).root, on: false, reason: 'leader flat' });
+  core.emitDecisions(rows);
+  for (const i of intents) core.emitIntent(i);
+}
+
+/** Bracket legs of a leader entry order, known from its events (stop first, then target). */
+function bracketLegs(core: EngineCore, leader: AccountId, entryOrderId: string): BrokerOrder[] {
+  const book = core.books.get(leader);
+  if (!book) return [];
+  const legs = book.openOrders().filter((o) => o.parentOrderId === entryOrderId && (o.type === 'stop' || o.type === 'limit') && o.price !== undefined);
+  return legs.sort((a, b) => (a.type === 'stop' ? 0 : 1) - (b.type === 'stop' ? 0 : 1));
+}
+
+function bracketOf(legs: readonly BrokerOrder[]): NonNullable<Intent['bracket']> {
+  const stop = legs.find((l) => l.type === 'stop');
+  const target = legs.find((l) => l.type === 'limit');
+  return {
+    ...(stop?.price !== undefined ? { stopLoss: stop.price } : {}),
+    ...(target?.price !== undefined ? { takeProfit: target.price } : {}),
+  };
+}
+
+function decisionRow(group: Group, cause: string, d: Decision, time: number): DecisionRow {
+  switch (d.kind) {
+    case 'order':
+      return { time, groupId: group.id, accountId: d.account, cause, contract: d.contract, kind: 'order', reason: d.limitedBy, detail: `target ${d.target}, held ${d.current}, order ${d.delta > 0 ? '+' : ''}${d.delta}` };
+    case 'awaitMirror':
+      return { time, groupId: group.id, accountId: d.account, cause, contract: d.contract, kind: 'awaitMirror', reason: 'mirror', detail: `target ${d.target}, held ${d.current}` };
+    case 'skip':
+      return { time, groupId: group.id, accountId: d.account, cause, contract: undefined, kind: 'skip', reason: d.reason, detail: d.detail ?? d.gate };
+  }
+}
+
+// ---- leader working orders → mirrors -----------------------------------------------------------
+
+/** Leader order event; `prev` is what the engine knew of that order before. */
+export function onLeaderOrder(core: EngineCore, leader: AccountId, order: BrokerOrder, prev: BrokerOrder | undefined): void {
+  const group = core.groupOfLeader(leader);
+  if (!group || order.type === 'market') return;
+  const wasOpen = prev !== undefined && isOpenOrder(prev);
+  const isOpen = isOpenOrder(order);
+
+  if (!wasOpen && isOpen && !core.mirrors.has(order.orderId)) {
+    // Legs of a parent not yet filled travel with the parent's copy (one native bracket request).
+    if (order.parentOrderId !== undefined) {
+      const parent = core.books.get(leader)?.order(order.parentOrderId);
+      if (parent && isOpenOrder(parent)) return;
+    }
+    if (order.status === 'suspended') return;
+    // Plan on the next turn: the legs of a bracket arrive right behind their entry.
+    core.later(0, () => planNewMirror(core, leader, order.orderId));
+    return;
+  }
+  if (wasOpen && isOpen && (prev.price !== order.price || prev.qty !== order.qty)) {
+    modifyMirrors(core, group, leader, order);
+    return;
+  }
+  if (wasOpen && !isOpen && (order.status === 'cancelled' || order.status === 'rejected')) {
+    cancelMirrors(core, leader, order.orderId);
+  }
+}
+
+function planNewMirror(core: EngineCore, leader: AccountId, leaderOrderId: string): void {
+  const group = core.groupOfLeader(leader);
+  const order = core.books.get(leader)?.order(leaderOrderId);
+  if (!group || !order || !isOpenOrder(order) || order.price === undefined || core.mirrors.has(leaderOrderId)) return;
+  const contract = order.contract;
+  const lifecycle = core.lifecycle(leader, contract);
+  const leaderPosition = core.books.get(leader)?.position(contract) ?? 0;
+  const remaining = (order.side === 'buy' ? 1 : -1) * (order.qty - order.filledQty);
+  const legs = bracketLegs(core, leader, order.orderId);
+  const now = core.clock.now();
+  const cause = `order:${order.orderId}`;
+  const intents: Intent[] = [];
+  const rows: DecisionRow[] = [];
+  for (const f of group.followers) {
+    const view = core.followerView(group, f);
+    const size = sizeMirror({
+      group,
+      groupActive: core.groupActive(group),
+      leaderContract: contract,
+      remainingSigned: remaining,
+      leaderPosition,
+      lifecycle,
+      view,
+      leaderBalance: core.books.get(leader)?.balance ?? (0 as never),
+      catalog: core.catalog,
+      now,
+    });
+    if (size.kind === 'none') {
+      rows.push({ time: now, groupId: group.id, accountId: f.account, cause, contract, kind: 'skip', reason: size.reason, detail: `mirror of ${order.type} ${order.side} ${order.qty} @ ${order.price}` });
+      continue;
+    }
+    const tagCandidate = core.newIntent({
+      accountId: f.account,
+      groupId: group.id,
+      purpose: 'mirror',
+      cause,
+      contract: size.contract,
+      signedQty: size.signedQty,
+      type: order.type,
+      price: order.price,
+      priority: size.direction === 'entry' ? PRIORITY.entry : PRIORITY.protective,
+      leaderOrderId: order.orderId,
+      ...(legs.length > 0 && size.direction === 'entry' ? { bracket: bracketOf(legs) } : {}),
+    });
+    if (core.intents.get(tagCandidate.tag) || journalHas(core, tagCandidate.tag)) continue;
+    intents.push(tagCandidate);
+    rows.push({ time: now, groupId: group.id, accountId: f.account, cause, contract: size.contract, kind: 'mirror', reason: undefined, detail: `${tagCandidate.side} ${tagCandidate.qty} ${order.type} @ ${order.price}` });
+  }
+  if (intents.length === 0 && rows.length === 0) return;
+  core.journal.commitIntents(intents, rows);
+  for (const i of intents) {
+    core.mirrors.add(order.orderId, { account: i.accountId, tag: i.tag });
+    if (i.bracket) for (const leg of legs) core.mirrors.add(leg.orderId, { account: i.accountId, parentTag: i.tag, leg: leg.type === 'stop' ? 'stop' : 'limit' });
+  }
+  core.dispatch(intents);
+  core.emitDecisions(rows);
+  for (const i of intents) core.emitIntent(i);
+}
+
+function journalHas(core: EngineCore, tag: string): boolean {
+  return core.db.prepare('SELECT 1 FROM intents WHERE tag = ?').pluck().get(tag) !== undefined;
+}
+
+function modifyMirrors(core: EngineCore, group: Group, leader: AccountId, order: BrokerOrder): void {
+  const remaining = (order.side === 'buy' ? 1 : -1) * (order.qty - order.filledQty);
+  for (const live of core.mirrors.liveOrders(order.orderId, core)) {
+    const conn = core.connectionOf(live.account);
+    const followerOrder = core.books.get(live.account)?.order(live.orderId);
+    if (!conn || !followerOrder) continue;
+    let qty = followerOrder.qty;
+    if (order.qty !== followerOrder.qty || live.tag !== undefined) {
+      const f = group.followers.find((x) => x.account === live.account);
+      if (f) {
+        const size = sizeMirror({
+          group,
+          groupActive: true,
+          leaderContract: order.contract,
+          remainingSigned: remaining,
+          leaderPosition: core.books.get(leader)?.position(order.contract) ?? 0,
+          lifecycle: core.lifecycle(leader, order.contract),
+          view: core.followerView(group, f),
+          leaderBalance: core.books.get(leader)?.balance ?? (0 as never),
+          catalog: core.catalog,
+          now: core.clock.now(),
+        });
+        if (size.kind === 'mirror') qty = followerOrder.filledQty + Math.abs(size.signedQty);
+      }
+    }
+    core.dispatcher.submit(conn.row.id, {
+      kind: 'modify',
+      request: { accountId: live.account, orderId: live.orderId, qty, type: followerOrder.type, ...(order.price !== undefined ? { price: order.price } : {}) },
+      priority: PRIORITY.modify,
+    });
+    core.emit({ t: 'decision', time: core.clock.now(), groupId: group.id, accountId: live.account, cause: `order:${order.orderId}`, contract: followerOrder.contract, kind: 'modify', reason: undefined, detail: `${followerOrder.type} ${qty} @ ${order.price ?? ''}` });
+  }
+}
+
+function cancelMirrors(core: EngineCore, leader: AccountId, leaderOrderId: string): void {
+  const group = core.groupOfLeader(leader);
+  for (const live of core.mirrors.liveOrders(leaderOrderId, core)) {
+    cancelFollowerOrder(core, live.account, live.orderId, PRIORITY.protective);
+    core.emit({ t: 'decision', time: core.clock.now(), groupId: group?.id, accountId: live.account, cause: `order:${leaderOrderId}`, contract: undefined, kind: 'cancel', reason: 'leaderCancelled', detail: live.orderId });
+  }
+}
+
+/** Asks the broker to cancel one follower order, once: an order already being cancelled is left alone. */
+export function cancelFollowerOrder(core: EngineCore, account: AccountId, orderId: string, priority: Priority): void {
+  const conn = core.connectionOf(account);
+  const book = core.books.get(account);
+  const o = book?.order(orderId);
+  if (!conn || (o && !isOpenOrder(o))) return;
+  const intent = core.intents.byOrder(orderId);
+  if (intent) {
+    if (intent.status === 'cancelling') return;
+    if (intent.status === 'accepted' || intent.status === 'partial') apply(core, intent, 'cancelRequested');
+  }
+  core.dispatcher.submit(conn.row.id, { kind: 'cancel', accountId: account, orderId, priority });
+}
+

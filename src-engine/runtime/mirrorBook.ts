@@ -1,0 +1,84 @@
+/**
+ * Which follower orders mirror which leader order: a standalone mirror is one of our intents (by
+ * tag); a native bracket leg is a follower order the broker created with the entry (by order id,
+ * learned from the place outcome or the leg's own events).
+ */
+import type { AccountId } from '../domain/group';
+import { isFinal } from '../orders/orderState';
+import { isOpenOrder } from './accountBook';
+import type { EngineCore } from './core';
+
+export interface MirrorLink {
+  readonly account: AccountId;
+  /** Our intent, when the mirror was placed on its own. */
+  readonly tag?: string;
+  /** The follower order id once known. */
+  orderId?: string;
+  /** For a bracket leg awaiting its id: the follower entry intent and which leg. */
+  readonly parentTag?: string;
+  readonly leg?: 'stop' | 'limit';
+}
+
+export class MirrorBook {
+  private readonly byLeader = new Map<string, MirrorLink[]>();
+
+  add(leaderOrderId: string, link: MirrorLink): void {
+    const list = this.byLeader.get(leaderOrderId) ?? [];
+    list.push(link);
+    this.byLeader.set(leaderOrderId, list);
+  }
+
+  links(leaderOrderId: string): readonly MirrorLink[] {
+    return this.byLeader.get(leaderOrderId) ?? [];
+  }
+
+  has(leaderOrderId: string): boolean {
+    return (this.byLeader.get(leaderOrderId)?.length ?? 0) > 0;
+  }
+
+  /** Follower bracket legs reported by the broker: attach their ids to the waiting links. */
+  resolveLeg(parentTag: string, leg: 'stop' | 'limit', orderId: string): void {
+    for (const list of this.byLeader.values()) {
+      for (const l of list) if (l.parentTag === parentTag && l.leg === leg && l.orderId === undefined) l.orderId = orderId;
+    }
+  }
+
+  /** Whether `account` has a mirror of that leader order still able to fill at its broker. */
+  isLive(leaderOrderId: string, account: AccountId, core: EngineCore): boolean {
+    for (const l of this.links(leaderOrderId)) {
+      if (l.account !== account) continue;
+      if (l.orderId !== undefined) {
+        const o = core.books.get(account)?.order(l.orderId);
+        if (o ? isOpenOrder(o) : true) return true;
+        continue;
+      }
+      if (l.tag !== undefined) {
+        const i = core.intents.get(l.tag);
+        if (i && !isFinal(i.status)) return true;
+        continue;
+      }
+      if (l.parentTag !== undefined) {
+        const parent = core.intents.get(l.parentTag);
+        if (parent && !isFinal(parent.status)) return true;
+      }
+    }
+    return false;
+  }
+
+  /** The follower order ids of live mirrors of a leader order, per account. */
+  liveOrders(leaderOrderId: string, core: EngineCore): { account: AccountId; orderId: string; tag?: string }[] {
+    const out: { account: AccountId; orderId: string; tag?: string }[] = [];
+    for (const l of this.links(leaderOrderId)) {
+      const orderId = l.orderId ?? (l.tag !== undefined ? core.intents.get(l.tag)?.brokerOrderId : undefined);
+      if (orderId === undefined) continue;
+      const o = core.books.get(l.account)?.order(orderId);
+      if (o && !isOpenOrder(o)) continue;
+      out.push({ account: l.account, orderId, ...(l.tag !== undefined ? { tag: l.tag } : {}) });
+    }
+    return out;
+  }
+
+  forget(leaderOrderId: string): void {
+    this.byLeader.delete(leaderOrderId);
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * Follower orders after the decision: what the dispatcher reports, what the broker's order and
+ * fill events say, and what a rejection means (§6: an entry quarantines the root, an exit is
+ * retried once then the follower is out of sync). Fills drive both the position and the intent's
+ * filled quantity, so C = position + in-flight never counts a contract twice.
+ */
+import { parseContractCode } from '../domain/contractCode';
+import type { AccountId } from '../domain/group';
+import type { BrokerFill, BrokerOrder, CommandOutcome, PlaceOutcome } from '../orders/broker';
+import type { DispatchHooks, Job } from '../orders/dispatcher';
+import { PRIORITY, type Intent } from '../orders/intent';
+import { isFinal, transition, type IntentEvent } from '../orders/orderState';
+import { retryTag } from '../orders/tag';
+import { withTrack } from '../copy/lifecycle';
+import type { EngineCore } from './core';
+import { checkGraces } from './grace';
+
+export function dispatchHooks(core: () => EngineCore): DispatchHooks {
+  return {
+    onSending: (i) => apply(core(), i, 'send'),
+    onQueued: (i) => {
+      if (i.status === 'planned') apply(core(), i, 'queue');
+    },
+    onPlaceOutcome: (i, outcome) => onPlaceOutcome(core(), i, outcome),
+    onCommandOutcome: (job, outcome) => onCommandOutcome(core(), job, outcome),
+  };
+}
+
+/** Applies a lifecycle event to an intent, journals it, tells listeners. Impossible transitions are reported, not applied. */
+export function apply(core: EngineCore, i: Intent, event: IntentEvent, reason?: string): boolean {
+  const t = transition(i.status, event);
+  if (!t.ok) {
+    core.log.warn('impossible order transition', { tag: i.tag, status: i.status, event });
+    return false;
+  }
+  if (t.next === i.status && reason === undefined) return true;
+  i.status = t.next;
+  if (reason !== undefined) i.reason = reason;
+  i.updatedAt = core.clock.now();
+  core.journal.updateIntent(i);
+  core.emitIntent(i);
+  core.intents.prune(i);
+  return true;
+}
+
+function onPlaceOutcome(core: EngineCore, i: Intent, outcome: PlaceOutcome): void {
+  if (core.dead) return;
+  if (outcome.ok) {
+    if (i.brokerOrderId === undefined) core.intents.link(i, outcome.orderId);
+    if (i.status === 'sending' || i.status === 'unknown') apply(core, i, 'accepted');
+    else core.journal.updateIntent(i);
+    if (i.bracket && outcome.legOrderIds) {
+      const legs = outcome.legOrderIds;
+      const kinds: ('stop' | 'limit')[] = [];
+      if (i.bracket.stopLoss !== undefined) kinds.push('stop');
+      if (i.bracket.takeProfit !== undefined) kinds.push('limit');
+      kinds.forEach((k, n) => {
+        const id = legs[n];
+        if (id !== undefined) core.mirrors.resolveLeg(i.tag, k, id);
+      });
+    }
+    core.emit({ t: 'copyLatency', accountId: i.accountId, sentMs: 0, ackMs: core.clock.now() - i.createdAt });
+    checkGraces(core, i.accountId);
+    return;
+  }
+  switch (outcome.class) {
+    case 'permanent':
+      onRejected(core, i, outcome.reason);
+      return;
+    case 'transient': {
+      apply(core, i, 'notSent', outcome.reason);
+      const wait = Math.max(0, (outcome.retryAt ?? core.clock.now()) - core.clock.now());
+      core.later(wait, () => redispatch(core, i));
+      return;
+    }
+    case 'unknown':
+      apply(core, i, 'outcomeUnknown', outcome.reason);
+      void core.track(resolveUnknown(core, i));
+      return;
+  }
+}
+
+/** An outcome we could not see: ask the broker by tag before anything else is sent for it. */
+async function resolveUnknown(core: EngineCore, i: Intent): Promise<void> {
+  const conn = core.connectionOf(i.accountId);
+  if (!conn) return;
+  const info = core.requireAccount(i.accountId);
+  for (let attempt = 0; attempt < 20 && !core.dead; attempt++) {
+    try {
+      const found = await conn.connection.findOrderByTag(info.brokerAccountId, i.tag);
+      if (core.stopped() || i.status !== 'unknown') return;
+      if (found) {
+        if (i.brokerOrderId === undefined) core.intents.link(i, found.orderId);
+        apply(core, i, 'found');
+        onFollowerOrder(core, i.accountId, found);
+      } else {
+        apply(core, i, 'notSent', 'not found at the broker; sending again under the same tag');
+        redispatch(core, i);
+      }
+      return;
+    } catch {
+      // The connection is down: wait for it (the reconcile after reconnect also resolves this).
+      await new Promise<void>((resolve) => core.later(250, resolve));
+    }
+  }
+}
+
+function redispatch(core: EngineCore, i: Intent): void {
+  if (isFinal(i.status)) return;
+  const conn = core.connectionOf(i.accountId);
+  if (conn) core.dispatcher.submit(conn.row.id, { kind: 'place', intent: i });
+}
+
+function onCommandOutcome(core: EngineCore, job: Job & { kind: 'modify' | 'cancel' }, outcome: CommandOutcome): void {
+  if (core.dead || outcome.ok) return;
+  const account = job.kind === 'modify' ? job.request.accountId : job.accountId;
+  const orderId = job.kind === 'modify' ? job.request.orderId : job.orderId;
+  core.log.warn(`${job.kind} refused by the broker`, { account, orderId, reason: outcome.reason });
+  core.emit({ t: 'decision', time: core.clock.now(), groupId: core.groupOfAccount(account)?.id, accountId: account, cause: `${job.kind}:${orderId}`, contract: undefined, kind: `${job.kind}Failed`, reason: outcome.reason, detail: undefined });
+  if (outcome.class === 'transient') {
+    core.later(Math.max(0, (outcome.retryAt ?? core.clock.now()) - core.clock.now()), () => {
+      const conn = core.connectionOf(account);
+      if (conn) core.dispatcher.submit(conn.row.id, job);
+    });
+  }
+}
+
+/** A follower's order event: link it to its intent, learn bracket legs, notice rejections. */
+export function onFollowerOrder(core: EngineCore, account: AccountId, order: BrokerOrder): void {
+  const intent = (order.tag !== undefined ? core.intents.get(order.tag) : undefined) ?? core.intents.byOrder(order.orderId);
+  if (intent) {
+    if (intent.brokerOrderId === undefined) core.intents.link(intent, order.orderId);
+    switch (order.status) {
+      case 'rejected':
+        if (!isFinal(intent.status)) onRejected(core, intent, order.rejectReason ?? 'rejected by the broker');
+        break;
+      case 'cancelled':
+        if (!isFinal(intent.status) && intent.filledQty >= order.filledQty) apply(core, intent, 'cancelled');
+        break;
+      case 'pending':
+      case 'suspended':
+      case 'working':
+        if (intent.status === 'sending' || intent.status === 'unknown') apply(core, intent, 'accepted');
+        break;
+      case 'filled':
+        // Fills move the intent (and the position) together; the order's own status is only a hint.
+        break;
+    }
+  } else if (order.parentOrderId !== undefined) {
+    const parent = core.intents.byOrder(order.parentOrderId);
+    if (parent && (order.type === 'stop' || order.type === 'limit')) core.mirrors.resolveLeg(parent.tag, order.type, order.orderId);
+  }
+  checkGraces(core, account);
+}
+
+/** A follower fill: counts toward its intent in the same step as the position (the book already applied it). */
+export function onFollowerFill(core: EngineCore, account: AccountId, fill: BrokerFill): void {
+  const book = core.books.get(account);
+  const bookOrder = book?.order(fill.orderId);
+  let intent = core.intents.byOrder(fill.orderId) ?? (bookOrder?.tag !== undefined ? core.intents.get(bookOrder.tag) : undefined);
+  // The fill overtook the place response and the order event: it belongs to our in-flight order on that side.
+  if (!intent && !bookOrder) intent = core.intents.unlinkedFor(account, fill.contract, fill.side);
+  if (intent) {
+    if (intent.brokerOrderId === undefined) core.intents.link(intent, fill.orderId);
+    intent.filledQty = Math.min(intent.qty, intent.filledQty + fill.qty);
+    apply(core, intent, intent.filledQty >= intent.qty ? 'filled' : 'partialFill');
+    core.journal.updateIntent(intent);
+  }
+  core.emit({ t: 'position', accountId: account, contract: fill.contract, netPos: book?.position(fill.contract) ?? 0 });
+  checkGraces(core, account);
+}
+
+/** §6: a rejected entry quarantines the root; a rejected exit is retried once, then out of sync. */
+export function onRejected(core: EngineCore, i: Intent, reason: string): void {
+  // Decide entry vs exit against what the account holds without this order.
+  const held = core.current(i.accountId, i.contract) - (isFinal(i.status) ? 0 : (i.side === 'buy' ? 1 : -1) * (i.qty - i.filledQty));
+  if (!apply(core, i, 'rejected', reason)) return;
+  const signed = i.side === 'buy' ? 1 : -1;
+  const opensOrGrows = held === 0 || Math.sign(held) === signed;
+  const group = i.groupId !== undefined ? core.groups.get(i.groupId) : undefined;
+
+  if (opensOrGrows && i.purpose !== 'flatten') {
+    const quarantine = group?.settings.quarantine ?? true;
+    if (quarantine && group?.leader !== undefined) setQuarantine(core, group.leader, i.accountId, i.contract, reason);
+    core.emit({ t: 'rejection', accountId: i.accountId, tag: i.tag, contract: i.contract, reason, action: quarantine ? 'quarantine' : 'none' });
+    return;
+  }
+  if (i.purpose === 'retry' || i.purpose === 'mirror' || i.purpose === 'flatten') {
+    core.setOutOfSync(i.accountId, i.contract, `${i.purpose === 'mirror' ? 'protective order' : 'exit'} ${i.side} ${i.qty} rejected: ${reason}`);
+    core.emit({ t: 'rejection', accountId: i.accountId, tag: i.tag, contract: i.contract, reason, action: 'outOfSync' });
+    return;
+  }
+  const retry = core.newIntent({
+    accountId: i.accountId,
+    groupId: i.groupId,
+    purpose: 'retry',
+    cause: i.cause,
+    contract: i.contract,
+    signedQty: signed * (i.qty - i.filledQty),
+    priority: PRIORITY.exit,
+    tag: retryTag(i.tag, 1),
+  });
+  core.journal.commitIntents([retry], [{ time: core.clock.now(), groupId: i.groupId, accountId: i.accountId, cause: i.cause, contract: i.contract, kind: 'retry', reason, detail: `exit rejected; retrying once as ${retry.tag}` }]);
+  core.emit({ t: 'rejection', accountId: i.accountId, tag: i.tag, contract: i.contract, reason, action: 'retry' });
+  core.dispatch([retry]);
+}
+
+/** Quarantines the follower in the leader's lifecycle that trades this contract. */
+function setQuarantine(core: EngineCore, leader: AccountId, account: AccountId, contract: BrokerOrder['contract'], reason: string): void {
+  for (const lc of core.lifecyclesOf(leader)) {
+    const t = lc.followers[account];
+    if (!t || t.contract !== contract || t.entryBlock === 'quarantine') continue;
+    const next = withTrack(lc, { ...t, entryBlock: 'quarantine' });
+    core.setLifecycle(leader, lc.contract, next);
+    core.journal.saveLifecycle(leader, lc.contract, next);
+    core.emit({ t: 'quarantine', accountId: account, root: lc.root, on: true, reason });
+    return;
+  }
+  // No open lifecycle (the leader is already flat): nothing left to hold back.
+  core.emit({ t: 'quarantine', accountId: account, root: parseContractCode(contract).root, on: false, reason: 'leader already flat' });
+}

@@ -1,0 +1,138 @@
+/**
+ * After every (re)connect, before anything is sent on that connection (§8): the books are re-based
+ * on the broker's snapshot, every open intent is resolved by its tag, leader fills missed during the
+ * gap are recovered (exits always; entries per the follower's reconnect policy), and each tracked
+ * follower's position is compared with its target; a difference it cannot explain is shown as out
+ * of sync, never fixed by a guessed order.
+ */
+import type { ContractCode } from '../domain/contractCode';
+import type { AccountId } from '../domain/group';
+import type { AccountSnapshot, BrokerFill, BrokerOrder } from '../orders/broker';
+import { isFinal } from '../orders/orderState';
+import type { Intent } from '../orders/intent';
+import { isOpenOrder } from './accountBook';
+import { onLeaderFill } from './copier';
+import type { ConnectionRuntime, EngineCore } from './core';
+import { apply, onFollowerOrder, onRejected } from './orderFlow';
+
+/** Allowance for broker timestamps that run behind our clock. */
+const WATERMARK_SLACK_MS = 2_000;
+
+export async function reconcileConnection(core: EngineCore, conn: ConnectionRuntime, generation: number): Promise<void> {
+  const snapshots = new Map<AccountId, AccountSnapshot>();
+  const startedAt = core.clock.now();
+  for (const [brokerAccountId, account] of conn.accounts) {
+    const snap = await conn.connection.snapshot(brokerAccountId);
+    if (core.dead || conn.generation !== generation) return;
+    snapshots.set(account, snap);
+  }
+
+  for (const [account, snap] of snapshots) {
+    const book = core.books.get(account);
+    if (!book) continue;
+    book.reset(snap);
+    book.live = true;
+    core.risk.rebase(account, {
+      balance: snap.balance,
+      positions: snap.positions.map((p) => ({ contract: p.contract, netPos: p.netPos, ...(p.avgPrice !== undefined ? { avgPrice: p.avgPrice } : {}) })),
+      fills: snap.fills.map((f) => ({ fillId: f.fillId, contract: f.contract, side: f.side, qty: f.qty, price: f.price, time: f.time })),
+    });
+    core.risk.setConnected(account, true);
+    const contracts = new Set<ContractCode>([...snap.positions.map((p) => p.contract), ...snap.openOrders.map((o) => o.contract)]);
+    if (contracts.size > 0) conn.connection.subscribeQuotes([...contracts]);
+  }
+
+  await resolveIntents(core, conn, generation);
+  if (core.dead || conn.generation !== generation) return;
+
+  for (const [account, snap] of snapshots) {
+    if (core.groupOfLeader(account)) recoverLeaderFills(core, account, snap, startedAt);
+  }
+  for (const account of snapshots.keys()) compareWithTargets(core, account);
+}
+
+/** Every open intent of this connection's accounts: what became of it at the broker? */
+async function resolveIntents(core: EngineCore, conn: ConnectionRuntime, generation: number): Promise<void> {
+  const accounts = new Set(conn.accounts.values());
+  for (const intent of core.intents.open()) {
+    if (!accounts.has(intent.accountId) || intent.status === 'planned' || intent.status === 'queued') continue;
+    const info = core.requireAccount(intent.accountId);
+    const known = intent.brokerOrderId !== undefined ? core.books.get(intent.accountId)?.order(intent.brokerOrderId) : undefined;
+    const found = known && isOpenOrder(known) ? known : await conn.connection.findOrderByTag(info.brokerAccountId, intent.tag);
+    if (core.dead || conn.generation !== generation) return;
+    settle(core, intent, found);
+  }
+}
+
+function settle(core: EngineCore, intent: Intent, order: BrokerOrder | null): void {
+  if (!order) {
+    if (intent.status === 'sending' || intent.status === 'unknown') {
+      // It never reached the broker: send it again under the same tag when the lane opens.
+      if (intent.status === 'sending') apply(core, intent, 'outcomeUnknown');
+      apply(core, intent, 'notSent', 'not found at the broker after reconnect; sending again');
+      const conn = core.connectionOf(intent.accountId);
+      if (conn) core.dispatcher.submit(conn.row.id, { kind: 'place', intent });
+    } else {
+      apply(core, intent, 'abandon');
+    }
+    return;
+  }
+  if (intent.brokerOrderId === undefined) core.intents.link(intent, order.orderId);
+  if (intent.status === 'sending' || intent.status === 'unknown') apply(core, intent, intent.status === 'unknown' ? 'found' : 'accepted');
+  // The snapshot's positions already include these fills; bring the intent level with the order.
+  if (order.filledQty > intent.filledQty) {
+    intent.filledQty = Math.min(intent.qty, order.filledQty);
+    apply(core, intent, intent.filledQty >= intent.qty ? 'filled' : 'partialFill');
+    core.journal.updateIntent(intent);
+  }
+  if (isFinal(intent.status)) return;
+  if (order.status === 'rejected') onRejected(core, intent, order.rejectReason ?? 'rejected by the broker');
+  else if (order.status === 'cancelled' || order.status === 'filled') apply(core, intent, order.status === 'filled' ? 'filled' : 'cancelled');
+  else onFollowerOrder(core, intent.accountId, order);
+}
+
+/**
+ * Leader fills at the broker that the engine never processed, oldest first, each with the leader's
+ * position just before it (the snapshot's position minus the missed fills that came after).
+ */
+function recoverLeaderFills(core: EngineCore, leader: AccountId, snap: AccountSnapshot, startedAt: number): void {
+  const watermark = core.config.watermark(leader);
+  core.config.setWatermark(leader, startedAt);
+  // First time this engine sees the account as a leader: its past is not ours to copy.
+  if (watermark === undefined) return;
+  const missed = snap.fills
+    .filter((f) => f.time >= watermark - WATERMARK_SLACK_MS && !core.journal.leaderEventSeen(leader, `fill:${f.fillId}`))
+    .sort((a, b) => a.time - b.time || compareIds(a.fillId, b.fillId));
+  if (missed.length === 0) return;
+  const positionAfter = new Map<ContractCode, number>();
+  for (const p of snap.positions) positionAfter.set(p.contract, p.netPos);
+  const before = new Map<ContractCode, number>();
+  for (const [contract, pos] of positionAfter) before.set(contract, pos);
+  for (const f of missed) before.set(f.contract, (before.get(f.contract) ?? 0) - signed(f));
+  for (const f of missed) {
+    const p0 = before.get(f.contract) ?? 0;
+    before.set(f.contract, p0 + signed(f));
+    core.log.info('recovering a leader fill missed during a gap', { leader, fillId: f.fillId, ageMs: core.clock.now() - f.time });
+    onLeaderFill(core, leader, f, p0, { ageMs: Math.max(0, core.clock.now() - f.time) });
+  }
+}
+
+function signed(f: BrokerFill): number {
+  return f.side === 'buy' ? f.qty : -f.qty;
+}
+
+function compareIds(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** §8: a tracked follower away from its target is shown out of sync with the numbers. */
+export function compareWithTargets(core: EngineCore, account: AccountId): void {
+  const g = core.groupOfFollower(account);
+  if (g?.leader === undefined) return;
+  for (const lc of core.lifecyclesOf(g.leader)) {
+    const t = lc.followers[account];
+    if (!t?.tracking) continue;
+    const held = core.current(account, t.contract);
+    core.setOutOfSync(account, t.contract, held === t.lastTarget ? undefined : `holds ${held} ${t.contract}, target ${t.lastTarget}`);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * What the runtime needs of the risk engine (src-engine/risk). Kept narrow so the copy path
+ * depends on a gate, not on how PnL is computed.
+ */
+import type { RiskRulesInput } from '../api/config';
+import type { ContractCode } from '../domain/contractCode';
+import type { Money } from '../domain/money';
+
+export interface RiskGateView {
+  /** A breach lock: no copies at all. */
+  readonly hardLocked: boolean;
+  /** Orders that open or grow are held back. */
+  readonly entryGate: 'softLock' | 'riskUnknown' | undefined;
+  readonly maxContracts: number | undefined;
+}
+
+export interface RiskFillInput {
+  readonly fillId: string;
+  readonly contract: ContractCode;
+  readonly side: 'buy' | 'sell';
+  readonly qty: number;
+  readonly price: number;
+  readonly time: number;
+}
+
+/** A lock as the views need it; evidence amounts in Money units. */
+export interface RiskLockRecord {
+  readonly id: string;
+  readonly accountId: string;
+  readonly kind: 'breach' | 'soft';
+  readonly rule: string;
+  readonly startedAt: number;
+  readonly tradingDay: string;
+  readonly endedAt?: number;
+  readonly endReason?: string;
+  readonly acknowledgement?: string;
+  readonly evidence: {
+    readonly threshold: Money;
+    readonly value: Money;
+    readonly values: Readonly<Record<string, Money>>;
+    readonly fills: readonly (RiskFillInput & { readonly realized?: Money })[];
+    readonly pnlPath: readonly { readonly time: number; readonly dayPnl: Money; readonly netLiq: Money }[];
+  };
+}
+
+/** Live numbers behind the Risk screen's gauges. */
+export interface RiskNumbers {
+  readonly dayPnl: Money | undefined;
+  readonly netLiq: Money | undefined;
+  readonly highWaterMark: Money | undefined;
+  readonly trailingThreshold: Money | undefined;
+  readonly openContracts: number;
+  readonly riskUnknown: string | undefined;
+}
+
+export interface RiskPort {
+  setAccount(accountId: string, rules: RiskRulesInput): void;
+  removeAccount(accountId: string): void;
+  rebase(
+    accountId: string,
+    snapshot: {
+      readonly balance: Money;
+      readonly positions: readonly { readonly contract: ContractCode; readonly netPos: number; readonly avgPrice?: number }[];
+      readonly fills: readonly RiskFillInput[];
+    },
+  ): void;
+  onFill(accountId: string, fill: RiskFillInput): void;
+  onQuote(contract: ContractCode, price: number, time: number): void;
+  setConnected(accountId: string, connected: boolean): void;
+  gate(accountId: string): RiskGateView;
+  /** Open locks of an account, breach first. */
+  openLocks(accountId: string): readonly { readonly id: string; readonly kind: 'breach' | 'soft'; readonly rule: string }[];
+  unlock(accountId: string, acknowledgement: string, lockId?: string): { readonly ok: true } | { readonly ok: false; readonly message: string };
+  numbers(accountId: string): RiskNumbers;
+  locks(filter?: { readonly accountId?: string; readonly open?: boolean }): readonly RiskLockRecord[];
+  lock(id: string): RiskLockRecord | undefined;
+  dispose(): void;
+}
