@@ -17,7 +17,19 @@ async function harness(options?: ConstructorParameters<typeof Harness>[0]): Prom
 afterEach(async () => {
   await h?.close();
   h = undefined;
+  // Everything disposable (architecture practice 9): no socket or server outlives its test.
+  expect(await tcpHandlesAfterTeardown()).toEqual([]);
 });
+
+/**
+ * Closed handles leave the list a loop turn or two later (libuv closes them asynchronously, and
+ * the HTTP client sees the server's FIN after it was sent), so give them a bounded while to go.
+ */
+async function tcpHandlesAfterTeardown(): Promise<string[]> {
+  const open = (): string[] => process.getActiveResourcesInfo().filter((r) => r.startsWith('TCP'));
+  for (let turn = 0; turn < 200 && open().length > 0; turn++) await new Promise((resolve) => setTimeout(resolve, 1));
+  return open();
+}
 
 const isFillOf = (orderId: string) => (e: BrokerEvent) => e.kind === 'fill' && e.fill.orderId === orderId;
 
