@@ -35,15 +35,17 @@ import type {
 } from '../../orders/broker';
 import { asBrokerError, BrokerError, stoppedError } from './brokerError';
 import type { EventMessage } from './codec';
-import { CACHED_ENTITY_TYPES, EntityCache, type Missing } from './entityCache';
-import { DEFAULT_PENALTY_POLICY, readPenalty, sendHonouringPenalties, type PenaltyContext, type PenaltyPolicy } from './penalty';
+import { CACHED_ENTITY_TYPES, EntityCache } from './entityCache';
+import { asList, EntityResolver } from './entityResolver';
+import { DEFAULT_PENALTY_POLICY, readPenalty, requestOnSocket, sendHonouringPenalties, type PenaltyContext, type PenaltyPolicy } from './penalty';
+import { QuoteFeed } from './quoteFeed';
 import { RequestBudget, DEFAULT_REQUESTS_PER_MINUTE } from './requestBudget';
 import { RestClient } from './restClient';
 import type { TradovateSecret, TradovateSettings } from './settings';
 import { fromTradovateSymbol, toTradovateSymbol } from './symbols';
 import { TokenManager } from './tokenManager';
 import { TradovateSocket, type SocketTimings } from './tradovateSocket';
-import { commandResultSchema, isFailure, placeOsoResultSchema, syncMessageSchema, wireContractSchema, wireQuoteSchema, describeZodError } from './wireModels';
+import { commandResultSchema, describeZodError, isFailure, placeOsoResultSchema, syncMessageSchema } from './wireModels';
 
 export { tradovateSettingsSchema, tradovateSecretSchema, type TradovateSecret, type TradovateSettings } from './settings';
 
@@ -94,7 +96,6 @@ export interface TradovateDiagnostics {
   readonly reconnects: number;
 }
 
-const MAX_RESOLVE_ATTEMPTS = 3;
 const MAX_RESYNC_FAILURES = 3;
 
 export class TradovateConnection implements BrokerConnection {
@@ -109,35 +110,24 @@ export class TradovateConnection implements BrokerConnection {
   private readonly tokens: TokenManager;
   private readonly rest: RestClient;
   private readonly cache: EntityCache;
+  private readonly resolver: EntityResolver;
+  private readonly quotes: QuoteFeed;
 
   private listener: BrokerListener | undefined;
   private state: State = 'idle';
   private dead = false;
   private generation = 0;
   private trading: TradovateSocket | undefined;
-  private md: TradovateSocket | undefined;
-  private mdOpening: Promise<TradovateSocket> | undefined;
   private connectingNow = false;
   private attempt = 0;
   private reconnects = 0;
   private protocolErrors = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  private mdRetryTimer: ReturnType<typeof setTimeout> | undefined;
-  private resolveTimer: ReturnType<typeof setTimeout> | undefined;
-  private resolving: Promise<void> | undefined;
-  private readonly resolveAttempts = new Map<string, number>();
-  private lastMissing: Missing = { contracts: new Set(), orders: new Set(), versionsOf: new Set() };
   private resyncing = false;
   private resyncWanted = false;
   private resyncFailures = 0;
   private readonly sleeps = new Set<ReturnType<typeof setTimeout>>();
   private readonly background = new Set<Promise<unknown>>();
-  private readonly quoteContracts = new Set<ContractCode>();
-  private readonly quoteIds = new Map<number, ContractCode>();
-  private readonly mdSubscribed = new Set<ContractCode>();
-  private quoteSync: Promise<void> | undefined;
-  private quoteSyncAgain = false;
-  private mdAttempt = 0;
 
   constructor(
     private readonly settings: TradovateSettings,
@@ -154,6 +144,32 @@ export class TradovateConnection implements BrokerConnection {
     this.tokens = new TokenManager({ settings, secret, clock: deps.clock, log: this.log, penalty: this.penalty, signal: this.abort.signal, timeoutMs: this.timings.requestTimeoutMs, onRequest });
     this.rest = new RestClient({ restUrl: settings.restUrl, tokens: this.tokens, penalty: this.penalty, signal: this.abort.signal, timeoutMs: this.timings.requestTimeoutMs, onRequest });
     this.cache = new EntityCache((name) => fromTradovateSymbol(name, deps.clock.now()), () => deps.clock.now());
+    const track = (work: Promise<unknown>): void => this.track(work);
+    this.resolver = new EntityResolver({
+      name: this.name,
+      cache: this.cache,
+      rest: this.rest,
+      log: this.log,
+      graceMs: this.timings.resolveGraceMs,
+      emit: (e) => this.emit(e),
+      onProtocolError: (detail) => this.onProtocolError(detail, false),
+      track,
+    });
+    this.quotes = new QuoteFeed({
+      name: this.name,
+      mdUrl: settings.mdUrl,
+      timings: this.timings,
+      tokens: this.tokens,
+      rest: this.rest,
+      penalty: this.penalty,
+      log: this.log,
+      now: () => deps.clock.now(),
+      emit: (e) => this.emit(e),
+      onProtocolError: (detail) => this.onProtocolError(detail, false),
+      backoff: (attempt) => this.backoff(attempt),
+      track,
+      canRun: () => !this.dead && this.state === 'connected',
+    });
   }
 
   // ---- lifecycle -------------------------------------------------------------------------------
@@ -238,11 +254,11 @@ export class TradovateConnection implements BrokerConnection {
       this.rest.call({ endpoint: 'command/ldeps', query: { masterids }, mutates: false }),
       this.rest.call({ endpoint: 'orderVersion/ldeps', query: { masterids }, mutates: false }),
     ]);
-    this.applyFetched('order', orders);
-    this.applyFetched('command', asList(commands));
-    this.applyFetched('orderVersion', asList(versions));
-    await this.resolveNow();
-    this.flush();
+    this.resolver.applyFetched('order', orders);
+    this.resolver.applyFetched('command', asList(commands));
+    this.resolver.applyFetched('orderVersion', asList(versions));
+    await this.resolver.resolveNow();
+    this.resolver.flush();
     return this.cache.findByTag(id, tag) ?? null;
   }
 
@@ -250,13 +266,13 @@ export class TradovateConnection implements BrokerConnection {
   async barrier(): Promise<void> {
     const trading = this.trading;
     if (this.state !== 'connected' || !trading) return;
-    const trips: Promise<unknown>[] = [this.socketRequest(trading, 'account/list', undefined, undefined, false)];
-    const md = this.md;
-    const first = [...this.mdSubscribed][0];
-    if (md?.isOpen && first !== undefined) trips.push(this.socketRequest(md, 'md/subscribeQuote', undefined, { symbol: toTradovateSymbol(first) }, false));
+    // Not counted in the budget: a runner affordance, and Tradovate has no cheaper round trip.
+    const trips: Promise<unknown>[] = [requestOnSocket(this.penalty, trading, 'account/list', undefined, undefined)];
+    const mdTrip = this.quotes.roundTrip();
+    if (mdTrip) trips.push(mdTrip);
     await Promise.all(trips.map((p) => p.catch(() => undefined)));
     await Promise.allSettled([...this.background]);
-    await this.resolveNow();
+    await this.resolver.resolveNow();
   }
 
   // ---- orders ----------------------------------------------------------------------------------
@@ -292,7 +308,7 @@ export class TradovateConnection implements BrokerConnection {
         if (r.orderId !== undefined) {
           this.cache.rememberPlaced(r.orderId, req.tag);
           this.cache.rememberPlaceFailure(r.orderId, reason);
-          this.flush();
+          this.resolver.flush();
         }
         return { ok: false, class: 'permanent', reason };
       }
@@ -300,7 +316,7 @@ export class TradovateConnection implements BrokerConnection {
       const legIds = [r.oso1Id, r.oso2Id].slice(0, legs.length);
       const known = legs.flatMap((l, i) => (legIds[i] !== undefined ? [{ id: legIds[i], tag: l.tag }] : []));
       this.cache.rememberPlaced(r.orderId, req.tag, known);
-      this.flush();
+      this.resolver.flush();
       return { ok: true, orderId: String(r.orderId), ...(known.length > 0 ? { legOrderIds: known.map((l) => String(l.id)) } : {}) };
     } catch (err) {
       return this.failedOutcome(err);
@@ -322,13 +338,7 @@ export class TradovateConnection implements BrokerConnection {
   }
 
   subscribeQuotes(contracts: readonly ContractCode[]): void {
-    let added = false;
-    for (const c of contracts) {
-      if (this.quoteContracts.has(c)) continue;
-      this.quoteContracts.add(c);
-      added = true;
-    }
-    if (added) this.syncQuotesSoon();
+    this.quotes.add(contracts);
   }
 
   // ---- connecting --------------------------------------------------------------------------------
@@ -352,9 +362,9 @@ export class TradovateConnection implements BrokerConnection {
       }
       this.trading = sock;
       await this.sync(sock, session.userId);
-      await this.resolveNow();
+      await this.resolver.resolveNow();
       if (this.trading !== sock || !sock.isOpen) throw new BrokerError('transient', 'trading socket closed while syncing');
-      this.flush();
+      this.resolver.flush();
       this.attempt = 0;
       this.resyncFailures = 0;
       this.state = 'connected';
@@ -368,7 +378,7 @@ export class TradovateConnection implements BrokerConnection {
     } finally {
       this.connectingNow = false;
     }
-    this.syncQuotesSoon();
+    this.quotes.resume();
     if (this.resyncWanted) this.requestResync();
   }
 
@@ -430,7 +440,7 @@ export class TradovateConnection implements BrokerConnection {
           break;
       }
     }
-    this.flush();
+    this.resolver.flush();
   }
 
   private onTradingClosed(reason: string): void {
@@ -476,15 +486,15 @@ export class TradovateConnection implements BrokerConnection {
     this.state = state;
     this.abort.abort();
     this.tokens.dispose();
-    for (const t of [this.reconnectTimer, this.mdRetryTimer, this.resolveTimer]) if (t !== undefined) clearTimeout(t);
-    this.reconnectTimer = this.mdRetryTimer = this.resolveTimer = undefined;
+    this.resolver.dispose();
+    this.quotes.close();
+    if (this.reconnectTimer !== undefined) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
     for (const t of this.sleeps) clearTimeout(t);
     this.sleeps.clear();
     const trading = this.trading;
-    const md = this.md;
-    this.trading = this.md = undefined;
+    this.trading = undefined;
     trading?.terminate();
-    md?.terminate();
   }
 
   // ---- protocol errors and resync ------------------------------------------------------------
@@ -510,10 +520,10 @@ export class TradovateConnection implements BrokerConnection {
     this.resyncing = true;
     this.track(
       this.sync(sock, userId)
-        .then(() => this.resolveNow())
+        .then(() => this.resolver.resolveNow())
         .then(() => {
           if (this.dead || sock !== this.trading || this.state !== 'connected') return;
-          this.flush();
+          this.resolver.flush();
           this.generation++;
           this.emitStatus({ state: 'connected' });
         })
@@ -536,186 +546,6 @@ export class TradovateConnection implements BrokerConnection {
     );
   }
 
-  // ---- entities the stream did not complete ------------------------------------------------------
-
-  /** Emits what the cache can describe; asks REST (after a grace) for what it cannot. */
-  private flush(): void {
-    if (this.dead) return;
-    const { events, missing } = this.cache.drain();
-    for (const e of events) this.emit(e);
-    this.lastMissing = missing;
-    if (missing.contracts.size + missing.orders.size + missing.versionsOf.size > 0 && this.resolveTimer === undefined && !this.resolving) {
-      // Contracts never come by the stream: ask now. Orders and versions usually follow shortly.
-      const delay = missing.contracts.size > 0 ? 0 : this.timings.resolveGraceMs;
-      this.resolveTimer = setTimeout(() => {
-        this.resolveTimer = undefined;
-        this.track(this.resolveNow());
-      }, delay);
-    }
-  }
-
-  private resolveNow(): Promise<void> {
-    if (this.resolveTimer !== undefined) {
-      clearTimeout(this.resolveTimer);
-      this.resolveTimer = undefined;
-    }
-    this.resolving ??= this.resolveMissing().finally(() => {
-      this.resolving = undefined;
-    });
-    return this.resolving;
-  }
-
-  private async resolveMissing(): Promise<void> {
-    this.flush();
-    const m = this.lastMissing;
-    const wanted = (kind: string, ids: ReadonlySet<number>): number[] =>
-      [...ids].filter((id) => {
-        const key = `${kind}:${id}`;
-        const n = this.resolveAttempts.get(key) ?? 0;
-        this.resolveAttempts.set(key, n + 1);
-        return n < MAX_RESOLVE_ATTEMPTS;
-      });
-    const contracts = wanted('contract', m.contracts);
-    const orders = wanted('order', m.orders);
-    const versions = wanted('version', m.versionsOf);
-    if (contracts.length + orders.length + versions.length === 0) return;
-    try {
-      const [c, o, v] = await Promise.all([
-        contracts.length > 0 ? this.rest.call({ endpoint: 'contract/items', query: { ids: contracts.join(',') }, mutates: false }) : [],
-        orders.length > 0 ? this.rest.call({ endpoint: 'order/items', query: { ids: orders.join(',') }, mutates: false }) : [],
-        versions.length > 0 ? this.rest.call({ endpoint: 'orderVersion/ldeps', query: { masterids: versions.join(',') }, mutates: false }) : [],
-      ]);
-      this.applyFetched('contract', asList(c));
-      this.applyFetched('order', asList(o));
-      this.applyFetched('orderVersion', asList(v));
-    } catch (err) {
-      this.log.info('could not look entities up', { connection: this.name, reason: err instanceof Error ? err.message : String(err) });
-    }
-    this.flush();
-  }
-
-  private applyFetched(entityType: string, list: readonly unknown[]): void {
-    for (const raw of list) {
-      const err = this.cache.apply(entityType, 'Updated', raw);
-      if (err !== undefined) this.onProtocolError(`${entityType} lookup: ${err}`, false);
-    }
-  }
-
-  // ---- market data -------------------------------------------------------------------------------
-
-  private async syncQuoteSubscriptions(): Promise<void> {
-    const md = await this.ensureMd();
-    for (const code of this.quoteContracts) {
-      if (this.mdSubscribed.has(code) || md !== this.md) continue;
-      const symbol = toTradovateSymbol(code);
-      const found = wireContractSchema.safeParse(await this.rest.call({ endpoint: 'contract/find', query: { name: symbol }, mutates: false }));
-      if (!found.success) {
-        this.log.warn('no Tradovate contract for a quote subscription', { connection: this.name, symbol });
-        continue;
-      }
-      this.quoteIds.set(found.data.id, code);
-      this.cache.addContract(found.data);
-      this.budgetTracker.record();
-      await this.socketRequest(md, 'md/subscribeQuote', undefined, { symbol }, true);
-      this.mdSubscribed.add(code);
-    }
-  }
-
-  private ensureMd(): Promise<TradovateSocket> {
-    if (this.md?.isOpen) return Promise.resolve(this.md);
-    this.mdOpening ??= (async () => {
-      const session = await this.tokens.valid();
-      // The handlers outlive this call; they act only while this socket is the current md socket.
-      const ref: { sock?: TradovateSocket } = {};
-      const opened = await TradovateSocket.open('md', this.settings.mdUrl, session.mdAccessToken, this.timings, {
-        onEvents: (events) => {
-          if (ref.sock && ref.sock === this.md) this.onMdEvents(events);
-        },
-        onProtocolError: (detail) => {
-          if (ref.sock && ref.sock === this.md) this.onProtocolError(detail, false);
-        },
-        onClose: (reason) => {
-          if (ref.sock && ref.sock === this.md) this.onMdClosed(reason);
-        },
-      });
-      ref.sock = opened;
-      if (this.dead) {
-        opened.terminate();
-        throw stoppedError();
-      }
-      this.md = opened;
-      this.mdSubscribed.clear();
-      return opened;
-    })().finally(() => {
-      this.mdOpening = undefined;
-    });
-    return this.mdOpening;
-  }
-
-  private onMdEvents(events: readonly EventMessage[]): void {
-    for (const ev of events) {
-      if (ev.kind !== 'md') continue;
-      for (const raw of ev.quotes) {
-        const q = wireQuoteSchema.safeParse(raw);
-        if (!q.success) {
-          this.onProtocolError(`md quote: ${describeZodError(q.error)}`, false);
-          continue;
-        }
-        const contract = this.quoteIds.get(q.data.contractId);
-        const e = q.data.entries;
-        const price = e.Trade?.price ?? e.Bid?.price ?? e.Offer?.price;
-        if (contract === undefined || price === undefined) continue;
-        this.emit({ kind: 'quote', contract, price, time: q.data.timestamp ?? this.deps.clock.now() });
-      }
-    }
-  }
-
-  private onMdClosed(reason: string): void {
-    this.md = undefined;
-    this.mdSubscribed.clear();
-    if (this.dead) return;
-    this.log.info('tradovate market-data socket closed', { connection: this.name, reason });
-    this.retryMdLater();
-  }
-
-  /** Brings the md socket and its subscriptions in line with quoteContracts; one run at a time. */
-  private syncQuotesSoon(): void {
-    if (this.dead || this.state !== 'connected' || this.quoteContracts.size === 0) return;
-    if (this.quoteSync) {
-      this.quoteSyncAgain = true;
-      return;
-    }
-    this.quoteSync = this.syncQuoteSubscriptions()
-      .then(
-        () => {
-          this.mdAttempt = 0;
-        },
-        (err: unknown) => {
-          if (this.dead) return;
-          this.log.info('quote subscription failed; retrying', { connection: this.name, reason: err instanceof Error ? err.message : String(err) });
-          this.retryMdLater();
-        },
-      )
-      .finally(() => {
-        this.quoteSync = undefined;
-        if (this.quoteSyncAgain) {
-          this.quoteSyncAgain = false;
-          this.syncQuotesSoon();
-        }
-      });
-    this.track(this.quoteSync);
-  }
-
-  /** While the trading side is down the reconnect resubscribes; otherwise retry with backoff. */
-  private retryMdLater(): void {
-    if (this.dead || this.mdRetryTimer !== undefined) return;
-    this.mdAttempt++;
-    this.mdRetryTimer = setTimeout(() => {
-      this.mdRetryTimer = undefined;
-      this.syncQuotesSoon();
-    }, this.backoff(this.mdAttempt));
-  }
-
   // ---- helpers -----------------------------------------------------------------------------------
 
   private async command(endpoint: string, body: Record<string, unknown>): Promise<CommandOutcome> {
@@ -733,12 +563,6 @@ export class TradovateConnection implements BrokerConnection {
   private failedOutcome(err: unknown): { ok: false; class: BrokerError['outcome']; reason: string; retryAt?: number } {
     const e = asBrokerError(err, 'unknown');
     return { ok: false, class: e.outcome, reason: e.message, ...(e.retryAt !== undefined ? { retryAt: e.retryAt } : {}) };
-  }
-
-  /** A request on a socket, honouring penalty tickets; `counted` = it uses the request budget. */
-  private socketRequest(sock: TradovateSocket, endpoint: string, query: Readonly<Record<string, string | number>> | undefined, body: Record<string, unknown> | undefined, counted: boolean): Promise<unknown> {
-    if (counted) this.budgetTracker.record();
-    return sendHonouringPenalties(this.penalty, (ticket) => sock.request(endpoint, query, ticket === undefined ? body : { ...body, 'p-ticket': ticket }), (d) => d);
   }
 
   private refuseUnlessConnected(): { ok: false; class: 'transient'; reason: string } | undefined {
@@ -827,11 +651,6 @@ function orderTypeFields(type: PlaceOrderRequest['type'], price: number | undefi
     case 'stop':
       return { orderType: 'Stop', stopPrice: price };
   }
-}
-
-function asList(data: unknown): unknown[] {
-  if (Array.isArray(data)) return data as unknown[];
-  return data === undefined || data === null ? [] : [data];
 }
 
 function idOf(raw: unknown): number | undefined {

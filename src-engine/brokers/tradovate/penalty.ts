@@ -68,3 +68,14 @@ export async function waitOutPenalty(ctx: PenaltyContext): Promise<void> {
   if (waitMs > ctx.policy.maxWaitMs) throw new BrokerError('transient', 'rate limited by Tradovate', until);
   await ctx.sleep(waitMs + RESEND_MARGIN_MS);
 }
+
+/** A request on a Tradovate socket with the same penalty handling (the ticket goes in the body). */
+export function requestOnSocket(
+  ctx: PenaltyContext,
+  sock: { request(endpoint: string, query?: Readonly<Record<string, string | number>>, body?: unknown): Promise<unknown> },
+  endpoint: string,
+  query: Readonly<Record<string, string | number>> | undefined,
+  body: Readonly<Record<string, unknown>> | undefined,
+): Promise<unknown> {
+  return sendHonouringPenalties(ctx, (ticket) => sock.request(endpoint, query, ticket === undefined ? body : { ...body, 'p-ticket': ticket }), (d) => d);
+}
