@@ -695,6 +695,8 @@ export class RiskEngine {
       unrealized += u;
     }
     const netLiq = money(a.ledger.cash + unrealized);
+    // The high-water mark is kept from first sight even without a trailing rule (so adding one
+    // later has a history); without a rule it moves end-of-day style, like a broker's balance high.
     const mode = a.rules.trailingDrawdown?.mode ?? 'endOfDay';
     return {
       cash: a.ledger.cash,
@@ -747,6 +749,11 @@ export class RiskEngine {
     if (structural || moved || gateChanged) this.scheduleChanged(a);
   }
 
+  /**
+   * Fires once per flatten instant: at the timer, or at the first evaluation after it (an engine
+   * started, or a rule saved, after flattenAt locks and flattens at once: "flat after 15:10" is
+   * what the rule promises). Changing flattenAt gives a new instant, which fires again.
+   */
   private evaluateSession(a: AccountRt, now: number, f: Figures | undefined): void {
     const at = sessionFlattenTime(a.rules, this.day);
     if (at === undefined || now < at || a.sessionFiredFor === at) return;
