@@ -22,6 +22,8 @@ export interface DispatchHooks {
   onQueued(intent: Intent): void;
   onPlaceOutcome(intent: Intent, outcome: PlaceOutcome): void;
   onCommandOutcome(job: Job & { kind: 'modify' | 'cancel' }, outcome: CommandOutcome): void;
+  /** After any request settled and left the lane (the owner re-checks whether it is idle). */
+  onSettled(): void;
 }
 
 interface Lane {
@@ -161,6 +163,7 @@ export class Dispatcher {
       lane.inFlight--;
       if (this.lanes.get(connectionId) === lane) this.pump(connectionId, lane);
       this.maybeIdle();
+      if (!this.disposed) this.hooks.onSettled();
     };
     switch (job.kind) {
       case 'place': {

@@ -23,6 +23,7 @@ export function dispatchHooks(core: () => EngineCore): DispatchHooks {
     },
     onPlaceOutcome: (i, outcome) => onPlaceOutcome(core(), i, outcome),
     onCommandOutcome: (job, outcome) => onCommandOutcome(core(), job, outcome),
+    onSettled: () => core().checkIdle(),
   };
 }
 
