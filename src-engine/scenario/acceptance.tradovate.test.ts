@@ -1,0 +1,13 @@
+/** Every acceptance scenario with paper accounts moved to tradovate (--broker tradovate), and the project's own scenarios. */
+import { basename } from 'node:path';
+import { describe, it } from 'vitest';
+import { replay } from './replay';
+import { acceptanceFiles, movableToOtherBrokers, projectFiles } from './scenarioFiles';
+
+describe('acceptance scenarios (tradovate)', () => {
+  for (const file of acceptanceFiles().filter(movableToOtherBrokers)) it(basename(file), () => replay(file, 'tradovate'));
+});
+
+describe('project scenarios (tradovate)', () => {
+  for (const file of projectFiles().filter(movableToOtherBrokers)) it(basename(file), () => replay(file, 'tradovate'));
+});
