@@ -40,6 +40,7 @@ export class QuoteFeed {
   /** Contracts Tradovate does not know: asked once, not retried. */
   private readonly unavailable = new Set<ContractCode>();
   private readonly byContractId = new Map<number, ContractCode>();
+  private readonly last = new Map<ContractCode, { price: number; time: number }>();
   private socket: TradovateSocket | undefined;
   private opening: Promise<TradovateSocket> | undefined;
   private running: Promise<void> | undefined;
@@ -178,7 +179,12 @@ export class QuoteFeed {
         // The last trade is the price; a quote without one (pre-open) falls back to the book.
         const price = e.Trade?.price ?? e.Bid?.price ?? e.Offer?.price;
         if (contract === undefined || price === undefined) continue;
-        this.deps.emit({ kind: 'quote', contract, price, time: q.data.timestamp ?? this.deps.now() });
+        const time = q.data.timestamp ?? this.deps.now();
+        // A repeated quote (a resubscription's snapshot, a duplicate frame) is not news.
+        const last = this.last.get(contract);
+        if (last && last.price === price && last.time === time) continue;
+        this.last.set(contract, { price, time });
+        this.deps.emit({ kind: 'quote', contract, price, time });
       }
     }
   }

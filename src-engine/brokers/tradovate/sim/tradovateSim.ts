@@ -531,6 +531,8 @@ export class TradovateSim implements SimFrontEnd {
       s.quotes.delete(code);
       return { status: 200, data: {} };
     }
+    // One subscription per contract (§5.12): a repeat is acknowledged and changes nothing.
+    if (s.quotes.has(code)) return { status: 200, data: {} };
     s.quotes.add(code);
     this.book.contract(code);
     const q = this.exchange.quote(code);
