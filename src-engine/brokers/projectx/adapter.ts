@@ -93,6 +93,7 @@ class ProjectXConnection implements BrokerConnection {
   /** Contracts the engine asked quotes for, by ProjectX id. */
   private readonly engineQuotes = new Map<string, ContractCode>();
   private readonly quotes = new Map<string, WireQuote>();
+  private readonly lastQuote = new Map<string, { price: number; time: number }>();
   private readonly quoteWaiters = new Map<string, Set<() => void>>();
   private readonly pending = new Set<Promise<unknown>>();
   private readonly lookups = new Set<string>();
@@ -180,6 +181,7 @@ class ProjectXConnection implements BrokerConnection {
     if (this.dead) return;
     this.generation = 1;
     this.phase = 'connected';
+    this.marketHub?.connect();
     this.emitState({ state: 'connected' });
   }
 
@@ -458,7 +460,8 @@ class ProjectXConnection implements BrokerConnection {
     });
     hub.on(MARKET_EVENTS.quote, (args) => this.onQuote(args));
     this.marketHub = hub;
-    if (!this.dead) hub.connect();
+    // Before start() has logged in, connecting would log in a second time: start() connects it.
+    if (this.phase === 'connected' || this.phase === 'reconnecting') hub.connect();
     return hub;
   }
 
@@ -514,7 +517,13 @@ class ProjectXConnection implements BrokerConnection {
     for (const w of this.quoteWaiters.get(contractId) ?? []) w();
     this.quoteWaiters.delete(contractId);
     const contract = this.engineQuotes.get(contractId);
-    if (contract) this.emit({ kind: 'quote', contract, price, time: merged.timestamp ?? merged.lastUpdated ?? this.clock.now() });
+    if (!contract) return;
+    const time = merged.timestamp ?? merged.lastUpdated ?? this.clock.now();
+    // A re-subscribe (reconnect, barrier) repeats the current quote: that is not news.
+    const last = this.lastQuote.get(contractId);
+    if (last?.price === price && last.time === time) return;
+    this.lastQuote.set(contractId, { price, time });
+    this.emit({ kind: 'quote', contract, price, time });
   }
 
   /** The last price of a contract, subscribing to its quotes if needed and waiting a little for the first. */

@@ -108,4 +108,25 @@ describe('ProjectX adapter lifecycle', () => {
     await second.stop();
     expect(seen.at(-1)).toMatchObject({ kind: 'connection', status: { state: 'closed' } });
   });
+
+  it('ignores unknown targets such as GatewayLogout without a protocol error', async () => {
+    const t = await connected();
+    t.sim.injectHubRecord('trader1', 'user', '{"type":1,"target":"GatewayLogout","arguments":[]}\x1e{"type":1,"target":"GatewayUserSomethingNew","arguments":[{"x":1}]}\x1e');
+    await t.conn?.barrier();
+    expect(t.ofKind('protocolError')).toHaveLength(0);
+    expect(t.ofKind('connection').at(-1)).toMatchObject({ generation: 1, status: { state: 'connected' } });
+  });
+
+  it('asks for quotes before start without logging in twice', async () => {
+    h = new Harness();
+    const t = h;
+    await t.sim.start(0);
+    t.sim.addLogin('trader1', 'px-key-trader1');
+    t.exchange.setQuote(t.mnq, 21_000);
+    const conn = t.connection();
+    conn.subscribeQuotes([t.mnq]);
+    await conn.start(t.listener);
+    await t.until(() => t.events.find((e) => e.kind === 'quote'));
+    expect(t.sim.requestLog().filter((r) => r.path === '/api/auth/loginkey')).toHaveLength(1);
+  });
 });

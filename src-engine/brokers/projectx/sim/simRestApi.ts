@@ -137,11 +137,11 @@ export class SimRestApi {
       case 'account/search':
         return this.parsed(schemas.accountSearch, body, () => ok({ accounts: this.accountsOf(login).map((a) => this.wire.account(a, this.settings.get(a.id))) }));
       case 'contract/search':
-        return this.parsed(schemas.contractSearch, body, (b) => ok({ contracts: this.searchContracts(b.searchText ?? '') }));
+        return this.parsed(schemas.contractSearch, body, (b) => ok({ contracts: this.searchContracts(b.searchText ?? '', CONTRACT_SEARCH_MAX) }));
       case 'contract/searchbyid':
         return this.parsed(schemas.contractById, body, (b) => this.contractById(b.contractId));
       case 'contract/available':
-        return this.parsed(schemas.contractAvailable, body, () => ok({ contracts: this.searchContracts('') }));
+        return this.parsed(schemas.contractAvailable, body, () => ok({ contracts: this.searchContracts('', Infinity) }));
       case 'order/place':
         return this.parsed(schemas.place, body, (b) => this.place(login, b));
       case 'order/modify':
@@ -331,7 +331,8 @@ export class SimRestApi {
 
   // ---- contracts --------------------------------------------------------------------------------
 
-  private searchContracts(text: string): Json[] {
+  /** Front-month contracts of the products matching `text` (search answers at most 20, no paging). */
+  private searchContracts(text: string, max: number): Json[] {
     const needle = text.trim().toUpperCase();
     const now = this.exchange.clock.now();
     const out: Json[] = [];
@@ -339,7 +340,7 @@ export class SimRestApi {
       if (needle && !p.root.toUpperCase().includes(needle) && !p.projectxRoot.toUpperCase().includes(needle)) continue;
       const c = this.wire.contract(this.exchange.catalog.frontMonth(p.root, now));
       if (c) out.push(c);
-      if (out.length >= CONTRACT_SEARCH_MAX) break;
+      if (out.length >= max) break;
     }
     return out;
   }

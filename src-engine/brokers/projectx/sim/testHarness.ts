@@ -53,12 +53,15 @@ export class Harness {
     this.sim.addLogin(LOGIN, API_KEY);
     this.exchange.setQuote(this.mnq, 21_000);
     const conn = this.connection(apiKey);
-    await conn.start((e) => {
-      this.events.push(e);
-      this.wake();
-    });
+    await conn.start(this.listener);
     return conn;
   }
+
+  /** The listener to give a connection: records the event and wakes whoever waits. */
+  readonly listener = (e: BrokerEvent): void => {
+    this.events.push(e);
+    this.wake();
+  };
 
   connection(apiKey = API_KEY): BrokerConnection {
     const urls = this.sim.urls();
