@@ -1,10 +1,17 @@
 /**
- * The `mirrorfill` command: simulate, serve, demo, sim, bench, chaos.
+ * The `mirrorfill` command: simulate, serve, demo, sim.
  */
+import { UsageError } from './args';
+import { demoCommand } from './demo';
+import { serveCommand } from './serve';
+import { simCommand } from './sim';
 import { simulateCommand } from './simulate';
 
 const COMMANDS: Record<string, (args: readonly string[]) => Promise<number>> = {
   simulate: simulateCommand,
+  serve: serveCommand,
+  demo: demoCommand,
+  sim: simCommand,
 };
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -14,15 +21,25 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`usage: mirrorfill <${Object.keys(COMMANDS).join('|')}> ...\n`);
     return 2;
   }
-  return command(args);
+  try {
+    return await command(args);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${name}: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // Servers stop on a signal; a finished command must not wait for stray handles.
+    if (code !== 0 || process.argv[2] === 'simulate') setImmediate(() => process.exit(code));
   },
   (err: unknown) => {
     process.stderr.write(`mirrorfill: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = 1;
+    process.exit(1);
   },
 );

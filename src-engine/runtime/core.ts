@@ -307,6 +307,9 @@ export class EngineCore {
       }
       this.dispatcher.submit(conn.row.id, { kind: 'place', intent: i });
     }
+    // After the orders are written: each follower's PnL needs its contract's quotes (a cross
+    // symbol may trade what the leader does not). Idempotent at the adapters.
+    for (const i of intents) this.connectionOf(i.accountId)?.connection.subscribeQuotes([i.contract]);
   }
 
   emitIntent(i: Intent): void {

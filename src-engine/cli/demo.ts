@@ -1,0 +1,51 @@
+/**
+ * `npm run demo`: serve with simulated Tradovate and ProjectX brokers, demo accounts, a ready
+ * group and a leader that trades by itself. Data in a throw-away folder unless --data.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SystemClock } from '../domain/clock';
+import { Catalog } from '../domain/instruments';
+import { openAppHost } from '../host/appHost';
+import { seedDemo, startDemoWorld } from '../host/demo';
+import { startHeadlessServer } from '../host/headlessServer';
+import { DemoSecretStore } from '../secrets/demoSecretStore';
+import { EnvBackedSecretStore } from '../secrets/envSecretStore';
+import { KeytarSecretStore } from '../secrets/keytarStore';
+import { parseArgs, portOption, stringOption } from './args';
+import { rendererDir } from './rendererDir';
+import { untilSignal } from './signals';
+
+export async function demoCommand(args: readonly string[]): Promise<number> {
+  const p = parseArgs(args, { port: 'value', data: 'value', token: 'value', 'leader-every-ms': 'value' });
+  const given = stringOption(p, 'data');
+  const dataDir = given ?? mkdtempSync(join(tmpdir(), 'mirrorfill-demo-'));
+  const clock = new SystemClock();
+  const world = await startDemoWorld(Catalog.load(), clock);
+  const secrets = new DemoSecretStore(new EnvBackedSecretStore(new KeytarSecretStore()), world.secrets);
+  const app = openAppHost({ dataDir, host: 'demo', clock, secrets, paper: world.paper });
+  await seedDemo(app.engine, world);
+  const token = stringOption(p, 'token');
+  const server = await startHeadlessServer({ handler: app.api, staticDir: rendererDir(), port: portOption(p), log: app.log.child('http'), ...(token ? { token } : {}) });
+  await app.engine.start();
+  const every = Number(stringOption(p, 'leader-every-ms') ?? 3000);
+  world.startLeader(Number.isFinite(every) && every > 0 ? every : 3000);
+  const t = world.tradovate.urls();
+  const px = world.projectx.urls();
+  process.stdout.write(
+    [
+      'Mirrorfill demo: a simulated Tradovate leader trades MNQ by itself; five followers copy it.',
+      `Simulated Tradovate at ${t.restUrl}, ProjectX at ${px.apiUrl}. Data in ${dataDir}${given ? '' : ' (deleted on exit)'}.`,
+      'Open:',
+      server.openUrl,
+      '',
+    ].join('\n'),
+  );
+  await untilSignal();
+  await server.close();
+  await app.close();
+  await world.stop();
+  if (!given) rmSync(dataDir, { recursive: true, force: true });
+  return 0;
+}

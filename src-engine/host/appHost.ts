@@ -1,0 +1,95 @@
+/**
+ * Assembles the running app around the engine: data folder, log file, keychain, engine, API.
+ * The same assembly serves `serve`, `demo` and the desktop utility process.
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Catalog } from '../domain/instruments';
+import { SystemClock, type Clock } from '../domain/clock';
+import { createLogger, stderrSink, type Logger, type LogSink } from '../domain/log';
+import { Engine } from '../runtime/engine';
+import { createRiskEngine } from '../risk/createRiskEngine';
+import { applyPreset, listPresets } from '../risk/presets';
+import type { SecretStore } from '../secrets/secretStore';
+import { EnvBackedSecretStore } from '../secrets/envSecretStore';
+import { KeytarSecretStore } from '../secrets/keytarStore';
+import type { PaperSim } from '../brokers/paper/paperBroker';
+import { checkConnectionSettings, connectionFactory } from './connectionFactory';
+import { EngineApi } from './engineApi';
+import { LatencyBook } from './latencyBook';
+
+export const VERSION = '0.1.0';
+
+/** The per-user data folder, as the desktop app (Electron's userData) would place it. */
+export function defaultDataDir(): string {
+  const home = homedir();
+  if (process.platform === 'darwin') return join(home, 'Library', 'Application Support', 'Mirrorfill');
+  if (process.platform === 'win32') return join(process.env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'Mirrorfill');
+  return join(process.env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'Mirrorfill');
+}
+
+export interface AppHostOptions {
+  readonly dataDir: string;
+  readonly host: 'desktop' | 'serve' | 'demo' | 'test';
+  readonly clock?: Clock;
+  readonly secrets?: SecretStore;
+  readonly paper?: PaperSim;
+  /** Also echo the log to stderr. */
+  readonly logToStderr?: boolean;
+}
+
+export interface AppHost {
+  readonly engine: Engine;
+  readonly api: EngineApi;
+  readonly log: Logger;
+  readonly catalog: Catalog;
+  readonly secrets: SecretStore;
+  close(): Promise<void>;
+}
+
+export function openAppHost(opts: AppHostOptions): AppHost {
+  const logDir = join(opts.dataDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const logFile = join(logDir, 'engine.log');
+  const fileSink: LogSink = (line) => appendFileSync(logFile, `${JSON.stringify(line)}\n`);
+  const sink: LogSink = opts.logToStderr ? (l) => (fileSink(l), stderrSink(l)) : fileSink;
+  const log = createLogger(sink, 'engine');
+  const catalog = Catalog.load();
+  const clock = opts.clock ?? new SystemClock();
+  const secrets = opts.secrets ?? new EnvBackedSecretStore(new KeytarSecretStore());
+  const engine = Engine.open({
+    dbPath: join(opts.dataDir, 'mirrorfill.db'),
+    catalog,
+    clock,
+    log,
+    connect: connectionFactory({ secrets, catalog, clock, log, ...(opts.paper ? { paper: opts.paper } : {}) }),
+    createRisk: createRiskEngine,
+  });
+  if (engine.recoveredFrom !== undefined) log.error(engine.recoveredFrom);
+  const api = new EngineApi({
+    engine,
+    secrets,
+    log: log.child('api'),
+    info: { version: VERSION, startedAt: Date.now(), host: opts.host },
+    latency: new LatencyBook(),
+    checkConnectionSettings,
+    presets: {
+      list: () => listPresets().map((p) => ({ id: p.id, firm: p.firm, name: p.name, startBalance: p.startBalance, lastChecked: p.lastChecked, note: p.note })),
+      apply: (id) => applyPreset(id),
+    },
+    dataFolder: opts.dataDir,
+    logFolder: logDir,
+  });
+  return {
+    engine,
+    api,
+    log,
+    catalog,
+    secrets,
+    close: async () => {
+      api.dispose();
+      await engine.stop();
+    },
+  };
+}

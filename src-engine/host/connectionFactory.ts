@@ -1,0 +1,74 @@
+/**
+ * Stored connection rows → live production adapters. Settings are validated at save time (so the
+ * form shows the field); the secret is read from the keychain only at connect time and handed to
+ * the adapter, never stored elsewhere.
+ */
+import { z } from 'zod';
+import type { Catalog } from '../domain/instruments';
+import type { Clock } from '../domain/clock';
+import type { Logger } from '../domain/log';
+import { Refusal } from '../domain/refusal';
+import type { BrokerConnection } from '../orders/broker';
+import { createTradovateConnection, tradovateSecretSchema, tradovateSettingsSchema } from '../brokers/tradovate/adapter';
+import { createProjectXConnection, projectXSecretSchema, projectXSettingsSchema } from '../brokers/projectx/adapter';
+import { PaperConnection, type PaperSim } from '../brokers/paper/paperBroker';
+import type { ConnectionRow } from '../store/configRepository';
+import type { SecretStore } from '../secrets/secretStore';
+
+/** Well-known hosts, offered in the Connections form (the user may enter others). */
+export const BROKER_HOSTS = {
+  tradovate: {
+    demo: { restUrl: 'https://demo.tradovateapi.com/v1', wsUrl: 'wss://demo.tradovateapi.com/v1/websocket', mdUrl: 'wss://md.tradovateapi.com/v1/websocket' },
+    live: { restUrl: 'https://live.tradovateapi.com/v1', wsUrl: 'wss://live.tradovateapi.com/v1/websocket', mdUrl: 'wss://md.tradovateapi.com/v1/websocket' },
+  },
+  projectx: {
+    topstepx: { apiUrl: 'https://api.topstepx.com', userHubUrl: 'https://rtc.topstepx.com/hubs/user', marketHubUrl: 'https://rtc.topstepx.com/hubs/market' },
+  },
+} as const;
+
+const tradovateStored = tradovateSettingsSchema.omit({ name: true });
+const projectxStored = projectXSettingsSchema.omit({ name: true });
+const paperStored = z.strictObject({ login: z.string().min(1).max(64) });
+
+/** Refuses settings that would not connect, naming the field. */
+export function checkConnectionSettings(broker: 'paper' | 'tradovate' | 'projectx', settings: Readonly<Record<string, string>>): void {
+  const schema = broker === 'tradovate' ? tradovateStored : broker === 'projectx' ? projectxStored : paperStored;
+  const r = schema.safeParse(settings);
+  if (!r.success) throw new Refusal(r.error.issues.map((i) => ({ field: `settings.${i.path.map(String).join('.')}`, message: i.message })));
+}
+
+export interface ConnectionFactoryDeps {
+  readonly secrets: SecretStore;
+  readonly catalog: Catalog;
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** A local paper exchange (demo); without one, paper connections are refused. */
+  readonly paper?: PaperSim;
+}
+
+export function connectionFactory(deps: ConnectionFactoryDeps): (row: ConnectionRow) => Promise<BrokerConnection> {
+  return async (row) => {
+    const adapterDeps = { catalog: deps.catalog, clock: deps.clock, log: deps.log.child(row.name) };
+    const settings = Object.fromEntries(Object.entries(row.settings).map(([k, v]) => [k, String(v)]));
+    const secret = await deps.secrets.get(row.id);
+    switch (row.broker) {
+      case 'tradovate': {
+        const s = tradovateStored.parse(settings);
+        const sec = tradovateSecretSchema.safeParse(secret);
+        if (!sec.success) throw new Error('no password and API secret are stored for this connection; enter them in Connections');
+        return createTradovateConnection({ ...s, name: row.name }, sec.data, adapterDeps);
+      }
+      case 'projectx': {
+        const s = projectxStored.parse(settings);
+        const sec = projectXSecretSchema.safeParse(secret);
+        if (!sec.success) throw new Error('no API key is stored for this connection; enter it in Connections');
+        return createProjectXConnection({ ...s, name: row.name }, sec.data, adapterDeps);
+      }
+      case 'paper': {
+        if (!deps.paper) throw new Error('paper trading needs the local simulated market (run the demo)');
+        const s = paperStored.parse(settings);
+        return new PaperConnection({ name: row.name, login: s.login }, secret?.password ?? '', deps.paper, adapterDeps);
+      }
+    }
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * The demo (app.md): simulated Tradovate and ProjectX brokers on 127.0.0.1, a paper account,
+ * demo accounts, a group already set up and a leader that trades by itself, so a newcomer sees
+ * copying within seconds. The engine reaches the simulators through the production adapters.
+ */
+import type { Catalog } from '../domain/instruments';
+import type { Clock } from '../domain/clock';
+import { moneyFromDollars } from '../domain/money';
+import type { Secret } from '../secrets/secretStore';
+import { SimExchange } from '../brokers/simcore/exchange';
+import { TradovateSim } from '../brokers/tradovate/sim/tradovateSim';
+import { ProjectXSim } from '../brokers/projectx/sim/projectxSim';
+import { PaperSim } from '../brokers/paper/paperBroker';
+import type { Engine } from '../runtime/engine';
+import { runDemoLeader, wanderMarket, type MarketHandle } from './demoMarket';
+
+interface DemoAccount {
+  readonly key: string;
+  readonly broker: 'tradovate' | 'projectx' | 'paper';
+  readonly login: string;
+  readonly name: string;
+  readonly balance: number;
+}
+
+const ACCOUNTS: readonly DemoAccount[] = [
+  { key: 'lead', broker: 'tradovate', login: 'demo-trader', name: 'DEMO-LEADER', balance: 50_000 },
+  { key: 'tv1', broker: 'tradovate', login: 'demo-trader', name: 'DEMO-FUNDED-1', balance: 50_000 },
+  { key: 'tv2', broker: 'tradovate', login: 'demo-trader', name: 'DEMO-FUNDED-2', balance: 100_000 },
+  { key: 'px1', broker: 'projectx', login: 'demo-px', name: '50KTC-DEMO-1', balance: 50_000 },
+  { key: 'px2', broker: 'projectx', login: 'demo-px', name: '150KTC-DEMO-2', balance: 150_000 },
+  { key: 'pp1', broker: 'paper', login: 'demo-paper', name: 'PAPER-25K', balance: 25_000 },
+];
+
+const SECRETS: Readonly<Record<string, string>> = { 'demo-trader': 'demo-password', 'demo-px': 'demo-api-key', 'demo-paper': 'demo-paper' };
+
+export interface DemoWorld {
+  readonly exchange: SimExchange;
+  readonly tradovate: TradovateSim;
+  readonly projectx: ProjectXSim;
+  readonly paper: PaperSim;
+  /** Secrets of the demo connections, held in memory only. */
+  readonly secrets: ReadonlyMap<string, Secret>;
+  startLeader(everyMs?: number): void;
+  stop(): Promise<void>;
+}
+
+export async function startDemoWorld(catalog: Catalog, clock: Clock, opts: { marketEveryMs?: number } = {}): Promise<DemoWorld> {
+  const exchange = new SimExchange(catalog, clock);
+  for (const a of ACCOUNTS) exchange.addAccount({ key: a.key, broker: a.broker, login: a.login, name: a.name, balance: moneyFromDollars(a.balance) });
+  const tradovate = new TradovateSim(exchange);
+  const projectx = new ProjectXSim(exchange);
+  const paper = new PaperSim(exchange);
+  await tradovate.start(0);
+  await projectx.start(0);
+  await paper.start();
+  for (const [login, secret] of Object.entries(SECRETS)) {
+    tradovate.addLogin(login, secret);
+    projectx.addLogin(login, secret);
+    paper.addLogin(login, secret);
+  }
+  const handles: MarketHandle[] = [wanderMarket(exchange, catalog, clock, { everyMs: opts.marketEveryMs ?? 500 })];
+  const secrets = new Map<string, Secret>([
+    ['demo-tradovate', { password: SECRETS['demo-trader'] ?? '', sec: 'demo' }],
+    ['demo-projectx', { apiKey: SECRETS['demo-px'] ?? '' }],
+    ['demo-paper', { password: SECRETS['demo-paper'] ?? '' }],
+  ]);
+  return {
+    exchange,
+    tradovate,
+    projectx,
+    paper,
+    secrets,
+    startLeader: (everyMs) => handles.push(runDemoLeader(exchange, catalog, clock, 'lead', { ...(everyMs !== undefined ? { everyMs } : {}) })),
+    stop: async () => {
+      for (const h of handles) h.stop();
+      await tradovate.stop();
+      await projectx.stop();
+      await paper.stop();
+      exchange.dispose();
+    },
+  };
+}
+
+/** Adds the demo connections, accounts and group to an engine that does not have them yet. */
+export async function seedDemo(engine: Engine, world: DemoWorld): Promise<void> {
+  const has = (id: string): boolean => engine.core.config.connections().some((c) => c.id === id);
+  const t = world.tradovate.urls();
+  const p = world.projectx.urls();
+  const acc = (key: string): { id: string; brokerAccountId: string; name: string; risk: object } => {
+    const a = world.exchange.accountByKey(key);
+    if (!a) throw new Error(`demo: no account ${key}`);
+    return { id: `demo-${key}`, brokerAccountId: String(a.id), name: a.spec.name, risk: {} };
+  };
+  if (!has('demo-tradovate')) {
+    await engine.addConnection(
+      { id: 'demo-tradovate', broker: 'tradovate', name: 'Tradovate (simulated)', settings: { restUrl: t.restUrl, wsUrl: t.wsUrl, mdUrl: t.mdUrl, username: 'demo-trader', appId: 'Mirrorfill', appVersion: '0.1.0', cid: '0', deviceId: 'mirrorfill-demo' } },
+      [acc('lead'), acc('tv1'), { ...acc('tv2'), risk: { dailyLoss: 1500, maxContracts: 10 } }],
+    );
+  }
+  if (!has('demo-projectx')) {
+    await engine.addConnection(
+      { id: 'demo-projectx', broker: 'projectx', name: 'TopstepX (simulated)', settings: { apiUrl: p.apiUrl, userHubUrl: p.userHubUrl, marketHubUrl: p.marketHubUrl, username: 'demo-px' } },
+      [{ ...acc('px1'), risk: { dailyLoss: 1000, trailingDrawdown: { amount: 2000, mode: 'endOfDay' }, maxContracts: 5 } }, acc('px2')],
+    );
+  }
+  if (!has('demo-paper')) await engine.addConnection({ id: 'demo-paper', broker: 'paper', name: 'Paper', settings: { login: 'demo-paper' } }, [acc('pp1')]);
+  if (!engine.groups().some((g) => g.name === 'Demo')) {
+    engine.saveGroup({
+      name: 'Demo',
+      leader: 'demo-lead',
+      settings: { sizing: 'notional' },
+      followers: [
+        { account: 'demo-tv1' },
+        { account: 'demo-tv2', ratio: 2 },
+        { account: 'demo-px1' },
+        { account: 'demo-px2', cross: { MNQ: 'NQ' } },
+        { account: 'demo-pp1', ratio: 0.5 },
+      ],
+    });
+  }
+}
