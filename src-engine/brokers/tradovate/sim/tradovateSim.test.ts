@@ -40,6 +40,11 @@ async function rest(t: Harness, path: string, init: { method?: string; token?: s
   return { status: res.status, json, text };
 }
 
+/** What the protocol asks of a penalised client: wait p-time seconds (this is the rule under test, not synchronisation). */
+function waitOutPTime(seconds: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.ceil(seconds * 1000) + 5));
+}
+
 async function login(t: Harness): Promise<{ accessToken: string; mdAccessToken: string; userId: number }> {
   const r = await rest(t, 'auth/accesstokenrequest', { body: { name: LOGIN, password: PASSWORD, appId: 'x', appVersion: '1', cid: 8, sec: 's', deviceId: 'd' } });
   return r.json as { accessToken: string; mdAccessToken: string; userId: number };
@@ -191,7 +196,7 @@ describe('simulator REST', () => {
     expect((await rest(t, 'order/placeorder', { token, body: { accountId: 999, action: 'Buy', symbol: 'MNQZ6', orderQty: 1, orderType: 'Market' } })).json).toEqual({ failureReason: 'UnknownReason', failureText: 'Access is denied' });
   });
 
-  it('penalises with a ticket and accepts the ticketed resend only after p-time', async () => {
+  it('penalises with a ticket and serves the endpoint again only on the ticketed resend after p-time', async () => {
     const t = await sim();
     const { accessToken: token } = await login(t);
     t.sim.applyFault(t.account.id, { kind: 'rateLimit', ms: 200 });
@@ -199,10 +204,15 @@ describe('simulator REST', () => {
     expect(first['p-time']).toBeGreaterThan(0);
     expect(first['p-time']).toBeLessThanOrEqual(0.2);
     expect(t.sim.pendingWork()).toBe(1);
-    // Too early, even with the ticket: the same ticket again.
+    // Too early, even with the ticket, and for any endpoint of the login: the same ticket again.
     expect((await rest(t, 'account/list', { token, query: `?p-ticket=${first['p-ticket']}` })).json).toMatchObject({ 'p-ticket': first['p-ticket'] });
-    await t.sim.whenIdle();
+    expect((await rest(t, 'position/list', { token })).json).toMatchObject({ 'p-ticket': first['p-ticket'] });
+    await waitOutPTime(first['p-time']);
+    // After p-time: other endpoints are served; the penalised one wants its ticket.
+    expect((await rest(t, 'position/list', { token })).status).toBe(200);
+    expect((await rest(t, 'account/list', { token })).json).toEqual({ 'p-ticket': first['p-ticket'], 'p-time': 0 });
     expect((await rest(t, 'account/list', { token, query: `?p-ticket=${first['p-ticket']}` })).json).toEqual([expect.objectContaining({ id: t.account.id })]);
+    expect(t.sim.pendingWork()).toBe(0);
     expect(t.sim.stats.ticketedResends).toBe(2);
   });
 

@@ -9,14 +9,13 @@
  * - duplicateNextEvent: the next order or fill `props` frame goes out twice.
  * - delay: every frame and REST answer to the login is held, in order, until the delay ends.
  * - expireToken: the login's tokens expire now; open sockets stay open (§2.2), REST answers 401.
- * - rateLimit: the login's next request gets a penalty ticket `{"p-ticket","p-time"}`; until
- *   p-time has passed every request of the login gets the same ticket with the time left. p-time
+ * - rateLimit: the login's next request gets a penalty ticket `{"p-ticket","p-time"}`, and the
+ *   penalised endpoint is served again only with the ticket after p-time (penaltyBox.ts). p-time
  *   is in seconds and FRACTIONAL here (ms/1000), so tests can use sub-second penalties; the real
  *   server sends whole seconds and the adapter reads both.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ContractCode } from '../../../domain/contractCode';
 import { silentLogger, type Logger } from '../../../domain/log';
@@ -25,6 +24,7 @@ import type { SimFrontEnd, WireFault } from '../../simcore/frontend';
 import type { SimEvent, SimQuote } from '../../simcore/types';
 import { formatServerFrame, OPEN_FRAME, parseClientFrame, parseJson, propsMessage, responseMessage, SERVER_HEARTBEAT } from '../codec';
 import { Endpoints, type Answer, type RequestContext } from './endpoints';
+import { PenaltyBox, type PenaltyStats } from './penaltyBox';
 import { SimLogins, type SimLogin } from './simLogins';
 import { SYNC_LIST_NAMES, WireBook, type EntityType, type PropsOut } from './wireBook';
 
@@ -42,20 +42,14 @@ export interface TradovateSimOptions {
   readonly log?: Logger;
 }
 
-export interface TradovateSimStats {
+export interface TradovateSimStats extends PenaltyStats {
   /** Requests received, by lower-case endpoint (REST and socket alike, heartbeats excluded). */
   readonly requests: Map<string, number>;
   successfulLogins: number;
   failedLogins: number;
   renewals: number;
-  /** New penalties (fault-armed). */
-  penaltiesIssued: number;
-  /** Every answer that was a penalty, repeats included. */
-  penaltyAnswers: number;
   /** Frames sent twice by duplicateNextEvent. */
   duplicatesSent: number;
-  /** Requests that carried a ticket the simulator had issued. */
-  ticketedResends: number;
   badClientFrames: number;
   /** API orders sent without `isAutomated: true`. */
   readonly notAutomated: () => number;
@@ -89,12 +83,6 @@ interface InFlight {
   dropped: boolean;
 }
 
-interface Penalty {
-  readonly ticket: string;
-  readonly until: number;
-  readonly timer: ReturnType<typeof setTimeout>;
-}
-
 const MAX_BODY_BYTES = 1024 * 1024;
 
 export class TradovateSim implements SimFrontEnd {
@@ -109,8 +97,7 @@ export class TradovateSim implements SimFrontEnd {
   private readonly sockets = new Set<SimSocket>();
   private readonly inFlight = new Set<InFlight>();
   private readonly heldAnswers: { readonly login: string; readonly send: () => void }[] = [];
-  private readonly penalties = new Map<string, Penalty>();
-  private readonly issuedTickets = new Set<string>();
+  private readonly penalties: PenaltyBox;
   private readonly holds = new Set<ReturnType<typeof setTimeout>>();
   private readonly idleWaiters: (() => void)[] = [];
   private readonly unsubscribe: (() => void)[] = [];
@@ -135,6 +122,7 @@ export class TradovateSim implements SimFrontEnd {
     this.endpoints = new Endpoints(exchange, this.book);
     const endpointStats = this.endpoints.stats;
     this.stats = { requests: new Map(), successfulLogins: 0, failedLogins: 0, renewals: 0, penaltiesIssued: 0, penaltyAnswers: 0, duplicatesSent: 0, ticketedResends: 0, badClientFrames: 0, notAutomated: () => endpointStats.notAutomated };
+    this.penalties = new PenaltyBox(this.stats, () => this.checkIdle());
   }
 
   // ---- SimFrontEnd -----------------------------------------------------------------------------
@@ -168,7 +156,6 @@ export class TradovateSim implements SimFrontEnd {
     for (const s of [...this.sockets]) this.closeSocket(s);
     for (const t of this.holds) clearTimeout(t);
     this.holds.clear();
-    for (const p of this.penalties.values()) clearTimeout(p.timer);
     this.penalties.clear();
     for (const f of this.inFlight) f.res.destroy();
     this.inFlight.clear();
@@ -235,7 +222,7 @@ export class TradovateSim implements SimFrontEnd {
   }
 
   pendingWork(): number {
-    let n = this.holds.size + this.penalties.size + this.heldAnswers.length;
+    let n = this.holds.size + this.penalties.pending() + this.heldAnswers.length;
     for (const s of this.sockets) n += s.queue.length;
     return n;
   }
@@ -359,7 +346,7 @@ export class TradovateSim implements SimFrontEnd {
     if (!r.ok) {
       this.stats.failedLogins++;
       // Business failures are HTTP 200 (§2.1); too many of them lock the login behind a captcha.
-      this.answerRest(name, res, { status: 200, data: r.captcha ? { 'p-ticket': this.newTicket(), 'p-time': 3600, 'p-captcha': true } : { errorText: r.errorText } });
+      this.answerRest(name, res, { status: 200, data: r.captcha ? this.penalties.captcha() : { errorText: r.errorText } });
       return;
     }
     this.stats.successfulLogins++;
@@ -457,33 +444,17 @@ export class TradovateSim implements SimFrontEnd {
 
   // ---- operations shared by REST and sockets ---------------------------------------------------
 
-  /** The penalty box: answers with a ticket while the login is penalised (or the fault is armed). */
-  private gate(login: SimLogin, _ep: string, query: URLSearchParams, body: unknown): Answer | undefined {
-    const ticket = ticketOf(query, body);
-    if (ticket !== undefined && this.issuedTickets.has(ticket)) this.stats.ticketedResends++;
-    const open = this.penalties.get(login.login.toLowerCase());
-    const now = performance.now();
-    if (open && now < open.until) return this.penaltyAnswer(open);
-    const armed = this.exchange.accountsOf('tradovate', login.login).find((a) => a.faults.rateLimitMs !== undefined);
-    if (!armed || armed.faults.rateLimitMs === undefined) return undefined;
-    const ms = armed.faults.rateLimitMs;
-    armed.faults.rateLimitMs = undefined;
-    const key = login.login.toLowerCase();
-    const timer = setTimeout(() => {
-      this.penalties.delete(key);
-      this.checkIdle();
-    }, ms);
-    const penalty: Penalty = { ticket: this.newTicket(), until: now + ms, timer };
-    this.penalties.set(key, penalty);
-    this.stats.penaltiesIssued++;
-    return this.penaltyAnswer(penalty);
-  }
-
-  private penaltyAnswer(p: Penalty): Answer {
-    this.stats.penaltyAnswers++;
+  /** The penalty box: a ticket answer while the login is penalised (or its rateLimit fault is armed). */
+  private gate(login: SimLogin, ep: string, query: URLSearchParams, body: unknown): Answer | undefined {
+    const answer = this.penalties.check(login.login, ep, ticketOf(query, body), () => {
+      const armed = this.exchange.accountsOf('tradovate', login.login).find((a) => a.faults.rateLimitMs !== undefined);
+      const ms = armed?.faults.rateLimitMs;
+      if (armed) armed.faults.rateLimitMs = undefined;
+      return ms;
+    });
+    if (!answer) return undefined;
     this.note({ kind: 'penalty' });
-    const seconds = Math.ceil(Math.max(0, p.until - performance.now())) / 1000;
-    return { status: 200, data: { 'p-ticket': p.ticket, 'p-time': seconds } };
+    return { status: 200, data: answer };
   }
 
   private operate(login: SimLogin, ep: string, query: URLSearchParams, body: unknown, s: SimSocket | undefined): Answer {
@@ -676,12 +647,6 @@ export class TradovateSim implements SimFrontEnd {
       Math.max(0, Math.ceil(left)),
     );
     this.holds.add(t);
-  }
-
-  private newTicket(): string {
-    const t = randomBytes(12).toString('hex');
-    this.issuedTickets.add(t);
-    return t;
   }
 
   private count(ep: string): void {
