@@ -8,6 +8,7 @@ describe('acceptance scenarios (tradovate)', () => {
   for (const file of acceptanceFiles().filter(movableToOtherBrokers)) it(basename(file), () => replay(file, 'tradovate'));
 });
 
-describe('project scenarios (tradovate)', () => {
-  for (const file of projectFiles().filter(movableToOtherBrokers)) it(basename(file), () => replay(file, 'tradovate'));
+const projects = projectFiles().filter(movableToOtherBrokers);
+describe.runIf(projects.length > 0)('project scenarios (tradovate)', () => {
+  for (const file of projects) it(basename(file), () => replay(file, 'tradovate'));
 });
