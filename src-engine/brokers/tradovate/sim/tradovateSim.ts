@@ -16,15 +16,16 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import type { ContractCode } from '../../../domain/contractCode';
 import { silentLogger, type Logger } from '../../../domain/log';
 import type { SimExchange } from '../../simcore/exchange';
 import type { SimFrontEnd, WireFault } from '../../simcore/frontend';
 import type { SimEvent, SimQuote } from '../../simcore/types';
-import { formatServerFrame, OPEN_FRAME, parseClientFrame, parseJson, propsMessage, responseMessage, SERVER_HEARTBEAT } from '../codec';
+import { formatServerFrame, parseClientFrame, parseJson, propsMessage, responseMessage } from '../codec';
 import { Endpoints, type Answer, type RequestContext } from './endpoints';
 import { PenaltyBox, type PenaltyStats } from './penaltyBox';
+import { SocketHub, type SimSocket, type SocketKind } from './socketHub';
 import { SimLogins, type SimLogin } from './simLogins';
 import { SYNC_LIST_NAMES, WireBook, type EntityType, type PropsOut } from './wireBook';
 
@@ -58,25 +59,6 @@ export interface TradovateSimStats extends PenaltyStats {
 /** Things that happened on the wire, for tests to wait on. */
 export type SimNote = { readonly kind: 'request'; readonly endpoint: string } | { readonly kind: 'renewal' } | { readonly kind: 'login' } | { readonly kind: 'penalty' };
 
-type SocketKind = 'trading' | 'md';
-
-interface SimSocket {
-  readonly ws: WebSocket;
-  readonly kind: SocketKind;
-  login: SimLogin | undefined;
-  synced: boolean;
-  accounts: Set<number>;
-  entityTypes: Set<string> | undefined;
-  readonly quotes: Set<ContractCode>;
-  /** Frames held by a delay fault, in order. */
-  readonly queue: string[];
-  lastTx: number;
-  lastRx: number;
-  tick: ReturnType<typeof setInterval> | undefined;
-  authTimer: ReturnType<typeof setTimeout> | undefined;
-  closed: boolean;
-}
-
 interface InFlight {
   readonly login: string;
   readonly res: ServerResponse;
@@ -94,7 +76,7 @@ export class TradovateSim implements SimFrontEnd {
   private readonly endpoints: Endpoints;
   private server: Server | undefined;
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
-  private readonly sockets = new Set<SimSocket>();
+  private readonly hub: SocketHub;
   private readonly inFlight = new Set<InFlight>();
   private readonly heldAnswers: { readonly login: string; readonly send: () => void }[] = [];
   private readonly penalties: PenaltyBox;
@@ -123,6 +105,15 @@ export class TradovateSim implements SimFrontEnd {
     const endpointStats = this.endpoints.stats;
     this.stats = { requests: new Map(), successfulLogins: 0, failedLogins: 0, renewals: 0, penaltiesIssued: 0, penaltyAnswers: 0, duplicatesSent: 0, ticketedResends: 0, badClientFrames: 0, notAutomated: () => endpointStats.notAutomated };
     this.penalties = new PenaltyBox(this.stats, () => this.checkIdle());
+    this.hub = new SocketHub({
+      heartbeatMs: this.opts.heartbeatMs,
+      clientTimeoutMs: this.opts.clientTimeoutMs,
+      authorizeTimeoutMs: this.opts.authorizeTimeoutMs,
+      log: this.log,
+      isDelayed: (login) => this.isDelayed(login),
+      onFrame: (s, text) => this.onSocketFrame(s, text),
+      onChange: () => this.checkIdle(),
+    });
   }
 
   // ---- SimFrontEnd -----------------------------------------------------------------------------
@@ -136,7 +127,7 @@ export class TradovateSim implements SimFrontEnd {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         return;
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.onSocket(ws, kind));
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.hub.accept(ws, kind));
     });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -153,7 +144,7 @@ export class TradovateSim implements SimFrontEnd {
 
   async stop(): Promise<void> {
     for (const u of this.unsubscribe.splice(0)) u();
-    for (const s of [...this.sockets]) this.closeSocket(s);
+    this.hub.closeAll();
     for (const t of this.holds) clearTimeout(t);
     this.holds.clear();
     this.penalties.clear();
@@ -223,7 +214,7 @@ export class TradovateSim implements SimFrontEnd {
 
   pendingWork(): number {
     let n = this.holds.size + this.penalties.pending() + this.heldAnswers.length;
-    for (const s of this.sockets) n += s.queue.length;
+    n += this.hub.queued();
     return n;
   }
 
@@ -237,8 +228,8 @@ export class TradovateSim implements SimFrontEnd {
   /** Sends `frame` verbatim to the login's authorised trading sockets (fuzzing). Returns how many. */
   sendRaw(login: string, frame: string): number {
     let n = 0;
-    for (const s of this.socketsOf(login, 'trading')) {
-      this.send(s, frame);
+    for (const s of this.hub.of(login, 'trading')) {
+      this.hub.send(s, frame);
       n++;
     }
     return n;
@@ -246,10 +237,10 @@ export class TradovateSim implements SimFrontEnd {
 
   /** A graceful `shutdown` event followed by the close, as before maintenance (§3.5). */
   sendShutdown(login: string, reasonCode: 'Maintenance' | 'ConnectionQuotaReached' | 'IPQuotaReached' = 'Maintenance'): void {
-    for (const s of this.socketsOf(login)) {
-      this.send(s, formatServerFrame([{ e: 'shutdown', d: { reasonCode } }]));
-      this.send(s, `c${JSON.stringify([1000, reasonCode])}`);
-      setImmediate(() => this.closeSocket(s));
+    for (const s of this.hub.of(login)) {
+      this.hub.send(s, formatServerFrame([{ e: 'shutdown', d: { reasonCode } }]));
+      this.hub.send(s, `c${JSON.stringify([1000, reasonCode])}`);
+      setImmediate(() => this.hub.close(s));
     }
   }
 
@@ -272,7 +263,7 @@ export class TradovateSim implements SimFrontEnd {
 
   /** Open sockets, optionally of one login. */
   socketCount(login?: string): number {
-    return login === undefined ? this.sockets.size : this.socketsOf(login).length;
+    return login === undefined ? this.hub.all().length : this.hub.of(login).length;
   }
 
   // ---- REST ------------------------------------------------------------------------------------
@@ -365,34 +356,7 @@ export class TradovateSim implements SimFrontEnd {
 
   // ---- sockets ---------------------------------------------------------------------------------
 
-  private onSocket(ws: WebSocket, kind: SocketKind): void {
-    const now = performance.now();
-    const s: SimSocket = { ws, kind, login: undefined, synced: false, accounts: new Set(), entityTypes: undefined, quotes: new Set(), queue: [], lastTx: now, lastRx: now, tick: undefined, authTimer: undefined, closed: false };
-    this.sockets.add(s);
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.onSocketFrame(s, isBinary ? '' : data.toString('utf8')));
-    ws.on('close', () => this.closeSocket(s));
-    ws.on('error', () => this.closeSocket(s));
-    s.authTimer = setTimeout(() => {
-      if (!s.login) this.closeSocket(s);
-    }, this.opts.authorizeTimeoutMs);
-    s.tick = setInterval(() => this.onTick(s), Math.max(50, Math.floor(this.opts.heartbeatMs / 2)));
-    this.rawSend(s, OPEN_FRAME);
-  }
-
-  private onTick(s: SimSocket): void {
-    const now = performance.now();
-    if (now - s.lastRx > this.opts.clientTimeoutMs) {
-      this.log.info('closing a silent client socket', { login: s.login?.login });
-      this.closeSocket(s);
-      return;
-    }
-    // Only when idle (§3.1), and not through a delay: a stalled link carries no heartbeats either.
-    if (now - s.lastTx >= this.opts.heartbeatMs && s.queue.length === 0 && !(s.login && this.isDelayed(s.login.login))) this.rawSend(s, SERVER_HEARTBEAT);
-  }
-
   private onSocketFrame(s: SimSocket, text: string): void {
-    if (s.closed) return;
-    s.lastRx = performance.now();
     const f = parseClientFrame(text);
     if (!f.ok) {
       this.stats.badClientFrames++;
@@ -428,18 +392,16 @@ export class TradovateSim implements SimFrontEnd {
       return;
     }
     if (this.isDisconnected(check.login.login)) {
-      this.closeSocket(s);
+      this.hub.close(s);
       return;
     }
-    s.login = check.login;
-    if (s.authTimer !== undefined) clearTimeout(s.authTimer);
-    s.authTimer = undefined;
+    this.hub.authorised(s, check.login);
     this.importLogin(check.login);
     this.respond(s, id, { status: 200 });
   }
 
   private respond(s: SimSocket, id: number, answer: Answer): void {
-    this.send(s, formatServerFrame([responseMessage(id, answer.status, answer.data)]));
+    this.hub.send(s, formatServerFrame([responseMessage(id, answer.status, answer.data)]));
   }
 
   // ---- operations shared by REST and sockets ---------------------------------------------------
@@ -520,7 +482,7 @@ export class TradovateSim implements SimFrontEnd {
     if (acc?.spec.broker !== 'tradovate') return;
     const props = this.book.onSimEvent(accountId, e);
     if (props.length === 0) return;
-    const listening = this.socketsOf(acc.spec.login, 'trading').some((s) => s.synced && s.accounts.has(accountId));
+    const listening = this.hub.of(acc.spec.login, 'trading').some((s) => s.synced && s.accounts.has(accountId));
     let times = 1;
     if ((e.kind === 'order' || e.kind === 'fill') && acc.faults.duplicateNextEvent && listening) {
       acc.faults.duplicateNextEvent = false;
@@ -531,17 +493,17 @@ export class TradovateSim implements SimFrontEnd {
   }
 
   private stream(login: string, props: readonly PropsOut[], times: number): void {
-    for (const s of this.socketsOf(login, 'trading')) {
+    for (const s of this.hub.of(login, 'trading')) {
       if (!s.synced) continue;
       const mine = props.filter((p) => s.accounts.has(p.accountId) && (s.entityTypes === undefined || s.entityTypes.has(p.entityType)));
       if (mine.length === 0) continue;
       const frame = formatServerFrame(mine.map((p) => propsMessage(p.entityType, p.eventType, p.entity)));
-      for (let i = 0; i < times; i++) this.send(s, frame);
+      for (let i = 0; i < times; i++) this.hub.send(s, frame);
     }
   }
 
   private onQuote(q: SimQuote): void {
-    for (const s of this.sockets) if (s.kind === 'md' && s.quotes.has(q.contract)) this.sendQuote(s, q);
+    for (const s of this.hub.all()) if (s.kind === 'md' && s.quotes.has(q.contract)) this.sendQuote(s, q);
   }
 
   private sendQuote(s: SimSocket, q: SimQuote): void {
@@ -549,31 +511,13 @@ export class TradovateSim implements SimFrontEnd {
     const contractId = this.book.contract(q.contract).id;
     const entry = (size: number) => ({ price: q.price, size });
     const quote = { timestamp: new Date(q.time).toISOString(), contractId, entries: { Bid: entry(10), Offer: entry(10), Trade: entry(1), TotalTradeVolume: { size: 1000 }, OpenInterest: { size: 5000 } } };
-    this.send(s, formatServerFrame([{ e: 'md', d: { quotes: [quote] } }]));
-  }
-
-  /** Every frame to a client goes through here, so a delay holds them all, in order. */
-  private send(s: SimSocket, frame: string): void {
-    if (s.closed) return;
-    if (s.queue.length > 0 || (s.login && this.isDelayed(s.login.login))) {
-      s.queue.push(frame);
-      return;
-    }
-    this.rawSend(s, frame);
-  }
-
-  private rawSend(s: SimSocket, frame: string): void {
-    if (s.closed) return;
-    s.lastTx = performance.now();
-    s.ws.send(frame);
+    this.hub.send(s, formatServerFrame([{ e: 'md', d: { quotes: [quote] } }]));
   }
 
   /** A delay ended: flush held frames and REST answers of the login. */
   private release(login: string): void {
     if (this.isDelayed(login)) return;
-    for (const s of this.socketsOf(login)) {
-      for (const frame of s.queue.splice(0)) this.rawSend(s, frame);
-    }
+    this.hub.release(login);
     const key = login.toLowerCase();
     for (let i = 0; i < this.heldAnswers.length; ) {
       const h = this.heldAnswers[i];
@@ -586,7 +530,7 @@ export class TradovateSim implements SimFrontEnd {
   }
 
   private dropLogin(login: string): void {
-    for (const s of this.socketsOf(login)) this.closeSocket(s);
+    for (const s of this.hub.of(login)) this.hub.close(s);
     for (const f of this.inFlight) {
       if (f.login.toLowerCase() !== login.toLowerCase()) continue;
       f.dropped = true;
@@ -594,23 +538,7 @@ export class TradovateSim implements SimFrontEnd {
     }
   }
 
-  private closeSocket(s: SimSocket): void {
-    if (s.closed) return;
-    s.closed = true;
-    this.sockets.delete(s);
-    if (s.tick !== undefined) clearInterval(s.tick);
-    if (s.authTimer !== undefined) clearTimeout(s.authTimer);
-    s.queue.length = 0;
-    s.ws.terminate();
-    this.checkIdle();
-  }
-
   // ---- helpers ---------------------------------------------------------------------------------
-
-  private socketsOf(login: string, kind?: SocketKind): SimSocket[] {
-    const key = login.toLowerCase();
-    return [...this.sockets].filter((s) => s.login?.login.toLowerCase() === key && (kind === undefined || s.kind === kind));
-  }
 
   private contextOf(login: SimLogin): RequestContext {
     return { login: login.login, userId: login.userId, accounts: new Set(this.exchange.accountsOf('tradovate', login.login).map((a) => a.id)) };
