@@ -11,7 +11,6 @@ import type { ContractCode } from '../../domain/contractCode';
 import type { Clock } from '../../domain/clock';
 import type { Logger } from '../../domain/log';
 import { ZERO_MONEY } from '../../domain/money';
-import { Rational } from '../../domain/rational';
 import type {
   AccountSnapshot,
   BrokerAccount,
@@ -29,17 +28,19 @@ import type {
 import { tradingDayOf, tradingDayStart } from '../../risk/tradingDay';
 import { backoffDelay } from './backoff';
 import { ContractIds } from './contractIds';
-import { GatewayError, GatewayQueries, describeFailure } from './gatewayQueries';
-import { decodeMarketEvent, decodeUserEvent, MARKET_EVENTS, USER_EVENTS } from './hubCodec';
+import { bracketFields } from './bracketTicks';
+import { GatewayError, GatewayQueries } from './gatewayQueries';
+import { decodeUserEvent, USER_EVENTS } from './hubCodec';
 import { HubChannel } from './hubChannel';
 import { RequestBudget } from './requestBudget';
 import { RestClient, type RestOutcome } from './restClient';
 import { decodeNewToken, decodeOrderId, decodeToken } from './restCodec';
 import { projectXSecretSchema, projectXSettingsSchema, type ProjectXSecret, type ProjectXSettings } from './settings';
+import { authAttempt, businessFailure, commandOutcome, transportFailure } from './outcomes';
+import { QuoteFeed } from './quoteFeed';
 import { AuthError, TokenManager, type AuthAttempt } from './tokenManager';
 import { UserEventState } from './userEvents';
-import { isAmbiguousCode, OrderType, type Endpoint } from './wireEnums';
-import { describeZodError, mergeSparse, type WireQuote } from './wireModels';
+import { describeZodError, mergeSparse } from './wireModels';
 import { balanceOf, wireOrderType, wireSide } from './wireToEngine';
 
 export type { ProjectXSettings, ProjectXSecret } from './settings';
@@ -61,8 +62,8 @@ export function createProjectXConnection(settings: ProjectXSettings, secret: Pro
   return new ProjectXConnection(s.data, k.data, deps);
 }
 
-/** How long a market entry with a bracket waits for a price to compute its tick offsets from. */
-const QUOTE_WAIT_MS = 5_000;
+/** When a market entry's bracket found no price to count ticks from, try again this much later. */
+const NO_PRICE_RETRY_MS = 5_000;
 /** How long a bracket place waits for the hub to show its legs before answering without their ids. */
 const LEG_WAIT_MS = 3_000;
 /** Rate-limit rounds a place goes through (wait, look up by tag, resend) before handing back. */
@@ -84,19 +85,15 @@ class ProjectXConnection implements BrokerConnection {
   private readonly tokens: TokenManager;
   private readonly events: UserEventState;
   private readonly userHub: HubChannel;
-  private marketHub: HubChannel | undefined;
+  private readonly quotes: QuoteFeed;
   private listener: BrokerListener | undefined;
   private phase: Phase = 'idle';
   private generation = 0;
   private accountList: BrokerAccount[] = [];
   private accountIds: ReadonlySet<number> = new Set();
-  /** Contracts the engine asked quotes for, by ProjectX id. */
-  private readonly engineQuotes = new Map<string, ContractCode>();
-  private readonly quotes = new Map<string, WireQuote>();
-  private readonly lastQuote = new Map<string, { price: number; time: number }>();
-  private readonly quoteWaiters = new Map<string, Set<() => void>>();
-  private readonly pending = new Set<Promise<unknown>>();
+  /** Keys of orders being looked up over REST, and the lookups themselves (barrier waits for them). */
   private readonly lookups = new Set<string>();
+  private readonly lookupsInFlight = new Set<Promise<void>>();
   private resyncRunning = false;
   private resyncAgain = false;
   private protocolErrorCount = 0;
@@ -145,13 +142,25 @@ class ProjectXConnection implements BrokerConnection {
     );
     this.userHub = this.newHub('user hub', settings.userHubUrl, {
       reconnecting: (attempt, nextTryAt, reason) => this.onUserHubDown(attempt, nextTryAt, reason),
-      reconnected: () => this.track(this.recover('reconnected')),
+      reconnected: () => this.background(this.recover('reconnected')),
     });
     this.userHub.on(USER_EVENTS.order, (args) => this.onUserEvent(USER_EVENTS.order, args));
     this.userHub.on(USER_EVENTS.trade, (args) => this.onUserEvent(USER_EVENTS.trade, args));
     this.userHub.on(USER_EVENTS.position, (args) => this.onUserEvent(USER_EVENTS.position, args));
     this.userHub.on(USER_EVENTS.account, (args) => this.onUserEvent(USER_EVENTS.account, args));
     this.userHub.on('GatewayLogout', () => this.log.info('gateway sent GatewayLogout; ignored', { connection: this.name }));
+    this.quotes = new QuoteFeed({
+      createHub: () =>
+        this.newHub('market hub', settings.marketHubUrl, {
+          reconnecting: (attempt, at, reason) => this.log.info('market hub reconnecting', { connection: this.name, attempt, nextTryAt: at, reason }),
+          reconnected: () => this.log.info('market hub connected', { connection: this.name }),
+        }),
+      canConnect: () => this.phase === 'connected' || this.phase === 'reconnecting',
+      emit: (e) => this.emit(e),
+      protocolError: (d) => this.protocolError(`market hub: ${d}`, true),
+      clock: deps.clock,
+      log: this.log,
+    });
   }
 
   // ---- lifecycle --------------------------------------------------------------------------------
@@ -181,7 +190,7 @@ class ProjectXConnection implements BrokerConnection {
     if (this.dead) return;
     this.generation = 1;
     this.phase = 'connected';
-    this.marketHub?.connect();
+    this.quotes.connectIfCreated();
     this.emitState({ state: 'connected' });
   }
 
@@ -190,7 +199,7 @@ class ProjectXConnection implements BrokerConnection {
     this.phase = 'closed';
     this.tokens.stop();
     this.rest.close();
-    await Promise.allSettled([this.userHub.stop(), this.marketHub?.stop()]);
+    await Promise.allSettled([this.userHub.stop(), this.quotes.stop()]);
     this.emitState({ state: 'closed' });
     this.dead = true;
     this.listener = undefined;
@@ -203,8 +212,7 @@ class ProjectXConnection implements BrokerConnection {
     this.tokens.stop();
     this.rest.close();
     this.userHub.abandon();
-    this.marketHub?.abandon();
-    for (const waiters of this.quoteWaiters.values()) for (const w of waiters) w();
+    this.quotes.abandon();
   }
 
   accounts(): readonly BrokerAccount[] {
@@ -218,9 +226,10 @@ class ProjectXConnection implements BrokerConnection {
   async barrier(): Promise<void> {
     if (this.dead) return;
     await this.userHub.roundTrip().catch(() => undefined);
-    if (this.marketHub?.hasSubscriptions() === true) await this.marketHub.roundTrip().catch(() => undefined);
-    // Sparse events being completed over REST count as not yet delivered.
-    while (this.pending.size > 0 && !this.isDead()) await Promise.allSettled([...this.pending]);
+    await this.quotes.barrier();
+    // Sparse events being completed over REST count as not yet delivered. A resync does not: it
+    // may wait out a REST outage, and it ends in a new generation the engine reconciles anyway.
+    while (this.lookupsInFlight.size > 0 && !this.isDead()) await Promise.allSettled([...this.lookupsInFlight]);
   }
 
   subscribeQuotes(contracts: readonly ContractCode[]): void {
@@ -230,11 +239,7 @@ class ProjectXConnection implements BrokerConnection {
         this.log.warn('quotes not available for a contract', { connection: this.name, contract: c, detail: id.error });
         continue;
       }
-      if (this.engineQuotes.has(id.value)) continue;
-      this.engineQuotes.set(id.value, c);
-      this.market()
-        .subscribe('SubscribeContractQuotes', id.value)
-        .catch((e: unknown) => this.log.warn('quote subscription failed', { connection: this.name, contract: c, error: errorText(e) }));
+      this.quotes.want(id.value, c);
     }
   }
 
@@ -297,14 +302,14 @@ class ProjectXConnection implements BrokerConnection {
       customTag: req.tag,
     };
     if (req.bracket && (req.bracket.stopLoss !== undefined || req.bracket.takeProfit !== undefined)) {
-      const ref = req.type === 'market' ? await this.referencePrice(contractId.value) : req.price;
+      // Ticks count from the entry: its price, or for a market entry the price it will fill near.
+      const ref = req.type === 'market' ? await this.quotes.price(contractId.value) : req.price;
       if (ref === undefined) {
-        return { ok: false, class: 'transient', reason: `no market price for ${req.contract} to set the bracket from`, retryAt: this.clock.now() + QUOTE_WAIT_MS };
+        return { ok: false, class: 'transient', reason: `no market price for ${req.contract} to set the bracket from`, retryAt: this.clock.now() + NO_PRICE_RETRY_MS };
       }
       const tick = this.ids.product(req.contract)?.tickSize;
       if (!tick) return { ok: false, class: 'permanent', reason: `no tick size for ${req.contract}` };
-      if (req.bracket.stopLoss !== undefined) body.stopLossBracket = { ticks: ticksBetween(req.bracket.stopLoss, ref, tick), type: OrderType.Stop };
-      if (req.bracket.takeProfit !== undefined) body.takeProfitBracket = { ticks: ticksBetween(req.bracket.takeProfit, ref, tick), type: OrderType.Limit };
+      Object.assign(body, bracketFields(req.bracket, ref, tick));
     }
 
     for (let round = 0; ; round++) {
@@ -339,7 +344,7 @@ class ProjectXConnection implements BrokerConnection {
     const body: Record<string, unknown> = { accountId: account, orderId, size: req.qty };
     if (req.type === 'limit' && req.price !== undefined) body.limitPrice = req.price;
     if (req.type === 'stop' && req.price !== undefined) body.stopPrice = req.price;
-    return this.commandOutcome('Order/modify', await this.rest.post('Order/modify', body));
+    return commandOutcome('Order/modify', await this.rest.post('Order/modify', body), this.clock.now());
   }
 
   async cancel(accountId: string, orderId: string): Promise<CommandOutcome> {
@@ -349,56 +354,26 @@ class ProjectXConnection implements BrokerConnection {
     if (account === undefined) return { ok: false, class: 'permanent', reason: `account ${accountId} is not one of this login's accounts` };
     const id = Number(orderId);
     if (!Number.isSafeInteger(id)) return { ok: false, class: 'permanent', reason: `not a ProjectX order id: ${orderId}` };
-    return this.commandOutcome('Order/cancel', await this.rest.post('Order/cancel', { accountId: account, orderId: id }));
+    return commandOutcome('Order/cancel', await this.rest.post('Order/cancel', { accountId: account, orderId: id }), this.clock.now());
   }
 
   // ---- outcomes ---------------------------------------------------------------------------------
 
   private async placeOutcome(r: Exclude<RestOutcome, { kind: 'rateLimited' }>, req: PlaceOrderRequest, account: number): Promise<PlaceOutcome> {
-    switch (r.kind) {
-      case 'envelope': {
-        const orderId = decodeOrderId(r.env);
-        if (r.env.success) {
-          if (!orderId.ok || orderId.value === undefined) return { ok: false, class: 'unknown', reason: 'the broker accepted the order without an order id' };
-          const legs = req.bracket ? await this.learnLegs(orderId.value) : [];
-          return { ok: true, orderId: String(orderId.value), ...(legs.length > 0 ? { legOrderIds: legs } : {}) };
-        }
-        const reason = describeFailure('Order/place', r.env);
-        if (isAmbiguousCode('Order/place', r.env.errorCode)) return { ok: false, class: 'unknown', reason };
-        // The rejected order may be recorded with an id (§6.1): give its order event the text.
-        if (orderId.ok && orderId.value !== undefined) this.events.rememberRejection(orderId.value, reason);
-        this.log.info('order rejected', { connection: this.name, accountId: account, tag: req.tag, reason });
-        return { ok: false, class: 'permanent', reason };
-      }
-      case 'unauthorized':
-        return { ok: false, class: 'transient', reason: r.detail, retryAt: this.clock.now() + 1_000 };
-      case 'noAnswer':
-        return r.sent ? { ok: false, class: 'unknown', reason: r.detail } : { ok: false, class: 'transient', reason: r.detail, retryAt: this.clock.now() + 1_000 };
-      case 'httpError':
-        return r.status >= 500 ? { ok: false, class: 'unknown', reason: `HTTP ${r.status}: ${r.detail}` } : { ok: false, class: 'permanent', reason: `HTTP ${r.status}: ${r.detail}` };
-      case 'malformed':
-        return { ok: false, class: 'unknown', reason: `unreadable answer: ${r.detail}` };
+    if (r.kind !== 'envelope') return transportFailure(r, this.clock.now());
+    const orderId = decodeOrderId(r.env);
+    if (r.env.success) {
+      if (!orderId.ok || orderId.value === undefined) return { ok: false, class: 'unknown', reason: 'the broker accepted the order without an order id' };
+      const legs = req.bracket ? await this.learnLegs(orderId.value) : [];
+      return { ok: true, orderId: String(orderId.value), ...(legs.length > 0 ? { legOrderIds: legs } : {}) };
     }
-  }
-
-  private commandOutcome(endpoint: Endpoint, r: RestOutcome): CommandOutcome {
-    switch (r.kind) {
-      case 'envelope': {
-        if (r.env.success) return { ok: true };
-        const reason = describeFailure(endpoint, r.env);
-        return { ok: false, class: isAmbiguousCode(endpoint, r.env.errorCode) ? 'unknown' : 'permanent', reason };
-      }
-      case 'rateLimited':
-        return { ok: false, class: 'transient', reason: 'rate limited by the broker', retryAt: r.retryAt };
-      case 'unauthorized':
-        return { ok: false, class: 'transient', reason: r.detail, retryAt: this.clock.now() + 1_000 };
-      case 'noAnswer':
-        return r.sent ? { ok: false, class: 'unknown', reason: r.detail } : { ok: false, class: 'transient', reason: r.detail, retryAt: this.clock.now() + 1_000 };
-      case 'httpError':
-        return { ok: false, class: r.status >= 500 ? 'unknown' : 'permanent', reason: `HTTP ${r.status}: ${r.detail}` };
-      case 'malformed':
-        return { ok: false, class: 'unknown', reason: `unreadable answer: ${r.detail}` };
+    const failure = businessFailure('Order/place', r.env);
+    if (failure.class === 'permanent') {
+      // The rejected order may be recorded with an id (§6.1): give its order event the text.
+      if (orderId.ok && orderId.value !== undefined) this.events.rememberRejection(orderId.value, failure.reason);
+      this.log.info('order rejected', { connection: this.name, accountId: account, tag: req.tag, reason: failure.reason });
     }
+    return failure;
   }
 
   private refuseCommand(): { ok: false; class: 'transient' | 'permanent'; reason: string; retryAt?: number } | undefined {
@@ -452,19 +427,6 @@ class ProjectXConnection implements BrokerConnection {
     });
   }
 
-  private market(): HubChannel {
-    if (this.marketHub) return this.marketHub;
-    const hub = this.newHub('market hub', this.settings.marketHubUrl, {
-      reconnecting: (attempt, at, reason) => this.log.info('market hub reconnecting', { connection: this.name, attempt, nextTryAt: at, reason }),
-      reconnected: () => this.log.info('market hub connected', { connection: this.name }),
-    });
-    hub.on(MARKET_EVENTS.quote, (args) => this.onQuote(args));
-    this.marketHub = hub;
-    // Before start() has logged in, connecting would log in a second time: start() connects it.
-    if (this.phase === 'connected' || this.phase === 'reconnecting') hub.connect();
-    return hub;
-  }
-
   private async subscribeUserHub(): Promise<void> {
     await this.userHub.subscribe('SubscribeAccounts');
     for (const id of this.accountIds) {
@@ -498,51 +460,6 @@ class ProjectXConnection implements BrokerConnection {
       case 'ignored':
         return;
     }
-  }
-
-  private onQuote(args: unknown[]): void {
-    const d = decodeMarketEvent(MARKET_EVENTS.quote, args);
-    if (!d.ok) {
-      this.protocolError(d.error, true);
-      return;
-    }
-    if (d.value.kind !== 'quote') return;
-    const { contractId } = d.value;
-    let merged = this.quotes.get(contractId);
-    for (const q of d.value.quotes) merged = mergeSparse(merged, q);
-    if (!merged) return;
-    this.quotes.set(contractId, merged);
-    const price = quotePrice(merged);
-    if (price === undefined) return;
-    for (const w of this.quoteWaiters.get(contractId) ?? []) w();
-    this.quoteWaiters.delete(contractId);
-    const contract = this.engineQuotes.get(contractId);
-    if (!contract) return;
-    const time = merged.timestamp ?? merged.lastUpdated ?? this.clock.now();
-    // A re-subscribe (reconnect, barrier) repeats the current quote: that is not news.
-    const last = this.lastQuote.get(contractId);
-    if (last?.price === price && last.time === time) return;
-    this.lastQuote.set(contractId, { price, time });
-    this.emit({ kind: 'quote', contract, price, time });
-  }
-
-  /** The last price of a contract, subscribing to its quotes if needed and waiting a little for the first. */
-  private async referencePrice(contractId: string): Promise<number | undefined> {
-    const known = this.quotes.get(contractId);
-    if (known && quotePrice(known) !== undefined) return quotePrice(known);
-    const arrived = new Promise<void>((resolve) => {
-      const set = this.quoteWaiters.get(contractId) ?? new Set<() => void>();
-      set.add(resolve);
-      this.quoteWaiters.set(contractId, set);
-    });
-    this.market()
-      .subscribe('SubscribeContractQuotes', contractId)
-      .catch((e: unknown) => this.log.warn('quote subscription failed', { connection: this.name, contractId, error: errorText(e) }));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([arrived, new Promise<void>((resolve) => (timer = setTimeout(resolve, QUOTE_WAIT_MS)))]);
-    clearTimeout(timer);
-    const q = this.quotes.get(contractId);
-    return q ? quotePrice(q) : undefined;
   }
 
   // ---- reconnect, resync ------------------------------------------------------------------------
@@ -593,7 +510,7 @@ class ProjectXConnection implements BrokerConnection {
       return;
     }
     if (this.phase === 'reconnecting') return; // the reconnect resyncs anyway
-    this.track(this.recover('resync'));
+    this.background(this.recover('resync'));
   }
 
   /** Orders, positions and balances of every account, as the broker has them now. */
@@ -622,8 +539,7 @@ class ProjectXConnection implements BrokerConnection {
     if (this.lookups.has(key) || this.dead) return;
     this.lookups.add(key);
     const mark = this.events.mark();
-    this.track(
-      this.queries
+    const lookup = this.queries
         .orderById(accountId, orderId)
         .then((o) => {
           if (this.dead) return;
@@ -638,8 +554,11 @@ class ProjectXConnection implements BrokerConnection {
           this.log.warn('order lookup failed', { connection: this.name, accountId, orderId, error: errorText(e) });
           this.requestResync();
         })
-        .finally(() => this.lookups.delete(key)),
-    );
+        .finally(() => {
+          this.lookups.delete(key);
+          this.lookupsInFlight.delete(lookup);
+        });
+    this.lookupsInFlight.add(lookup);
   }
 
   /**
@@ -691,7 +610,7 @@ class ProjectXConnection implements BrokerConnection {
     this.log.error('connection failed', { connection: this.name, reason });
     this.emitState({ state: 'failed', reason });
     this.userHub.abandon();
-    this.marketHub?.abandon();
+    this.quotes.abandon();
   }
 
   private failStart(reason: string): void {
@@ -708,9 +627,9 @@ class ProjectXConnection implements BrokerConnection {
     return this.resyncAgain;
   }
 
-  private track(p: Promise<unknown>): void {
-    this.pending.add(p);
-    void p.finally(() => this.pending.delete(p)).catch(() => undefined);
+  /** Work nobody awaits (a resync): its failure is logged, never an unhandled rejection. */
+  private background(p: Promise<unknown>): void {
+    p.catch((e: unknown) => this.log.error('background work failed', { connection: this.name, error: errorText(e) }));
   }
 
   private emitState(status: ConnectionState): void {
@@ -728,41 +647,6 @@ class ProjectXConnection implements BrokerConnection {
 }
 
 // ---- pure helpers -------------------------------------------------------------------------------
-
-function authAttempt(endpoint: Endpoint, r: RestOutcome, decode: (env: Extract<RestOutcome, { kind: 'envelope' }>['env']) => { ok: true; value: string } | { ok: false; error: string }): AuthAttempt {
-  switch (r.kind) {
-    case 'envelope': {
-      if (!r.env.success) return { ok: false, refused: true, reason: describeFailure(endpoint, r.env) };
-      const t = decode(r.env);
-      return t.ok ? { ok: true, token: t.value } : { ok: false, refused: false, reason: t.error };
-    }
-    case 'unauthorized':
-      return { ok: false, refused: endpoint === 'Auth/loginKey', reason: `${endpoint}: ${r.detail}` };
-    case 'httpError':
-      // 400 on login is a body the gateway will never accept: no point retrying it.
-      return { ok: false, refused: endpoint === 'Auth/loginKey' && r.status === 400, reason: `${endpoint}: HTTP ${r.status} ${r.detail}` };
-    case 'rateLimited':
-      return { ok: false, refused: false, reason: `${endpoint}: rate limited` };
-    case 'noAnswer':
-      return { ok: false, refused: false, reason: `${endpoint}: ${r.detail}` };
-    case 'malformed':
-      return { ok: false, refused: false, reason: `${endpoint}: ${r.detail}` };
-  }
-}
-
-/**
- * Bracket offsets in ticks from the entry's reference price, exact (rationals, not floats), signed
- * by direction: below the reference negative, above positive (§6.1, the signed convention).
- */
-export function ticksBetween(price: number, reference: number, tickSize: Rational): number {
-  return Rational.fromDecimalNumber(price).sub(Rational.fromDecimalNumber(reference)).div(tickSize).roundHalfAwayFromZero();
-}
-
-function quotePrice(q: WireQuote): number | undefined {
-  if (q.lastPrice !== undefined) return q.lastPrice;
-  if (q.bestBid !== undefined && q.bestAsk !== undefined) return (q.bestBid + q.bestAsk) / 2;
-  return undefined;
-}
 
 /** Start of the current CME session (17:00 Chicago): what "today's trades" means. */
 function sessionStart(nowMs: number): number {

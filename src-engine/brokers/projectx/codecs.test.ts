@@ -8,6 +8,8 @@ import { backoffDelay } from './backoff';
 import { lifetimeOf } from './tokenManager';
 import { retryAfterMs } from './restClient';
 import { errorCodeName, isAmbiguousCode } from './wireEnums';
+import { bracketFields, ticksBetween } from './bracketTicks';
+import { Rational } from '../../domain/rational';
 
 const ORDER = {
   id: 36598,
@@ -176,5 +178,18 @@ describe('policies', () => {
     expect(isAmbiguousCode('Order/place', 6)).toBe(true);
     expect(isAmbiguousCode('Order/place', 2)).toBe(false);
     expect(isAmbiguousCode('Position/partialCloseContract', 7)).toBe(true);
+  });
+});
+
+describe('bracket ticks', () => {
+  it('are exact and signed by direction from the reference', () => {
+    const quarter = Rational.of(1, 4);
+    expect(ticksBetween(20_970.25, 20_990, quarter)).toBe(-79);
+    expect(ticksBetween(21_020.5, 20_990, quarter)).toBe(122);
+    // ZN ticks are 1/64: floats cannot hold them, rationals can.
+    expect(ticksBetween(110.015625, 110, Rational.of(1, 64))).toBe(1);
+    expect(ticksBetween(0.3, 0.1, Rational.parse('0.1'))).toBe(2);
+    expect(bracketFields({ stopLoss: 21_010, takeProfit: 20_975 }, 21_000, quarter)).toEqual({ stopLossBracket: { ticks: 40, type: 4 }, takeProfitBracket: { ticks: -100, type: 1 } });
+    expect(bracketFields({ takeProfit: 21_001 }, 21_000, quarter)).toEqual({ takeProfitBracket: { ticks: 4, type: 1 } });
   });
 });
