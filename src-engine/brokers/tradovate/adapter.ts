@@ -117,6 +117,8 @@ export class TradovateConnection implements BrokerConnection {
   private state: State = 'idle';
   private dead = false;
   private generation = 0;
+  /** Tradovate's user id of the login (the sync request names it). */
+  private userId = 0;
   private trading: TradovateSocket | undefined;
   private connectingNow = false;
   private attempt = 0;
@@ -361,7 +363,8 @@ export class TradovateConnection implements BrokerConnection {
         throw stoppedError();
       }
       this.trading = sock;
-      await this.sync(sock, session.userId);
+      this.userId = session.userId > 0 ? session.userId : await this.userIdFromMe();
+      await this.sync(sock, this.userId);
       await this.resolver.resolveNow();
       if (this.trading !== sock || !sock.isOpen) throw new BrokerError('transient', 'trading socket closed while syncing');
       this.resolver.flush();
@@ -420,6 +423,14 @@ export class TradovateConnection implements BrokerConnection {
         }),
       (d) => d,
     );
+  }
+
+  /** Every example token answer carries userId; if one does not, `auth/me` does (§2.2). */
+  private async userIdFromMe(): Promise<number> {
+    const me = await this.rest.call({ endpoint: 'auth/me', mutates: false });
+    const id = typeof me === 'object' && me !== null ? (me as { userId?: unknown }).userId : undefined;
+    if (typeof id !== 'number' || !Number.isSafeInteger(id)) throw new BrokerError('transient', 'Tradovate did not say which user this login is');
+    return id;
   }
 
   private onTradingEvents(events: readonly EventMessage[]): void {
@@ -514,8 +525,8 @@ export class TradovateConnection implements BrokerConnection {
       return;
     }
     const sock = this.trading;
-    const userId = this.tokens.current()?.userId;
-    if (!sock || userId === undefined) return;
+    const userId = this.userId;
+    if (!sock || userId <= 0) return;
     this.resyncWanted = false;
     this.resyncing = true;
     this.track(

@@ -420,6 +420,8 @@ export class TradovateSim implements SimFrontEnd {
   }
 
   private operate(login: SimLogin, ep: string, query: URLSearchParams, body: unknown, s: SimSocket | undefined): Answer {
+    // Accounts added to the exchange after the login authorised join its tables here.
+    this.importLogin(login);
     const ctx = this.contextOf(login);
     if (ep === 'auth/renewaccesstoken') {
       this.stats.renewals++;
