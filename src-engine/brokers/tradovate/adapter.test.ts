@@ -221,6 +221,19 @@ describe('Tradovate adapter over the simulator', () => {
     expect(await c.findOrderByTag(t.accountId, 'mf-never-sent')).toBeNull();
   });
 
+  it('answers unknown when the place answer times out, never resends it, and finds it by tag', async () => {
+    const t = await harness({ timings: { requestTimeoutMs: 150 } });
+    const c = await t.connect();
+    t.sim.applyFault(t.account.id, { kind: 'delay', ms: 400 });
+    const out = await c.place({ accountId: t.accountId, tag: 'mf-slow', contract: t.mnq, side: 'buy', qty: 1, type: 'market' });
+    expect(out).toMatchObject({ ok: false, class: 'unknown' });
+    expect(t.apiOrders()).toBe(1);
+    await t.sim.whenIdle();
+    expect(await c.findOrderByTag(t.accountId, 'mf-slow')).toMatchObject({ tag: 'mf-slow', status: 'filled' });
+    expect(t.apiOrders()).toBe(1);
+    expect(t.sim.stats.requests.get('order/placeorder')).toBe(1);
+  });
+
   it('reconnects after a shutdown event', async () => {
     const t = await harness();
     await t.connect();
