@@ -261,6 +261,20 @@ describe('ProjectX adapter over the simulator', () => {
     expect(t.ofKind('fill').filter((e) => e.fill.orderId === out.orderId)).toHaveLength(1);
   });
 
+  it('takes fills from trades when the broker never sends the filled order update', async () => {
+    const t = await connected({ dropFilledOrderEvents: true });
+    const conn = t.conn;
+    if (!conn) throw new Error('no connection');
+    const out = await conn.place({ accountId: t.accountId, tag: 'mfnofill1', contract: t.mnq, side: 'sell', qty: 2, type: 'market' });
+    if (!out.ok) throw new Error(out.reason);
+    const fill = await t.waitFor(isFill((f) => f.orderId === out.orderId));
+    expect(fill.fill).toMatchObject({ side: 'sell', qty: 2, price: 21_000 });
+    await t.settle();
+    expect(t.ofKind('order').some((e) => e.order.orderId === out.orderId && e.order.status === 'filled')).toBe(false);
+    // Asked directly, the broker knows it is filled.
+    expect(await conn.findOrderByTag(t.accountId, 'mfnofill1')).toMatchObject({ status: 'filled', filledQty: 2 });
+  });
+
   it('reports partial fills as they happen', async () => {
     const t = await connected();
     const conn = t.conn;

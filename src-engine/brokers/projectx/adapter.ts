@@ -273,8 +273,8 @@ class ProjectXConnection implements BrokerConnection {
     const orders = await this.queries.ordersSince(id, sessionStart(this.clock.now()) - DAY_MS);
     const match = orders.filter((o) => o.customTag === tag).sort((a, b) => b.id - a.id)[0];
     if (!match) return null;
-    const known = this.events.knownOrder(match.id);
-    const order = this.events.toOrder(known ? mergeSparse(match, known) : match);
+    // The answer is the newer view; what the hub told us only fills fields it leaves out.
+    const order = this.events.toOrder(mergeSparse(this.events.knownOrder(match.id), match));
     if (!order) throw new Error(`${this.name}: order ${match.id} with tag ${tag} could not be read`);
     return order;
   }

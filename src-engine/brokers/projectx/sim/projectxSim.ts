@@ -39,6 +39,8 @@ export interface ProjectXSimOptions {
   readonly validateAcceptsExpired?: boolean;
   /** How the disconnect fault drops sockets: a close message then close (default), a TCP reset, or alternating. */
   readonly dropStyle?: 'close' | 'terminate' | 'alternate';
+  /** Never send GatewayUserOrder with status Filled (seen live: fills known only from trades). */
+  readonly dropFilledOrderEvents?: boolean;
 }
 
 interface LoginWire {
@@ -90,6 +92,7 @@ export class ProjectXSim implements SimFrontEnd, HubSocketOwner {
       pingIntervalMs: options.pingIntervalMs ?? 15_000,
       validateAcceptsExpired: options.validateAcceptsExpired ?? false,
       dropStyle: options.dropStyle ?? 'close',
+      dropFilledOrderEvents: options.dropFilledOrderEvents ?? false,
     };
     this.tokens = new SimTokens(exchange.clock, this.opts.tokenTtlMs);
     this.limiter = new SimRateLimiter(this.opts.rateLimitPerMinute);
@@ -207,10 +210,13 @@ export class ProjectXSim implements SimFrontEnd, HubSocketOwner {
   /** Platform settings of one account (bracket mode, follower, simulated, canTrade). */
   setAccountFlags(accountId: number, flags: Partial<SimAccountFlags>): void {
     this.settings.set(accountId, flags);
+    const account = this.exchange.account(accountId);
+    // canTrade and simulated are account fields on the wire: subscribers hear the change.
+    if (account) this.onExchangeEvent({ kind: 'balance', accountId, balance: account.balance });
   }
 
   /** Changes how later user-hub events are wrapped. */
-  setEventShape(shape: { envelopeVariant?: EnvelopeVariant; sparse?: boolean }): void {
+  setEventShape(shape: { envelopeVariant?: EnvelopeVariant; sparse?: boolean; dropFilledOrderEvents?: boolean }): void {
     Object.assign(this.opts, shape);
   }
 
@@ -334,6 +340,8 @@ export class ProjectXSim implements SimFrontEnd, HubSocketOwner {
         [target, sub, key, payload] = [USER_EVENTS.account, 'accounts', `account:${accountId}`, this.wire.account(account, this.settings.get(accountId))];
         break;
     }
+    // Clients report fill updates of orders that never arrive (§12.3): trades must carry fills.
+    if (e.kind === 'order' && e.order.status === 'filled' && this.opts.dropFilledOrderEvents) return;
     const duplicate = (e.kind === 'order' || e.kind === 'fill') && account.faults.duplicateNextEvent;
     let sent = 0;
     for (const s of this.sockets) {
@@ -477,7 +485,7 @@ export class ProjectXSim implements SimFrontEnd, HubSocketOwner {
     if (endpoint === 'auth/validate') return this.reply(req, res, path, login, this.rest.validate(bearer));
     const check = this.tokens.check(bearer);
     if (!check.ok) return this.reply(req, res, path, login, { status: 401 });
-    return this.reply(req, res, path, login, this.rest.route(endpoint, check.login, body));
+    return this.reply(req, res, path, login, this.rest.route(endpoint, check.login, body, bearer));
   }
 
   private reply(_req: IncomingMessage, res: ServerResponse, path: string, login: string | undefined, r: RestReply): void {

@@ -16,7 +16,7 @@ afterEach(async () => {
 
 type Body = Record<string, unknown>;
 
-async function client(): Promise<{ t: Harness; post: (path: string, body: unknown) => Promise<Body>; cid: string }> {
+async function client(): Promise<{ t: Harness; post: (path: string, body: unknown) => Promise<Body>; status: (path: string, body: unknown) => Promise<number>; cid: string }> {
   h = new Harness();
   const t = h;
   await t.sim.start(0);
@@ -30,7 +30,9 @@ async function client(): Promise<{ t: Harness; post: (path: string, body: unknow
   const token = String((await raw('/api/Auth/loginKey', { userName: LOGIN, apiKey: API_KEY })).token);
   const id = new ContractIds(t.catalog).toId(t.mnq);
   if (!id.ok) throw new Error(id.error);
-  return { t, post: (path, body) => raw(path, body, token), cid: id.value };
+  const status = async (path: string, body: unknown): Promise<number> =>
+    (await fetch(`${api}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) })).status;
+  return { t, post: (path, body) => raw(path, body, token), status, cid: id.value };
 }
 
 describe('ProjectX simulator REST', () => {
@@ -94,6 +96,16 @@ describe('ProjectX simulator REST', () => {
     expect(await post('/api/Contract/search', { searchText: 'NQ', live: false })).toMatchObject({ contracts: [{ symbolId: 'F.US.ENQ' }, { symbolId: 'F.US.MNQ' }] });
     const available = (await post('/api/Contract/available', { live: true })).contracts as Body[];
     expect(available.length).toBe(t.catalog.products().length);
+  });
+
+  it('logs out only the calling token', async () => {
+    const { t, post, status } = await client();
+    const api = t.sim.urls().apiUrl;
+    const other = (await (await fetch(`${api}/api/Auth/loginKey`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userName: LOGIN, apiKey: API_KEY }) })).json()) as { token: string };
+    expect(await post('/api/Auth/logout', {})).toMatchObject({ success: true });
+    const search = (token: string) => fetch(`${api}/api/Account/search`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{"onlyActiveAccounts":true}' });
+    expect(await status('/api/Account/search', { onlyActiveAccounts: true })).toBe(401);
+    expect((await search(other.token)).status).toBe(200);
   });
 
   it('counts requests in a sliding minute and answers 429 with Retry-After beyond it', async () => {

@@ -130,9 +130,11 @@ export class SimRestApi {
   }
 
   /** Every other endpoint, for an authenticated `login`. `path` is lower-case, after `/api/`. */
-  route(path: string, login: string, body: unknown): RestReply {
+  route(path: string, login: string, body: unknown, bearer: string | undefined): RestReply {
     switch (path) {
       case 'auth/logout':
+        // Whether logout ends only the calling token is unconfirmed (§3.4): this one ends only it.
+        if (bearer !== undefined) this.tokens.expire(bearer);
         return ok();
       case 'account/search':
         return this.parsed(schemas.accountSearch, body, () => ok({ accounts: this.accountsOf(login).map((a) => this.wire.account(a, this.settings.get(a.id))) }));

@@ -44,6 +44,11 @@ export class SimTokens {
     return token === undefined ? undefined : this.sessions.get(token)?.login;
   }
 
+  expire(token: string): void {
+    const s = this.sessions.get(token);
+    if (s) s.expiresAt = Math.min(s.expiresAt, this.clock.now());
+  }
+
   expireLogin(login: string): void {
     const now = this.clock.now();
     for (const s of this.sessions.values()) if (s.login === login) s.expiresAt = Math.min(s.expiresAt, now);
