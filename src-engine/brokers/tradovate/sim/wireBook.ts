@@ -47,10 +47,6 @@ const TABLES = {
 
 export type EntityType = keyof typeof TABLES;
 
-export function isEntityType(s: string): s is EntityType {
-  return Object.hasOwn(TABLES, s);
-}
-
 export function entityTypeOf(lowercase: string): EntityType | undefined {
   return (Object.keys(TABLES) as EntityType[]).find((t) => t.toLowerCase() === lowercase.toLowerCase());
 }
