@@ -38,6 +38,7 @@ import { decodeNewToken, decodeOrderId, decodeToken } from './restCodec';
 import { projectXSecretSchema, projectXSettingsSchema, type ProjectXSecret, type ProjectXSettings } from './settings';
 import { authAttempt, businessFailure, commandOutcome, transportFailure } from './outcomes';
 import { QuoteFeed } from './quoteFeed';
+import { scrubSecrets } from './secretText';
 import { AuthError, TokenManager, type AuthAttempt } from './tokenManager';
 import { UserEventState } from './userEvents';
 import { describeZodError, mergeSparse } from './wireModels';
@@ -569,7 +570,8 @@ class ProjectXConnection implements BrokerConnection {
   private protocolError(detail: string, resync: boolean): void {
     if (this.dead) return;
     this.protocolErrorCount++;
-    const short = detail.length > 300 ? `${detail.slice(0, 300)}…` : detail;
+    const clean = scrubSecrets(detail);
+    const short = clean.length > 300 ? `${clean.slice(0, 300)}…` : clean;
     this.log.warn('malformed message from the broker', { connection: this.name, count: this.protocolErrorCount, detail: short });
     this.emit({ kind: 'protocolError', detail: short });
     if (resync) this.requestResync();

@@ -9,6 +9,7 @@ import { lifetimeOf } from './tokenManager';
 import { retryAfterMs } from './restClient';
 import { errorCodeName, isAmbiguousCode } from './wireEnums';
 import { bracketFields, ticksBetween } from './bracketTicks';
+import { scrubSecrets } from './secretText';
 import { Rational } from '../../domain/rational';
 
 const ORDER = {
@@ -191,5 +192,17 @@ describe('bracket ticks', () => {
     expect(ticksBetween(0.3, 0.1, Rational.parse('0.1'))).toBe(2);
     expect(bracketFields({ stopLoss: 21_010, takeProfit: 20_975 }, 21_000, quarter)).toEqual({ stopLossBracket: { ticks: 40, type: 4 }, takeProfitBracket: { ticks: -100, type: 1 } });
     expect(bracketFields({ takeProfit: 21_001 }, 21_000, quarter)).toEqual({ takeProfitBracket: { ticks: 4, type: 1 } });
+  });
+});
+
+describe('secret scrubbing', () => {
+  it('takes tokens out of quoted broker text', () => {
+    const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+    expect(scrubSecrets(`not JSON: {"token":"${jwt}","succ`)).not.toContain('eyJ');
+    expect(scrubSecrets('{"apiKey":"k-123"}')).toBe('{"apiKey":"[redacted]"}');
+    expect(scrubSecrets('{"token":"abc')).toBe('{"token":"[redacted]');
+    expect(scrubSecrets('ws://h/hubs/user?access_token=abc&x=1')).toBe('ws://h/hubs/user?access_token=[redacted]&x=1');
+    expect(scrubSecrets('Authorization: Bearer abc.def')).toBe('Authorization: Bearer [redacted]');
+    expect(scrubSecrets('order 12 rejected')).toBe('order 12 rejected');
   });
 });

@@ -20,6 +20,7 @@ import {
 import type { Clock } from '../../domain/clock';
 import type { Logger } from '../../domain/log';
 import { backoffDelay } from './backoff';
+import { scrubSecrets } from './secretText';
 import { TolerantJsonHubProtocol } from './tolerantHubProtocol';
 import { tokenWebSocketClass } from './tokenWebSocket';
 
@@ -214,10 +215,9 @@ function subKey(method: string, args: readonly unknown[]): string {
 
 /** SignalR's own log lines, scrubbed of tokens and demoted: reconnect noise is not an error of ours. */
 function signalrLogger(log: Logger): ILogger {
-  const scrub = (m: string): string => m.replace(/access_token=[^&\s'"]+/gi, 'access_token=[redacted]').replace(/Bearer\s+\S+/gi, 'Bearer [redacted]');
   return {
     log(level: LogLevel, message: string): void {
-      const text = `signalr: ${scrub(message)}`;
+      const text = `signalr: ${scrubSecrets(message)}`;
       if (level >= LogLevel.Critical) log.error(text);
       else if (level >= LogLevel.Error) log.warn(text);
       else if (level >= LogLevel.Warning) log.info(text);

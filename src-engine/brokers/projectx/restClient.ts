@@ -7,6 +7,7 @@
 import type { Clock } from '../../domain/clock';
 import type { Logger } from '../../domain/log';
 import type { RequestBudget } from './requestBudget';
+import { scrubSecrets } from './secretText';
 import { decodeEnvelope, describeProblem, parseJson, type Envelope } from './restCodec';
 import type { TokenManager } from './tokenManager';
 import type { Endpoint } from './wireEnums';
@@ -157,8 +158,10 @@ export class RestClient {
     const json = parseJson(text);
     const env = json.ok ? decodeEnvelope(json.value) : json;
     if (!env.ok) {
-      this.o.malformed(endpoint, env.error);
-      return { kind: 'malformed', detail: env.error };
+      // The error quotes the body's first bytes, which on a login answer may hold a token.
+      const detail = scrubSecrets(env.error);
+      this.o.malformed(endpoint, detail);
+      return { kind: 'malformed', detail };
     }
     return { kind: 'envelope', env: env.value };
   }
