@@ -253,10 +253,16 @@ describe('ProjectX adapter over the simulator', () => {
     const out = await conn.place({ accountId: t.accountId, tag: 'mfdup1', contract: t.mnq, side: 'buy', qty: 1, type: 'limit', price: 20_950 });
     if (!out.ok) throw new Error(out.reason);
     await t.settle();
+    const trades: string[] = [];
+    t.sim.onHubRecord((r) => {
+      if (r.text.includes('"GatewayUserTrade"')) trades.push(r.text);
+    });
     t.sim.applyFault(t.account.id, { kind: 'duplicateNextEvent' });
     t.exchange.setQuote(t.mnq, 20_950);
     await t.waitFor(isFill((f) => f.orderId === out.orderId));
     await t.settle();
+    expect(trades).toHaveLength(2);
+    expect(trades[0]).toBe(trades[1]);
     expect(t.account.faults.duplicateNextEvent).toBe(false);
     expect(t.ofKind('fill').filter((e) => e.fill.orderId === out.orderId)).toHaveLength(1);
   });

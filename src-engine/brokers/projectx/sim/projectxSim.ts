@@ -75,6 +75,7 @@ export class ProjectXSim implements SimFrontEnd, HubSocketOwner {
   private readonly requests: SimRequestRecord[] = [];
   private readonly unsubscribe: (() => void)[] = [];
   private readonly requestListeners = new Set<(r: SimRequestRecord) => void>();
+  private readonly wireListeners = new Set<(r: { readonly login: string; readonly hub: HubName; readonly text: string }) => void>();
   private server: Server | undefined;
   private readonly wss = new WebSocketServer({ noServer: true });
   private port = 0;
@@ -242,6 +243,12 @@ export class ProjectXSim implements SimFrontEnd, HubSocketOwner {
     return this.requests;
   }
 
+  /** Test hook: hears every hub record as it is sent (after the delay gate). */
+  onHubRecord(fn: (r: { readonly login: string; readonly hub: HubName; readonly text: string }) => void): () => void {
+    this.wireListeners.add(fn);
+    return () => this.wireListeners.delete(fn);
+  }
+
   /** Test hook: hears every REST request as it is answered (or dropped, status 0). */
   onRequest(fn: (r: SimRequestRecord) => void): () => void {
     this.requestListeners.add(fn);
@@ -270,6 +277,10 @@ export class ProjectXSim implements SimFrontEnd, HubSocketOwner {
 
   closed(socket: SimHubSocket): void {
     this.sockets.delete(socket);
+  }
+
+  delivered(socket: SimHubSocket, text: string): void {
+    for (const l of this.wireListeners) l({ login: socket.login, hub: socket.hub, text });
   }
 
   // ---- hubs ---------------------------------------------------------------------------------------

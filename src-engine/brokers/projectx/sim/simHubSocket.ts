@@ -16,6 +16,8 @@ export interface HubSocketOwner {
   /** Every record to this socket goes through here (the delay fault may hold it). */
   gate(socket: SimHubSocket, record: string): void;
   closed(socket: SimHubSocket): void;
+  /** Every record as it joins a frame (test tap). */
+  delivered(socket: SimHubSocket, text: string): void;
 }
 
 let nextSocketId = 1;
@@ -67,6 +69,7 @@ export class SimHubSocket {
   /** Past the gate: joins the current frame. */
   deliver(text: string): void {
     if (!this.open) return;
+    this.owner.delivered(this, text);
     this.frame.push(text);
     if (this.flushQueued) return;
     this.flushQueued = true;
