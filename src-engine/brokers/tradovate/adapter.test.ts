@@ -305,6 +305,18 @@ describe('Tradovate adapter over the simulator', () => {
     expect(partial?.status).toBe('working');
   });
 
+  it('honours a penalty on the login itself', async () => {
+    const t = await harness();
+    await t.startSim();
+    t.sim.applyFault(t.account.id, { kind: 'rateLimit', ms: 200 });
+    const c = t.connection();
+    await c.start(t.log.listener);
+    expect(t.sim.stats.requests.get('auth/accesstokenrequest')).toBe(2);
+    expect(t.sim.stats.penaltyAnswers).toBe(1);
+    expect(t.sim.stats.ticketedResends).toBe(1);
+    expect(c.diagnostics()).toMatchObject({ state: 'connected', generation: 1, loginAttempts: 2 });
+  });
+
   it('rejects start with the broker text on a wrong password, without a retry storm', async () => {
     const t = await harness({ password: 'wrong' });
     await t.startSim();
