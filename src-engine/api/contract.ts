@@ -123,7 +123,9 @@ export interface ApiError {
 export type ApiEvent =
   | { readonly type: 'changed'; readonly scopes: readonly ('connections' | 'accounts' | 'groups' | 'risk' | 'locks')[] }
   | { readonly type: 'activity'; readonly row: ActivityRow }
-  | { readonly type: 'alert'; readonly level: 'info' | 'warning' | 'critical'; readonly title: string; readonly body: string; readonly topic: 'lock' | 'quarantine' | 'outOfSync' | 'connection' | 'rejection' | 'engine' };
+  | { readonly type: 'alert'; readonly level: 'info' | 'warning' | 'critical'; readonly title: string; readonly body: string; readonly topic: 'lock' | 'quarantine' | 'outOfSync' | 'connection' | 'rejection' | 'engine' }
+  /** Desktop only: the engine process itself (starting, running, restarting in N s, crashed). */
+  | { readonly type: 'engine'; readonly engine: EngineProcessState };
 
 // ---- the wire envelope (MessagePort under Electron, WebSocket under serve) --------------------
 
@@ -149,3 +151,39 @@ export type MirrorfillApi = {
   readonly invoke: <N extends CommandName>(cmd: N, args: CommandRequest<N>) => Promise<CommandResult<N>>;
   readonly onEvent: (listener: (e: ApiEvent) => void) => () => void;
 };
+
+// ---- the desktop host (Electron only) -----------------------------------------------------------
+
+/**
+ * The engine's utility process as the desktop app's supervisor sees it. Main sends it to the
+ * preload, which delivers it as the `engine` ApiEvent; the headless hosts never send it.
+ */
+export type EngineProcessState =
+  | { readonly state: 'starting'; readonly attempt: number }
+  | { readonly state: 'running'; readonly since: number; readonly mode: 'live' | 'demo' }
+  /** Crashed and coming back by itself at `retryAt` (epoch ms): "restarting in N s". */
+  | { readonly state: 'restarting'; readonly attempt: number; readonly retryAt: number; readonly reason: string }
+  /** Crashed too often in a row: main stopped retrying until the user restarts it from the tray. */
+  | { readonly state: 'crashed'; readonly reason: string }
+  | { readonly state: 'stopping' };
+
+/**
+ * Main → the engine's utility process, over Electron's `parentPort` (not an API port). A `port`
+ * message carries one MessagePort in its transfer list; the engine serves the API on it.
+ */
+export const HostCommand = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('port'), role: z.enum(['main', 'window']) }),
+  z.strictObject({ type: z.literal('shutdown') }),
+]);
+export type HostCommand = z.infer<typeof HostCommand>;
+
+/** The engine's utility process → main, over `parentPort`. */
+export type HostReport =
+  /** The API is served (ports welcome); the brokers may still be connecting. */
+  | { readonly type: 'ready'; readonly mode: 'live' | 'demo'; readonly settings: SettingsView }
+  /** Settings changed through some port: main applies what it owns (start with the OS). */
+  | { readonly type: 'settings'; readonly settings: SettingsView }
+  /** Why the engine is about to exit unexpectedly, in plain words (shown as the crash reason). */
+  | { readonly type: 'fatal'; readonly message: string }
+  /** Shutdown finished: the database is closed; the process exits next. */
+  | { readonly type: 'stopped' };
