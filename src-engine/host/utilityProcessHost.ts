@@ -1,0 +1,324 @@
+/**
+ * The engine's entry in the desktop app. Electron's main process starts this file as a utility
+ * process (`utilityProcess.fork(entry, ['--data-dir', userData, '--demo', 'auto'|'on'|'off'])`).
+ *
+ * Two kinds of channel:
+ *  - `process.parentPort` carries main's control messages (HostCommand: here is a port, shut down)
+ *    and this process's reports (HostReport: ready, settings changed, fatal, stopped);
+ *  - every MessagePort main hands over (one for main itself, one per window load) carries the API
+ *    envelope, served here directly: main is not a relay between the window and the engine.
+ *
+ * This is the one engine file that knows Electron exists: it reads `process.parentPort`. Its
+ * Electron imports are types only, so under plain Node (the tests) nothing of Electron loads and
+ * the entry at the bottom does not run.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MessagePort as NodeMessagePort } from 'node:worker_threads';
+import type { ParentPort } from 'electron';
+import { HostCommand, type ApiError, type HostReport, type ResponseEnvelope, type ServerMessage } from '../api/contract';
+import type { SettingsView } from '../api/views';
+import { SystemClock, type Clock } from '../domain/clock';
+import { Catalog } from '../domain/instruments';
+import { DemoSecretStore } from '../secrets/demoSecretStore';
+import { EnvBackedSecretStore } from '../secrets/envSecretStore';
+import { KeytarSecretStore } from '../secrets/keytarStore';
+import type { SecretStore } from '../secrets/secretStore';
+import { openAppHost, type AppHost } from './appHost';
+import { seedDemo, startDemoWorld, type DemoWorld } from './demo';
+import type { ApiHandler } from './headlessServer';
+
+// ---- one API port -------------------------------------------------------------------------------
+
+/** A port the API is served on, whatever its kind (Electron's MessagePortMain, Node's worker port). */
+export interface ApiPort {
+  post(message: ServerMessage): void;
+  onMessage(listener: (data: unknown) => void): void;
+  onClose(listener: () => void): void;
+  start(): void;
+  close(): void;
+}
+
+/** The part of Electron's MessagePortMain used here (its `message` listener gets an event). */
+export interface MainPortLike {
+  on(event: 'message', listener: (e: { readonly data: unknown }) => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  postMessage(message: unknown): void;
+  start(): void;
+  close(): void;
+}
+
+export function mainPortApiPort(port: MainPortLike): ApiPort {
+  return {
+    post: (m) => port.postMessage(m),
+    onMessage: (l) => port.on('message', (e) => l(e.data)),
+    onClose: (l) => port.on('close', l),
+    start: () => port.start(),
+    close: () => port.close(),
+  };
+}
+
+/** Node's worker_threads port (its `message` listener gets the data itself): tests and Node hosts. */
+export function nodeApiPort(port: NodeMessagePort): ApiPort {
+  return {
+    post: (m) => port.postMessage(m),
+    onMessage: (l) => port.on('message', l),
+    onClose: (l) => port.on('close', l),
+    start: () => port.start(),
+    close: () => port.close(),
+  };
+}
+
+export interface ServeHooks {
+  /** After a `settings.set` succeeded on this port: main applies what it owns (start with the OS). */
+  readonly onSettingsChanged?: (settings: SettingsView) => void;
+}
+
+/**
+ * Serves the API on one port until the port closes: each request (a structured-cloned envelope,
+ * or its JSON text) gets its response; every engine event is posted as `{event}`. Returns a
+ * function that stops serving and closes the port.
+ */
+export function servePort(port: ApiPort, api: ApiHandler, hooks: ServeHooks = {}): () => void {
+  let open = true;
+  const stop = (): void => {
+    if (!open) return;
+    open = false;
+    detachEvents();
+  };
+  const post = (m: ServerMessage): void => {
+    if (!open) return;
+    try {
+      port.post(m);
+    } catch {
+      // The other end is gone (a window closed mid-answer): nothing left to tell.
+      stop();
+    }
+  };
+  const detachEvents = api.onEvent((event) => post({ event }));
+  port.onMessage((data) => {
+    if (!open) return;
+    void answer(api, data).then((response) => {
+      if (!response) return;
+      post(response);
+      if (response.ok && commandOf(data) === 'settings.set') hooks.onSettingsChanged?.(response.result as SettingsView);
+    });
+  });
+  port.onClose(stop);
+  port.start();
+  return () => {
+    stop();
+    port.close();
+  };
+}
+
+async function answer(api: ApiHandler, data: unknown): Promise<ResponseEnvelope | undefined> {
+  let raw: string | undefined;
+  try {
+    // The engine validates text, as it does for the WebSocket; a cloned object is turned back into it.
+    raw = typeof data === 'string' ? data : JSON.stringify(data);
+  } catch {
+    raw = undefined; // BigInt, cycles: not an envelope
+  }
+  if (raw === undefined) return { id: idOf(data), ok: false, error: failed('a request is {id, cmd, args} as JSON-compatible data', 'refused') };
+  try {
+    return await api.handle(raw);
+  } catch (err) {
+    // handle() does not throw by contract; if it ever does, the caller still gets an answer.
+    return { id: idOf(data), ok: false, error: failed(err instanceof Error ? err.message : String(err), 'failed') };
+  }
+}
+
+function failed(message: string, kind: ApiError['kind']): ApiError {
+  return { kind, message, issues: [] };
+}
+
+function idOf(data: unknown): number {
+  const id = typeof data === 'object' && data !== null ? (data as { id?: unknown }).id : undefined;
+  return typeof id === 'number' ? id : -1;
+}
+
+function commandOf(data: unknown): string | undefined {
+  if (typeof data === 'string') {
+    try {
+      return commandOf(JSON.parse(data));
+    } catch {
+      return undefined;
+    }
+  }
+  const cmd = typeof data === 'object' && data !== null ? (data as { cmd?: unknown }).cmd : undefined;
+  return typeof cmd === 'string' ? cmd : undefined;
+}
+
+// ---- the utility process ------------------------------------------------------------------------
+
+export type DemoChoice = 'auto' | 'on' | 'off';
+
+export interface UtilityHostOptions {
+  /** Electron's `app.getPath('userData')`, given by main. */
+  readonly dataDir: string;
+  /**
+   * 'auto': the demo world runs when the user's data has no connection yet (a newcomer sees copying
+   * within seconds); 'on': always (`--demo`); 'off': never (the user left the demo).
+   */
+  readonly demo: DemoChoice;
+  /** Tests: a secret store that does not touch the OS keychain. */
+  readonly secrets?: SecretStore;
+  readonly clock?: Clock;
+  /** How often the demo leader trades. */
+  readonly leaderEveryMs?: number;
+  /** How long shutdown waits for a connect in progress before closing anyway. */
+  readonly startSettleMs?: number;
+}
+
+/** `--data-dir DIR --demo auto|on|off`; other arguments (Electron's own) are ignored. */
+export function parseHostArgs(argv: readonly string[]): Pick<UtilityHostOptions, 'dataDir' | 'demo'> {
+  const value = (name: string): string | undefined => {
+    for (let i = 0; i < argv.length; i++) {
+      const a = argv[i] ?? '';
+      if (a === `--${name}`) return argv[i + 1];
+      if (a.startsWith(`--${name}=`)) return a.slice(name.length + 3);
+    }
+    return undefined;
+  };
+  const dataDir = value('data-dir');
+  if (dataDir === undefined || dataDir === '') throw new Error('the engine needs --data-dir (main passes Electron userData)');
+  const demo = value('demo') ?? 'auto';
+  if (demo !== 'auto' && demo !== 'on' && demo !== 'off') throw new Error(`--demo must be auto, on or off, got "${demo}"`);
+  return { dataDir, demo };
+}
+
+/** Electron's ParentPort, as far as this file uses it. */
+export interface ParentPortLike {
+  on(event: 'message', listener: (e: { readonly data: unknown; readonly ports: readonly MainPortLike[] }) => void): unknown;
+  postMessage(message: HostReport): void;
+}
+
+export interface UtilityHost {
+  /** Resolves once the API is served; rejects when the engine could not open (the report says why). */
+  readonly ready: Promise<{ readonly mode: 'live' | 'demo'; readonly app: AppHost }>;
+  /** Resolves when a shutdown has finished (database closed, simulators stopped). */
+  readonly closed: Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+interface Opened {
+  readonly mode: 'live' | 'demo';
+  readonly app: AppHost;
+  readonly world: DemoWorld | undefined;
+}
+
+export function startUtilityHost(parent: ParentPortLike, opts: UtilityHostOptions): UtilityHost {
+  const served = new Set<() => void>();
+  const early: MainPortLike[] = [];
+  let opened: Opened | undefined;
+  let started: Promise<void> = Promise.resolve();
+  let closing: Promise<void> | undefined;
+  let markClosed: () => void = () => undefined;
+  const closed = new Promise<void>((resolve) => (markClosed = resolve));
+
+  const serve = (p: MainPortLike): void => {
+    if (closing) return p.close();
+    if (!opened) {
+      early.push(p);
+      return;
+    }
+    const stop = servePort(mainPortApiPort(p), opened.app.api, {
+      onSettingsChanged: (settings) => parent.postMessage({ type: 'settings', settings }),
+    });
+    served.add(stop);
+  };
+
+  const shutdown = (): Promise<void> => {
+    closing ??= (async () => {
+      try {
+        await ready.catch(() => undefined);
+        // A connect in progress is given a moment; main kills the process if shutdown takes too long.
+        await Promise.race([started.catch(() => undefined), delay(opts.startSettleMs ?? 3000)]);
+        for (const stop of served) stop();
+        served.clear();
+        await opened?.app.close();
+        await opened?.world?.stop();
+        parent.postMessage({ type: 'stopped' });
+      } finally {
+        markClosed();
+      }
+    })();
+    return closing;
+  };
+
+  parent.on('message', (e) => {
+    const cmd = HostCommand.safeParse(e.data);
+    if (!cmd.success) return; // main speaks this protocol; anything else is not for us
+    if (cmd.data.type === 'shutdown') void shutdown();
+    else for (const p of e.ports) serve(p);
+  });
+
+  const ready = (async () => {
+    const o = await openEngine(opts);
+    if (closing) {
+      // A shutdown that arrived while opening still closes what was opened.
+      opened = o;
+      return o;
+    }
+    const settings = await o.app.api.invoke('settings.get', {});
+    // Paused before the first connection comes up: not one leader fill is copied in between.
+    if (settings.startPaused) o.app.engine.pauseAll();
+    opened = o;
+    for (const p of early.splice(0)) serve(p);
+    parent.postMessage({ type: 'ready', mode: o.mode, settings });
+    started = o.app.engine.start().then(() => {
+      if (o.world && !closing) o.world.startLeader(opts.leaderEveryMs ?? 3000);
+    });
+    started.catch((err: unknown) => o.app.log.error('engine start failed', { error: String(err) }));
+    return { mode: o.mode, app: o.app };
+  })();
+  ready.catch((err: unknown) => parent.postMessage({ type: 'fatal', message: `The engine could not open its data: ${err instanceof Error ? err.message : String(err)}` }));
+
+  return { ready, closed, shutdown };
+}
+
+async function openEngine(opts: UtilityHostOptions): Promise<Opened> {
+  const clock = opts.clock ?? new SystemClock();
+  const secrets = opts.secrets ?? new EnvBackedSecretStore(new KeytarSecretStore());
+  if (opts.demo !== 'on') {
+    const live = openAppHost({ dataDir: opts.dataDir, host: 'desktop', clock, secrets });
+    if (opts.demo === 'off' || live.engine.core.config.connections().length > 0) return { mode: 'live', app: live, world: undefined };
+    await live.close();
+  }
+  // The demo's data is throw-away (app.md) and lives beside, never inside, the user's own database:
+  // its simulators listen on fresh ports each start, so yesterday's demo connections are useless.
+  const demoDir = join(opts.dataDir, 'demo');
+  rmSync(demoDir, { recursive: true, force: true });
+  const world = await startDemoWorld(Catalog.load(), clock);
+  try {
+    const app = openAppHost({ dataDir: demoDir, host: 'demo', clock, secrets: new DemoSecretStore(secrets, world.secrets), paper: world.paper });
+    await seedDemo(app.engine, world);
+    return { mode: 'demo', app, world };
+  } catch (err) {
+    await world.stop();
+    throw err;
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+// ---- entry (only inside Electron's utility process) ---------------------------------------------
+
+// Electron's types declare `process.parentPort` always present; under plain Node it is undefined.
+const parentPort = (process as { parentPort?: ParentPort }).parentPort;
+if (parentPort) {
+  const port = parentPort;
+  let host: UtilityHost;
+  try {
+    host = startUtilityHost(port, parseHostArgs(process.argv));
+  } catch (err) {
+    port.postMessage({ type: 'fatal', message: err instanceof Error ? err.message : String(err) } satisfies HostReport);
+    process.exit(1);
+  }
+  // A failed open was reported (fatal); exiting lets main's supervisor restart with backoff.
+  host.ready.catch(() => process.exit(1));
+  void host.closed.then(() => process.exit(0));
+}
