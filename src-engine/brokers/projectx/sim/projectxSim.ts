@@ -58,7 +58,7 @@ export interface SimRequestRecord {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export class ProjectXSim implements SimFrontEnd, HubSocketOwner {
+export class ProjectXSim implements SimFrontEnd {
   readonly broker = 'projectx' as const;
   private readonly opts: Required<ProjectXSimOptions>;
   private readonly logins = new Map<string, string>();
@@ -260,13 +260,23 @@ export class ProjectXSim implements SimFrontEnd, HubSocketOwner {
     return [...this.sockets].filter((s) => login === undefined || s.login === login.toLowerCase()).length;
   }
 
-  // ---- HubSocketOwner ---------------------------------------------------------------------------
+  // ---- what the hub sockets call back --------------------------------------------------------------
 
-  invoke(socket: SimHubSocket, target: string, args: readonly unknown[]): InvocationAnswer {
+  /** Kept off the public surface: only the sockets call these. */
+  private readonly owner: HubSocketOwner = {
+    invoke: (socket, target, args) => this.invoke(socket, target, args),
+    gate: (socket, text) => this.gate(socket, text),
+    closed: (socket) => this.sockets.delete(socket),
+    delivered: (socket, text) => {
+      for (const l of this.wireListeners) l({ login: socket.login, hub: socket.hub, text });
+    },
+  };
+
+  private invoke(socket: SimHubSocket, target: string, args: readonly unknown[]): InvocationAnswer {
     return socket.hub === 'user' ? this.invokeUser(socket, target, args) : this.invokeMarket(socket, target, args);
   }
 
-  gate(socket: SimHubSocket, text: string): void {
+  private gate(socket: SimHubSocket, text: string): void {
     const w = this.wireOf(socket.login);
     if (w.held.length > 0 || (w.delayedUntil !== undefined && w.delayedUntil > performance.now())) {
       w.held.push({ socket, text });
@@ -275,13 +285,6 @@ export class ProjectXSim implements SimFrontEnd, HubSocketOwner {
     socket.deliver(text);
   }
 
-  closed(socket: SimHubSocket): void {
-    this.sockets.delete(socket);
-  }
-
-  delivered(socket: SimHubSocket, text: string): void {
-    for (const l of this.wireListeners) l({ login: socket.login, hub: socket.hub, text });
-  }
 
   // ---- hubs ---------------------------------------------------------------------------------------
 
@@ -419,7 +422,7 @@ export class ProjectXSim implements SimFrontEnd, HubSocketOwner {
         ws.terminate();
         return;
       }
-      this.sockets.add(new SimHubSocket(ws, check.login, hub, this, this.opts.pingIntervalMs));
+      this.sockets.add(new SimHubSocket(ws, check.login, hub, this.owner, this.opts.pingIntervalMs));
     });
   }
 
