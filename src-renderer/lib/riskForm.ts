@@ -1,0 +1,94 @@
+/**
+ * The risk rules form: text fields ↔ RiskRulesInput, with the engine's schema rules checked
+ * before sending (positive amounts, whole contracts, a day share in (0, 1], HH:MM).
+ */
+import type { RiskRulesInput } from '../../src-engine/api/config';
+import type { ApiIssue } from '../api/errors';
+
+export interface RiskForm {
+  dailyLoss: string;
+  trailingAmount: string;
+  trailingMode: '' | 'intraday' | 'endOfDay';
+  trailingStopAt: string;
+  maxContracts: string;
+  dailyProfitTarget: string;
+  consistencyTarget: string;
+  consistencyShare: string;
+  flattenAt: string;
+}
+
+const s = (n: number | undefined): string => (n === undefined ? '' : String(n));
+
+export function formFromRules(r: RiskRulesInput): RiskForm {
+  return {
+    dailyLoss: s(r.dailyLoss),
+    trailingAmount: s(r.trailingDrawdown?.amount),
+    trailingMode: r.trailingDrawdown?.mode ?? '',
+    trailingStopAt: s(r.trailingDrawdown?.stopAt),
+    maxContracts: s(r.maxContracts),
+    dailyProfitTarget: s(r.dailyProfitTarget),
+    consistencyTarget: s(r.consistency?.profitTarget),
+    consistencyShare: s(r.consistency?.maxDayShare),
+    flattenAt: r.session?.flattenAt ?? '',
+  };
+}
+
+/** Form field for each rules path (engine refusals name paths such as `trailingDrawdown.amount`). */
+export const FIELD_OF: Readonly<Record<string, keyof RiskForm>> = {
+  dailyLoss: 'dailyLoss',
+  trailingDrawdown: 'trailingAmount',
+  'trailingDrawdown.amount': 'trailingAmount',
+  'trailingDrawdown.mode': 'trailingMode',
+  'trailingDrawdown.stopAt': 'trailingStopAt',
+  maxContracts: 'maxContracts',
+  dailyProfitTarget: 'dailyProfitTarget',
+  consistency: 'consistencyTarget',
+  'consistency.profitTarget': 'consistencyTarget',
+  'consistency.maxDayShare': 'consistencyShare',
+  session: 'flattenAt',
+  'session.flattenAt': 'flattenAt',
+};
+
+const NUM = /^\d+(\.\d+)?$/;
+
+/** Rules from the form, or the issues (fields named as the engine names them). */
+export function rulesFromForm(f: RiskForm): { rules: RiskRulesInput; issues: ApiIssue[] } {
+  const issues: ApiIssue[] = [];
+  const rules: { -readonly [K in keyof RiskRulesInput]: RiskRulesInput[K] } = {};
+  const money = (v: string, field: string): number | undefined => {
+    const t = v.trim().replace(/[$,]/g, '');
+    if (t === '') return undefined;
+    if (!NUM.test(t) || Number(t) <= 0) {
+      issues.push({ field, message: 'must be a positive amount in dollars' });
+      return undefined;
+    }
+    return Number(t);
+  };
+  const dl = money(f.dailyLoss, 'dailyLoss');
+  if (dl !== undefined) rules.dailyLoss = dl;
+  const ta = money(f.trailingAmount, 'trailingDrawdown.amount');
+  const stop = money(f.trailingStopAt, 'trailingDrawdown.stopAt');
+  if (ta !== undefined) rules.trailingDrawdown = { amount: ta, ...(f.trailingMode ? { mode: f.trailingMode } : {}), ...(stop !== undefined ? { stopAt: stop } : {}) };
+  else if (f.trailingAmount.trim() === '' && (f.trailingStopAt.trim() !== '' || f.trailingMode !== '')) issues.push({ field: 'trailingDrawdown.amount', message: 'enter the drawdown amount (or clear the mode and stop)' });
+  const mc = f.maxContracts.trim();
+  if (mc !== '') {
+    if (!/^\d+$/.test(mc) || Number(mc) <= 0) issues.push({ field: 'maxContracts', message: 'must be a whole number of contracts, at least 1' });
+    else rules.maxContracts = Number(mc);
+  }
+  const pt = money(f.dailyProfitTarget, 'dailyProfitTarget');
+  if (pt !== undefined) rules.dailyProfitTarget = pt;
+  const ct = money(f.consistencyTarget, 'consistency.profitTarget');
+  const share = f.consistencyShare.trim();
+  if (ct !== undefined || share !== '') {
+    const sh = Number(share);
+    if (share === '' || !Number.isFinite(sh) || sh <= 0 || sh > 1) issues.push({ field: 'consistency.maxDayShare', message: 'must be a share above 0 and at most 1 (e.g. 0.5)' });
+    if (ct === undefined && f.consistencyTarget.trim() === '') issues.push({ field: 'consistency.profitTarget', message: 'enter the profit target' });
+    if (ct !== undefined && share !== '' && sh > 0 && sh <= 1) rules.consistency = { profitTarget: ct, maxDayShare: sh };
+  }
+  const fa = f.flattenAt.trim();
+  if (fa !== '') {
+    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(fa)) issues.push({ field: 'session.flattenAt', message: 'must be HH:MM (exchange time, Chicago)' });
+    else rules.session = { flattenAt: fa };
+  }
+  return { rules, issues };
+}

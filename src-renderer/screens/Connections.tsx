@@ -1,0 +1,357 @@
+/**
+ * Connections: each broker login with its state (connected / reconnecting, next try in N s /
+ * failed with the broker's reason), its accounts and balances, and the request budget left. Add a
+ * login per broker; secrets go to the engine's keychain with connections.setSecret and are never
+ * shown again — the UI only knows whether one is stored.
+ */
+import { useState, type SyntheticEvent, type ReactNode } from 'react';
+import type { ConnectionView, SnapshotView } from '../../src-engine/api/views';
+import { errorsAt, fieldErrors, unclaimed, type FieldErrors as Errors } from '../api/errors';
+import { useCommand, useNow, useSnapshot } from '../app/hooks';
+import { Badge, ConfirmButton, ConnectionStateBadge, Empty, Field, FieldErrors, Money } from '../components/ui';
+import { BROKER_LABEL } from '../lib/accounts';
+import { checkConnectionForm, newDeviceId, PROJECTX_FIRMS, SECRET_FIELDS, SETTINGS_FIELDS, TRADOVATE_HOSTS, type Broker } from '../lib/brokers';
+import { clock, untilText } from '../lib/format';
+import { href } from '../lib/route';
+
+export function Connections(): ReactNode {
+  const snap = useSnapshot();
+  const now = useNow(1000);
+  if (!snap) return <Empty>Reading the engine state…</Empty>;
+  return (
+    <div className="screen connections">
+      <div className="screen-head">
+        <h1>Connections</h1>
+        <KeychainNote snap={snap} />
+      </div>
+      <div className="conn-layout">
+        <section aria-label="Connections list" className="conn-list">
+          {snap.connections.length === 0 ? <Empty>No connections yet. Add a broker login on the right.</Empty> : null}
+          {snap.connections.map((c) => (
+            <ConnectionCard key={c.id} snap={snap} c={c} now={now} />
+          ))}
+        </section>
+        <AddConnection keychain={snap.info.keychain.available} />
+      </div>
+    </div>
+  );
+}
+
+function KeychainNote({ snap }: { snap: SnapshotView }): ReactNode {
+  const k = snap.info.keychain;
+  if (k.available) return <span className="muted small">Secrets are kept in {k.detail}.</span>;
+  return (
+    <Badge tone="warn" title={k.detail}>
+      No keychain: secrets cannot be stored from here
+    </Badge>
+  );
+}
+
+function ConnectionCard({ snap, c, now }: { snap: SnapshotView; c: ConnectionView; now: number }): ReactNode {
+  const { run } = useCommand();
+  const [secretOpen, setSecretOpen] = useState(false);
+  const accounts = snap.accounts.filter((a) => a.connectionId === c.id);
+  const tone = c.status.state === 'connected' ? 'ok' : c.status.state === 'failed' ? 'bad' : c.status.state === 'reconnecting' || c.status.state === 'connecting' ? 'warn' : 'muted';
+  return (
+    <article className={`panel conn-card ${tone}`} aria-label={`Connection ${c.name}`}>
+      <div className="panel-head">
+        <h2>{c.name}</h2>
+        <span className="muted">{BROKER_LABEL[c.broker]}</span>
+        <ConnectionStateBadge status={c.status} now={now} />
+        {c.hasSecret ? <Badge tone="muted">Secret stored</Badge> : <Badge tone="warn">No secret</Badge>}
+        <span className="spacer" />
+        <Budget c={c} now={now} />
+      </div>
+      {c.status.state === 'failed' || c.status.state === 'reconnecting' ? (
+        <div className={`reason ${c.status.state === 'failed' ? 'bad' : 'warn'}`} role="status">
+          <span className="muted">{c.status.state === 'failed' ? 'Broker said:' : `Attempt ${c.status.attempt}, last error:`}</span> {c.status.reason}
+        </div>
+      ) : null}
+      <div className="conn-body">
+        <dl className="settings-list">
+          {Object.entries(c.settings).map(([k, v]) => (
+            <div key={k}>
+              <dt>{SETTINGS_FIELDS[c.broker].find((f) => f.key === k)?.label ?? k}</dt>
+              <dd title={v}>{v}</dd>
+            </div>
+          ))}
+        </dl>
+        <div>
+          {accounts.length === 0 ? (
+            <div className="muted">No accounts{c.status.state === 'connected' ? '' : ' yet (the accounts appear once connected)'}.</div>
+          ) : (
+            <table className="grid compact" aria-label={`Accounts of ${c.name}`}>
+              <thead>
+                <tr>
+                  <th scope="col">Account</th>
+                  <th scope="col" className="num">
+                    Balance
+                  </th>
+                  <th scope="col">Role</th>
+                </tr>
+              </thead>
+              <tbody>
+                {accounts.map((a) => (
+                  <tr key={a.id}>
+                    <td>
+                      {a.name}
+                      {a.live ? null : <span className="muted small"> (not live)</span>}
+                    </td>
+                    <td className="num">
+                      <Money value={a.balance} />
+                    </td>
+                    <td>
+                      {a.role ? (
+                        <a href={href('dashboard', a.role.groupId)}>
+                          {a.role.role} · {a.role.groupName}
+                        </a>
+                      ) : (
+                        <span className="muted">—</span>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      </div>
+      <div className="card-actions">
+        <button type="button" className="small" onClick={() => void run('connections.reconnect', { id: c.id }, { done: `${c.name}: reconnecting` })}>
+          Reconnect
+        </button>
+        <button type="button" className="small" aria-expanded={secretOpen} onClick={() => setSecretOpen(!secretOpen)}>
+          {c.hasSecret ? 'Replace secret' : 'Set secret'}
+        </button>
+        <span className="spacer" />
+        <ConfirmButton
+          className="small danger-text"
+          label="Remove"
+          ariaLabel={`Remove connection ${c.name}`}
+          confirmLabel={`Remove "${c.name}"?`}
+          onConfirm={() => void run('connections.remove', { id: c.id }, { done: `Connection "${c.name}" removed`, failTitle: `Cannot remove ${c.name}` })}
+        />
+      </div>
+      {secretOpen ? <SecretForm c={c} onDone={() => setSecretOpen(false)} /> : null}
+    </article>
+  );
+}
+
+function Budget({ c, now }: { c: ConnectionView; now: number }): ReactNode {
+  const b = c.budget;
+  if (!b) return null;
+  const use = b.limit > 0 ? 1 - b.remaining / b.limit : 0;
+  const tone = b.penaltyUntil !== undefined && b.penaltyUntil > now ? 'bad' : use > 0.8 ? 'warn' : 'ok';
+  return (
+    <div className={`budget ${tone}`} title={`Requests left in the broker's ${Math.round(b.windowMs / 1000)} s window`}>
+      <span className="num">
+        {b.remaining}/{b.limit}
+      </span>{' '}
+      <span className="muted">requests left / {Math.round(b.windowMs / 1000)} s</span>
+      {b.penaltyUntil !== undefined && b.penaltyUntil > now ? <span className="bad-text"> · penalty until {clock(b.penaltyUntil)} ({untilText(b.penaltyUntil, now)})</span> : null}
+    </div>
+  );
+}
+
+function SecretForm({ c, onDone }: { c: ConnectionView; onDone: () => void }): ReactNode {
+  const { run, busy } = useCommand();
+  const [secret, setSecret] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Errors>({});
+  const specs = SECRET_FIELDS[c.broker];
+  const submit = async (e: SyntheticEvent): Promise<void> => {
+    e.preventDefault();
+    const local = specs.filter((s) => !(secret[s.key] ?? '')).map((s) => ({ field: `secret.${s.key}`, message: 'required' }));
+    if (local.length) {
+      setErrors(fieldErrors(local));
+      return;
+    }
+    const r = await run('connections.setSecret', { id: c.id, secret }, { done: `${c.name}: secret stored`, failTitle: false });
+    setSecret({});
+    if (r.ok) onDone();
+    else setErrors(fieldErrors(r.error.issues.length ? r.error.issues : [{ field: '', message: r.error.message }]));
+  };
+  return (
+    <form className="secret-form" onSubmit={(e) => void submit(e)} aria-label={`Secret for ${c.name}`}>
+      {specs.map((s) => (
+        <Field key={s.key} label={s.label} errors={errorsAt(errors, `secret.${s.key}`)}>
+          {({ id, describedBy }) => (
+            <input id={id} type="password" autoComplete="new-password" aria-describedby={describedBy} value={secret[s.key] ?? ''} onChange={(e) => setSecret({ ...secret, [s.key]: e.target.value })} />
+          )}
+        </Field>
+      ))}
+      <FieldErrors errors={unclaimed(errors, specs.map((s) => `secret.${s.key}`))} />
+      <div className="form-actions">
+        <button type="submit" className="primary small" disabled={busy}>
+          Store secret
+        </button>
+        <button type="button" className="ghost small" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+type Env = 'demo' | 'live' | 'custom';
+type Firm = keyof typeof PROJECTX_FIRMS | 'custom';
+
+function initialSettings(broker: Broker): Record<string, string> {
+  switch (broker) {
+    case 'tradovate':
+      return { ...TRADOVATE_HOSTS.demo, username: '', appId: 'Mirrorfill', appVersion: '0.1.0', cid: '', deviceId: newDeviceId() };
+    case 'projectx': {
+      const { label: _l, ...urls } = PROJECTX_FIRMS.topstepx;
+      return { ...urls, username: '' };
+    }
+    case 'paper':
+      return { login: '' };
+  }
+}
+
+function AddConnection({ keychain }: { keychain: boolean }): ReactNode {
+  const { run, busy } = useCommand();
+  const [broker, setBroker] = useState<Broker>('paper');
+  const [name, setName] = useState('');
+  const [settings, setSettings] = useState<Record<string, string>>(() => initialSettings('paper'));
+  const [secret, setSecret] = useState<Record<string, string>>({});
+  const [env, setEnv] = useState<Env>('demo');
+  const [firm, setFirm] = useState<Firm>('topstepx');
+  const [errors, setErrors] = useState<Errors>({});
+  const [note, setNote] = useState<string | undefined>();
+
+  const pickBroker = (b: Broker): void => {
+    setBroker(b);
+    setSettings(initialSettings(b));
+    setSecret({});
+    setErrors({});
+    setEnv('demo');
+    setFirm('topstepx');
+  };
+  const pickEnv = (e: Env): void => {
+    setEnv(e);
+    if (e !== 'custom') setSettings((s) => ({ ...s, ...TRADOVATE_HOSTS[e] }));
+  };
+  const pickFirm = (f: Firm): void => {
+    setFirm(f);
+    if (f !== 'custom') {
+      const { label: _l, ...urls } = PROJECTX_FIRMS[f];
+      setSettings((s) => ({ ...s, ...urls }));
+    }
+  };
+
+  const submit = async (e: SyntheticEvent): Promise<void> => {
+    e.preventDefault();
+    setNote(undefined);
+    const clean = Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, v.trim()]));
+    const local = checkConnectionForm(broker, name, clean, secret, broker !== 'paper');
+    if (local.length) {
+      setErrors(fieldErrors(local));
+      return;
+    }
+    setErrors({});
+    const added = await run('connections.add', { broker, name: name.trim(), settings: clean }, { failTitle: false });
+    if (!added.ok) {
+      setErrors(fieldErrors(added.error.issues.length ? added.error.issues : [{ field: '', message: added.error.message }]));
+      return;
+    }
+    const toSend = Object.fromEntries(Object.entries(secret).filter(([, v]) => v !== ''));
+    // The secret leaves the form now, sent or not.
+    setSecret({});
+    if (Object.keys(toSend).length) {
+      const stored = await run('connections.setSecret', { id: added.result.id, secret: toSend }, { failTitle: false });
+      if (!stored.ok) {
+        setErrors(fieldErrors([{ field: 'secret', message: `The connection was added, but its secret was not stored: ${stored.error.message}` }]));
+        return;
+      }
+    }
+    setNote(`Added "${name.trim()}".`);
+    setName('');
+    setSettings(initialSettings(broker));
+  };
+
+  const settingFields = SETTINGS_FIELDS[broker].filter((f) => {
+    if (broker === 'tradovate' && env !== 'custom') return !['restUrl', 'wsUrl', 'mdUrl'].includes(f.key);
+    if (broker === 'projectx' && firm !== 'custom') return !['apiUrl', 'userHubUrl', 'marketHubUrl'].includes(f.key);
+    return true;
+  });
+
+  return (
+    <section className="panel add-conn" aria-labelledby="add-conn-title">
+      <div className="panel-head">
+        <h2 id="add-conn-title">Add connection</h2>
+      </div>
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <fieldset className="segmented">
+          <legend>Broker</legend>
+          {(['tradovate', 'projectx', 'paper'] as const).map((b) => (
+            <label key={b} className={broker === b ? 'on' : undefined}>
+              <input type="radio" name="broker" value={b} checked={broker === b} onChange={() => pickBroker(b)} />
+              {BROKER_LABEL[b]}
+            </label>
+          ))}
+        </fieldset>
+        <Field label="Connection name" errors={errorsAt(errors, 'name')}>
+          {({ id, describedBy, invalid }) => <input id={id} type="text" value={name} maxLength={80} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+        {broker === 'tradovate' ? (
+          <Field label="Environment">
+            {({ id }) => (
+              <select id={id} value={env} onChange={(e) => pickEnv(e.target.value as Env)}>
+                <option value="demo">Demo (demo.tradovateapi.com)</option>
+                <option value="live">Live (live.tradovateapi.com)</option>
+                <option value="custom">Custom URLs</option>
+              </select>
+            )}
+          </Field>
+        ) : null}
+        {broker === 'projectx' ? (
+          <Field label="Firm">
+            {({ id }) => (
+              <select id={id} value={firm} onChange={(e) => pickFirm(e.target.value as Firm)}>
+                {Object.entries(PROJECTX_FIRMS).map(([k, f]) => (
+                  <option key={k} value={k}>
+                    {f.label}
+                  </option>
+                ))}
+                <option value="custom">Custom API / hub URLs</option>
+              </select>
+            )}
+          </Field>
+        ) : null}
+        {settingFields.map((f) => (
+          <Field key={f.key} label={f.label} errors={errorsAt(errors, `settings.${f.key}`)} hint={f.hint}>
+            {({ id, describedBy, invalid }) => (
+              <div className={f.key === 'deviceId' ? 'input-with-button' : undefined}>
+                <input id={id} type="text" value={settings[f.key] ?? ''} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(e) => setSettings({ ...settings, [f.key]: e.target.value })} />
+                {f.key === 'deviceId' ? (
+                  <button type="button" className="small" onClick={() => setSettings({ ...settings, deviceId: newDeviceId() })}>
+                    New
+                  </button>
+                ) : null}
+              </div>
+            )}
+          </Field>
+        ))}
+        {SECRET_FIELDS[broker].map((s) => (
+          <Field key={s.key} label={`${s.label}${s.optional ? ' (if the login has one)' : ''}`} errors={errorsAt(errors, `secret.${s.key}`)} hint="Sent to the OS keychain; never shown again">
+            {({ id, describedBy, invalid }) => (
+              <input id={id} type="password" autoComplete="new-password" value={secret[s.key] ?? ''} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(e) => setSecret({ ...secret, [s.key]: e.target.value })} />
+            )}
+          </Field>
+        ))}
+        {!keychain ? <div className="note warn">No keychain is available to the engine: a secret typed here will be refused. On a VPS, set MIRRORFILL_SECRET_&lt;CONNECTION_ID&gt; in the engine&apos;s environment instead.</div> : null}
+        <FieldErrors errors={unclaimed(errors, ['name', ...settingFields.map((f) => `settings.${f.key}`), ...SECRET_FIELDS[broker].map((s) => `secret.${s.key}`)])} />
+        {note ? (
+          <div className="note ok" role="status">
+            {note}
+          </div>
+        ) : null}
+        <div className="form-actions">
+          <button type="submit" className="primary" disabled={busy}>
+            Add {BROKER_LABEL[broker]} connection
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

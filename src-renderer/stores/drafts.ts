@@ -1,0 +1,88 @@
+/**
+ * Staged group edits: one draft GroupInput per group (key: group id, or NEW_GROUP for a group not
+ * saved yet). Nothing reaches the engine until Save, which sends the whole group in one
+ * `groups.save` (applied atomically); Discard drops the draft. A refusal's issues are kept by
+ * field so the form shows each next to the field it names. Drafts live apart from the snapshot:
+ * a reconnect or a re-read never touches them.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { GroupInput } from '../../src-engine/api/config';
+import type { EngineClient } from '../api/client';
+import { fieldErrors, toApiError, type FieldErrors } from '../api/errors';
+import { omitKey } from '../lib/objects';
+import { diffGroup, rebaseSync, tidyGroup, validateGroup, type Change } from './groupEdit';
+
+export const NEW_GROUP = '__new__';
+
+export interface Draft {
+  readonly group: GroupInput;
+  readonly errors: FieldErrors;
+  /** A failure that names no field (engine unreachable, unknown group). */
+  readonly formError: string | undefined;
+  readonly saving: boolean;
+}
+
+export interface DraftState {
+  readonly drafts: Readonly<Record<string, Draft>>;
+}
+
+export interface DraftStore {
+  readonly store: StoreApi<DraftState>;
+  /** Applies `change` to the draft of `key`, starting one from `base` (the group as saved). */
+  edit(key: string, base: GroupInput, change: (g: GroupInput) => GroupInput): void;
+  discard(key: string): void;
+  /**
+   * Sends the draft. `current` is the group as saved now (undefined for a new group); resolves to
+   * the saved group's id, or undefined when refused (the draft keeps its errors).
+   */
+  save(key: string, current: GroupInput | undefined, otherNames: readonly string[]): Promise<string | undefined>;
+}
+
+/** The staged changes of a draft against the group as saved (none without a draft). */
+export function pendingChanges(draft: Draft | undefined, base: GroupInput): Change[] {
+  return draft ? diffGroup(base, draft.group) : [];
+}
+
+export function createDraftStore(client: EngineClient, hooks: { afterSave?: () => Promise<void> } = {}): DraftStore {
+  const store = createStore<DraftState>(() => ({ drafts: {} }));
+
+  const put = (key: string, d: Draft | undefined): void => {
+    store.setState((s) => ({ drafts: d ? { ...s.drafts, [key]: d } : omitKey({ ...s.drafts }, key) }));
+  };
+
+  return {
+    store,
+    edit: (key, base, change) => {
+      const d = store.getState().drafts[key];
+      const group = change(d?.group ?? structuredClone(base));
+      put(key, { group, errors: {}, formError: undefined, saving: false });
+    },
+    discard: (key) => put(key, undefined),
+    save: async (key, current, otherNames) => {
+      const d = store.getState().drafts[key];
+      if (!d || d.saving) return undefined;
+      const group = tidyGroup(rebaseSync(d.group, current));
+      const local = validateGroup(group, { otherNames });
+      if (local.length) {
+        put(key, { ...d, errors: fieldErrors(local), formError: undefined });
+        return undefined;
+      }
+      put(key, { ...d, saving: true, errors: {}, formError: undefined });
+      try {
+        const { id } = await client.invoke('groups.save', key === NEW_GROUP ? { group } : { id: key, group });
+        if (hooks.afterSave) await hooks.afterSave().catch(() => undefined);
+        // Only drop the draft if it was not edited while the save was in flight.
+        const now = store.getState().drafts[key];
+        if (now && now.group === d.group) put(key, undefined);
+        else if (now) put(key, { ...now, saving: false });
+        return id;
+      } catch (err) {
+        const e = toApiError(err);
+        const now = store.getState().drafts[key] ?? d;
+        if (e.kind === 'refused' && e.issues.some((i) => i.field)) put(key, { ...now, saving: false, errors: fieldErrors(e.issues, 'group'), formError: undefined });
+        else put(key, { ...now, saving: false, errors: {}, formError: e.message });
+        return undefined;
+      }
+    },
+  };
+}
