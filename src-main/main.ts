@@ -1,0 +1,44 @@
+/**
+ * Electron's main entry (bundled to dist/main/main.cjs): fills the seams from Electron's real
+ * modules — which typechecks every seam against Electron's own type definitions — and starts the
+ * desktop app.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { app, BrowserWindow, dialog, Menu, MessageChannelMain, Notification, protocol, session, Tray, utilityProcess } from 'electron';
+import { runDesktopApp } from './desktopApp';
+import type { ElectronSeams } from './seams';
+
+const seams: ElectronSeams = {
+  app,
+  protocol,
+  dialog,
+  defaultSession: () => session.defaultSession,
+  createWindow: (options) => new BrowserWindow(options),
+  createTray: (image) => new Tray(image),
+  buildMenu: (template) => Menu.buildFromTemplate(template),
+  createNotification: (options) => new Notification(options),
+  notificationsSupported: () => Notification.isSupported(),
+  createChannel: () => new MessageChannelMain(),
+  forkEngine: (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
+};
+
+// This file runs as dist/main/main.cjs; the app's root is two folders up (the repository in
+// development, app.asar when installed).
+const root = join(__dirname, '..', '..');
+
+const desktop = runDesktopApp(seams, {
+  paths: {
+    preload: join(__dirname, 'preload.cjs'),
+    engineEntry: join(__dirname, 'engine.cjs'),
+    rendererDir: join(root, 'dist', 'renderer'),
+    iconsDir: join(root, 'resources', 'icons'),
+  },
+  argv: process.argv,
+  platform: process.platform,
+  executable: process.env.APPIMAGE ?? process.execPath,
+  autostartDir: join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'autostart'),
+});
+
+// Ctrl-C in the terminal that ran `npm start`, or a service stop: shut the engine down cleanly.
+if (desktop) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void desktop.quitWithoutAsking());
