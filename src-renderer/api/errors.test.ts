@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { ApiError, errorsUnder, fieldErrors, normalizeField, toApiError, unclaimed } from './errors';
+
+describe('field mapping', () => {
+  it('spells engine and zod paths the same way', () => {
+    expect(normalizeField('followers[2].account')).toBe('followers[2].account');
+    expect(normalizeField('group.followers.2.ratio', 'group')).toBe('followers[2].ratio');
+    expect(normalizeField('group.settings.whitelist.0', 'group')).toBe('settings.whitelist[0]');
+    expect(normalizeField('rules.trailingDrawdown.amount', 'rules')).toBe('trailingDrawdown.amount');
+    expect(normalizeField('name', 'group')).toBe('name');
+  });
+
+  it('groups messages by field and finds those under a row', () => {
+    const errs = fieldErrors(
+      [
+        { field: 'followers[2].account', message: 'account "x" is already a follower in group "Main"' },
+        { field: 'group.followers.2.ratio', message: 'must be at most 1000' },
+        { field: 'name', message: 'a group named "Main" already exists' },
+        { field: '', message: 'something general' },
+      ],
+      'group',
+    );
+    expect(errorsUnder(errs, 'followers[2]')).toEqual(['followers[2].account: account "x" is already a follower in group "Main"', 'followers[2].ratio: must be at most 1000']);
+    expect(errorsUnder(errs, 'followers[1]')).toEqual([]);
+    expect(errs.name).toEqual(['a group named "Main" already exists']);
+    expect(unclaimed(errs, (k) => k === 'name' || k.startsWith('followers['))).toEqual(['something general']);
+  });
+
+  it('keeps an ApiError, recognises error shapes, wraps anything else as failed', () => {
+    const e = ApiError.refused([{ field: 'name', message: 'must not be empty' }]);
+    expect(toApiError(e)).toBe(e);
+    expect(e.message).toBe('name: must not be empty');
+    expect(toApiError({ kind: 'refused', message: 'm', issues: [{ field: 'a', message: 'b' }, { nonsense: 1 }] }).issues).toEqual([{ field: 'a', message: 'b' }]);
+    const f = toApiError(new Error('boom'));
+    expect(f.kind).toBe('failed');
+    expect(f.message).toBe('boom');
+  });
+});
