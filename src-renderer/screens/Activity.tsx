@@ -64,7 +64,7 @@ export function Activity(): ReactNode {
       <div className="filter-bar" role="group" aria-label="Filter activity">
         <label>
           Group
-          <select value={filter.groupId ?? ''} onChange={(e) => change({ groupId: e.target.value || undefined })}>
+          <select aria-label="Filter by group" value={filter.groupId ?? ''} onChange={(e) => change({ groupId: e.target.value || undefined })}>
             <option value="">All groups</option>
             {snap?.groups.map((g) => (
               <option key={g.id} value={g.id}>
@@ -75,7 +75,7 @@ export function Activity(): ReactNode {
         </label>
         <label>
           Account
-          <select value={filter.accountId ?? ''} onChange={(e) => change({ accountId: e.target.value || undefined })}>
+          <select aria-label="Filter by account" value={filter.accountId ?? ''} onChange={(e) => change({ accountId: e.target.value || undefined })}>
             <option value="">All accounts</option>
             {snap?.accounts.map((a) => (
               <option key={a.id} value={a.id}>
@@ -86,7 +86,7 @@ export function Activity(): ReactNode {
         </label>
         <label>
           Symbol
-          <select value={filter.root ?? ''} onChange={(e) => change({ root: e.target.value || undefined })}>
+          <select aria-label="Filter by symbol" value={filter.root ?? ''} onChange={(e) => change({ root: e.target.value || undefined })}>
             <option value="">All symbols</option>
             {ALL_ROOTS.map((r) => (
               <option key={r} value={r}>
@@ -98,6 +98,7 @@ export function Activity(): ReactNode {
         <label>
           Kind
           <select
+            aria-label="Filter by kind"
             value={kind}
             onChange={(e) => {
               const k = e.target.value as KindChoice;

@@ -1,0 +1,46 @@
+/**
+ * The engine goes away and comes back (same address, token and data): the UI says so at once,
+ * reconnects by itself, re-reads the state, and the user's unsaved staged edit is still there.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDemo, type Demo } from './demoHost';
+import { expect, openApp, screenshot, test } from './fixtures';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'mirrorfill-e2e-reconnect-'));
+const token = 'e2e-reconnect-token';
+let demo: Demo | undefined;
+
+test.afterAll(async () => {
+  await demo?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('disconnected banner, automatic reconnect, staged edits kept', async ({ page }) => {
+  const first = await startDemo({ token, dataDir });
+  demo = first;
+  await openApp(page, first, 'Dashboard');
+  const ratio = page.getByRole('textbox', { name: 'Ratio for DEMO-FUNDED-1' });
+  await expect(ratio).toHaveValue('1');
+  await page.getByRole('button', { name: 'Increase ratio for DEMO-FUNDED-1' }).click();
+  const bar = page.getByRole('region', { name: 'Pending changes' });
+  await expect(bar).toContainText('1 pending change');
+
+  await first.stop();
+  const banner = page.getByRole('alert').filter({ hasText: 'Engine disconnected — reconnecting' });
+  await expect(banner).toBeVisible();
+  await expect(banner).toContainText('your unsaved edits are kept');
+  await expect(page.getByRole('status').filter({ hasText: 'Engine disconnected' })).toBeVisible();
+  await screenshot(page, 'engine-disconnected');
+
+  demo = await startDemo({ token, dataDir, port: first.port });
+  await expect(banner).toBeHidden({ timeout: 30_000 });
+  await expect(page.getByRole('status').filter({ hasText: 'Engine connected' })).toBeVisible();
+  // The draft survived the outage and still counts as one change against the re-read group.
+  await expect(bar).toContainText('1 pending change');
+  await expect(ratio).toHaveValue('2');
+  await bar.getByRole('button', { name: 'Save' }).click();
+  await expect(bar).toBeHidden();
+  await expect(ratio).toHaveValue('2');
+});
