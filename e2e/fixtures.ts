@@ -41,6 +41,7 @@ export async function goTo(page: Page, screen: string): Promise<void> {
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   // Toasts come and go; keep them out of the committed pictures.
+  await page.evaluate(() => window.scrollTo(0, 0));
   const style = await page.addStyleTag({ content: '.toasts{display:none!important}' });
   await page.screenshot({ path: resolve(import.meta.dirname, 'screenshots', `${name}.png`), fullPage: true, animations: 'disabled' });
   await style.evaluate((el) => {

@@ -33,6 +33,8 @@ export interface ConnectionView {
   readonly status: ConnectionStateView;
   readonly budget: BudgetViewDto | undefined;
   readonly accountIds: readonly string[];
+  /** Copy latency over this connection's follower accounts. */
+  readonly latency?: LatencyView | undefined;
 }
 
 export interface PositionView {
@@ -52,11 +54,14 @@ export interface WorkingOrderView {
   readonly status: string;
 }
 
+/** Copy latency: leader fill received → follower order acknowledged by its broker (p50/p99/last), and → order written (sent*). */
 export interface LatencyView {
   readonly samples: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly lastMs: number;
+  readonly sentP50Ms: number | undefined;
+  readonly sentP99Ms: number | undefined;
 }
 
 export interface AccountView {

@@ -74,12 +74,17 @@ export function planLeaderFill(input: LeaderFillInput): PlanOutput {
   if (direction === 'entry') lc = countEntry(lc, input.leaderOrderId, reversal ? Math.abs(P1) : Math.abs(P1) - Math.abs(P0));
   lc = { ...lc, leaderPosition: P1 };
 
+  // Each follower's new track goes into one record, built once (not a copy per follower).
   const decisions: Decision[] = [];
+  const tracks: Record<AccountId, FollowerTrack> = { ...lc.followers };
+  const base = lc;
   for (const view of input.followers) {
-    const [next, decision] = decide(input, lc, view, P1, direction, root);
-    lc = next;
+    const [next, decision] = decide(input, base, view, P1, direction, root);
+    const t = next.followers[view.follower.account];
+    if (t) tracks[view.follower.account] = t;
     decisions.push(decision);
   }
+  lc = { ...base, followers: tracks };
 
   if (P1 === 0) {
     released.push(...quarantined(lc));

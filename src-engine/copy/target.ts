@@ -34,8 +34,23 @@ export function targetFor(input: TargetInput): number {
   const P = input.leaderPosition;
   if (P === 0) return 0;
   if (input.direction === 'exit' && input.partialExit === 'exitWithLeader') return input.track.lastTarget;
-  const magnitude = roundTarget(rawMagnitude(input.track, P, input.leaderEntered), input.rounding, input.direction);
-  return Math.sign(P) * magnitude;
+  return Math.sign(P) * roundedMagnitude(input.track, Math.abs(P), input.leaderEntered, input.rounding, input.direction);
+}
+
+/**
+ * R(|P| × k), memoised: on one leader fill most followers share their factors (ratio 1, the same
+ * conversion), and exact bigint arithmetic is the planner's main cost. Pure, so caching is safe.
+ */
+const magnitudes = new Map<string, number>();
+function roundedMagnitude(track: FollowerTrack, absP: number, leaderEntered: number, rounding: Rounding, direction: TargetInput['direction']): number {
+  const fixed = track.mode === 'fixed';
+  const key = `${track.mode}|${fixed ? track.fixedEntered : track.k}|${track.conversion}|${absP}|${fixed ? leaderEntered : ''}|${rounding}|${direction}`;
+  const hit = magnitudes.get(key);
+  if (hit !== undefined) return hit;
+  const value = roundTarget(rawMagnitude(track, absP, leaderEntered), rounding, direction);
+  if (magnitudes.size > 50_000) magnitudes.clear();
+  magnitudes.set(key, value);
+  return value;
 }
 
 /** An exit never takes the follower further from flat than it is (nor across zero). */

@@ -32,11 +32,18 @@ export class Rational {
     return Rational.normalise(num, den);
   }
 
-  /** Reads what toString() writes ("7", "-1/3") or a plain decimal ("0.25"). */
+  /**
+   * Reads what toString() writes ("7", "-1/3") or a plain decimal ("0.25"). Memoised: sizing reads
+   * the same few factors on every fill, and values are immutable.
+   */
   static fromString(text: string): Rational {
+    const hit = parsed.get(text);
+    if (hit) return hit;
     const m = /^(-?\d+)\/(\d+)$/.exec(text.trim());
-    if (m) return Rational.of(BigInt(m[1] ?? '0'), BigInt(m[2] ?? '1'));
-    return Rational.parse(text);
+    const r = m ? Rational.of(BigInt(m[1] ?? '0'), BigInt(m[2] ?? '1')) : Rational.parse(text);
+    if (parsed.size > 10_000) parsed.clear();
+    parsed.set(text, r);
+    return r;
   }
 
   /**
@@ -130,6 +137,8 @@ export class Rational {
     return g > 1n ? new Rational(num / g, den / g) : new Rational(num, den);
   }
 }
+
+const parsed = new Map<string, Rational>();
 
 function gcd(a: bigint, b: bigint): bigint {
   let x = a < 0n ? -a : a;

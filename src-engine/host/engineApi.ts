@@ -231,7 +231,7 @@ export class EngineApi implements ApiHandler {
     const keychain = await this.deps.secrets.status();
     return {
       info: { ...this.deps.info, keychain, recoveredFrom: engine.recoveredFrom },
-      connections: connectionViews(core, (id) => this.secretKnown.get(id) ?? false),
+      connections: connectionViews(core, (id) => this.secretKnown.get(id) ?? false).map((c) => ({ ...c, latency: this.deps.latency.viewOf(c.accountIds) })),
       accounts: accountViews(core, (a) => this.deps.latency.view(a)),
       groups: groupViews(core),
       locks: core.risk.locks().map(lockView),
@@ -244,7 +244,7 @@ export class EngineApi implements ApiHandler {
 
   private onEngineEvent(e: EngineEvent): void {
     if (e.t === 'copyLatency') {
-      this.deps.latency.record(e.accountId, e.ackMs);
+      this.deps.latency.record(e.accountId, e.sentMs, e.ackMs);
       return;
     }
     const row = rowFromEvent(e, ++this.eventSeq);

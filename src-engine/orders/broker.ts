@@ -60,6 +60,11 @@ export interface BrokerFill {
   readonly price: number;
   /** Broker timestamp, epoch ms. */
   readonly time: number;
+  /**
+   * When the adapter received the frame that carried this fill (performance.now(), monotonic ms).
+   * The start of the copier-added latency; absent where the adapter cannot tell.
+   */
+  readonly receivedAt?: number;
 }
 
 export interface BrokerPosition {
@@ -131,6 +136,11 @@ export interface PlaceOrderRequest {
    * once the entry fills. Sent as ONE request (Tradovate placeOSO, ProjectX bracket fields).
    */
   readonly bracket?: { readonly stopLoss?: number; readonly takeProfit?: number };
+  /**
+   * Called once, with performance.now(), when the request's bytes have been handed to the socket
+   * (the end of the copier-added latency). Adapters that cannot observe the write do not call it.
+   */
+  readonly onWritten?: (atMs: number) => void;
 }
 
 export interface ModifyOrderRequest {

@@ -24,6 +24,8 @@ export interface DispatchHooks {
   onCommandOutcome(job: Job & { kind: 'modify' | 'cancel' }, outcome: CommandOutcome): void;
   /** After any request settled and left the lane (the owner re-checks whether it is idle). */
   onSettled(): void;
+  /** The adapter wrote a place request to its socket (latency measurement). */
+  onWritten(intent: Intent, atMs: number): void;
 }
 
 interface Lane {
@@ -179,6 +181,7 @@ export class Dispatcher {
             type: i.type,
             ...(i.price !== undefined ? { price: i.price } : {}),
             ...(i.bracket ? { bracket: i.bracket } : {}),
+            onWritten: (t) => this.hooks.onWritten(i, t),
           })
           .then(
             (outcome) => {

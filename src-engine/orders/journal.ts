@@ -32,6 +32,13 @@ export interface LeaderDecision {
   readonly decisions: readonly DecisionRow[];
 }
 
+/** One appended decision: what it will materialise into. */
+interface JournalRow {
+  readonly id: number;
+  readonly intents: readonly Intent[];
+  readonly decisions: readonly DecisionRow[];
+}
+
 interface IntentRow {
   tag: string;
   account_id: string;
@@ -59,11 +66,19 @@ export class Journal {
   private readonly hasEvent: Statement;
   private readonly upsertLifecycle: Statement;
   private readonly deleteLifecycle: Statement;
-  private readonly insertIntent: Statement;
   private readonly updateIntentStmt: Statement;
   private readonly insertDecision: Statement;
+  private readonly appendJournal: Statement;
+  private readonly deleteJournal: Statement;
+  private readonly insertIntentIgnore: Statement;
   private readonly commitLeaderTx: (d: LeaderDecision) => boolean;
   private readonly commitIntentsTx: (intents: readonly Intent[], decisions: readonly DecisionRow[]) => void;
+  private readonly flushTx: (rows: readonly JournalRow[], intents: Iterable<Intent>) => void;
+  /** Status changes written together at the end of the event-loop turn (see updateIntent). */
+  private readonly dirty = new Set<Intent>();
+  /** Journal rows whose intents and decisions are not yet in their tables. */
+  private readonly unmaterialised: JournalRow[] = [];
+  private flushScheduled = false;
 
   constructor(private readonly db: Db) {
     this.insertEvent = db.prepare('INSERT OR IGNORE INTO leader_events (account_id, event_key, processed_at) VALUES (?, ?, ?)');
@@ -72,27 +87,60 @@ export class Journal {
       'INSERT INTO lifecycles (leader_account, contract, state, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (leader_account, contract) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
     );
     this.deleteLifecycle = db.prepare('DELETE FROM lifecycles WHERE leader_account = ? AND contract = ?');
-    this.insertIntent = db.prepare(
-      `INSERT INTO intents (tag, account_id, group_id, purpose, cause, contract, side, qty, type, price, bracket, leader_order_id, priority, status, broker_order_id, filled_qty, reason, created_at, updated_at)
-       VALUES (@tag, @account_id, @group_id, @purpose, @cause, @contract, @side, @qty, @type, @price, @bracket, @leader_order_id, @priority, @status, @broker_order_id, @filled_qty, @reason, @created_at, @updated_at)`,
-    );
     this.updateIntentStmt = db.prepare('UPDATE intents SET status = ?, broker_order_id = ?, filled_qty = ?, reason = ?, updated_at = ? WHERE tag = ?');
     this.insertDecision = db.prepare(
       'INSERT INTO decisions (time, group_id, account_id, cause, contract, kind, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
 
+    this.appendJournal = db.prepare('INSERT INTO journal (time, payload) VALUES (?, ?)');
+    this.deleteJournal = db.prepare('DELETE FROM journal WHERE id = ?');
+    this.insertIntentIgnore = db.prepare(
+      `INSERT OR IGNORE INTO intents (tag, account_id, group_id, purpose, cause, contract, side, qty, type, price, bracket, leader_order_id, priority, status, broker_order_id, filled_qty, reason, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+
+    // One append, the dedupe key and the lifecycle: the least a decision can durably be.
     this.commitLeaderTx = db.transaction((d: LeaderDecision): boolean => {
       const now = Date.now();
       if (this.insertEvent.run(d.leaderAccount, d.eventKey, now).changes === 0) return false;
       if (d.lifecycle) this.writeLifecycle(d.leaderAccount, d.lifecycle.contract, d.lifecycle.state, now);
-      for (const i of d.intents) this.insertIntent.run(toRow(i));
-      for (const r of d.decisions) this.writeDecision(r);
+      if (d.intents.length > 0 || d.decisions.length > 0) this.append(d.intents, d.decisions, now);
       return true;
     });
     this.commitIntentsTx = db.transaction((intents: readonly Intent[], decisions: readonly DecisionRow[]) => {
-      for (const i of intents) this.insertIntent.run(toRow(i));
-      for (const r of decisions) this.writeDecision(r);
+      this.append(intents, decisions, Date.now());
     });
+    this.flushTx = db.transaction((rows: readonly JournalRow[], intents: Iterable<Intent>) => {
+      // Rows are inserted with their intents' current state: those need no update after.
+      const inserted = new Set<Intent>();
+      for (const r of rows) {
+        for (const i of r.intents) {
+          this.insertIntentIgnore.run(...intentParams(i));
+          inserted.add(i);
+        }
+        for (const d of r.decisions) this.writeDecision(d);
+        this.deleteJournal.run(r.id);
+      }
+      for (const i of intents) if (!inserted.has(i)) this.updateIntentStmt.run(i.status, i.brokerOrderId ?? null, i.filledQty, i.reason ?? null, i.updatedAt, i.tag);
+    });
+    this.recover();
+  }
+
+  private append(intents: readonly Intent[], decisions: readonly DecisionRow[], now: number): void {
+    const id = Number(this.appendJournal.run(now, JSON.stringify({ intents, decisions })).lastInsertRowid);
+    this.unmaterialised.push({ id, intents, decisions });
+    this.scheduleFlush();
+  }
+
+  /** After a crash: journal rows written but never materialised go into their tables first. */
+  private recover(): void {
+    const rows = this.db.prepare('SELECT id, payload FROM journal ORDER BY id').all() as { id: number; payload: string }[];
+    if (rows.length === 0) return;
+    const parsed = rows.map((r) => {
+      const p = JSON.parse(r.payload) as { intents: Intent[]; decisions: DecisionRow[] };
+      return { id: r.id, intents: p.intents, decisions: p.decisions };
+    });
+    this.flushTx(parsed, []);
   }
 
   /** Journals a leader event with everything it decided. False: already processed (duplicate), nothing written. */
@@ -117,8 +165,36 @@ export class Journal {
     this.writeLifecycle(leaderAccount, contract, state, Date.now());
   }
 
+  /**
+   * Records an intent's new status. Twenty followers' acknowledgements and fills arrive within a
+   * millisecond: they are written in one transaction at the end of the turn, not twenty. Losing
+   * them in a crash is safe: the restart resolves every open intent at the broker by its tag.
+   */
   updateIntent(i: Intent): void {
-    this.updateIntentStmt.run(i.status, i.brokerOrderId ?? null, i.filledQty, i.reason ?? null, i.updatedAt, i.tag);
+    this.dirty.add(i);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Materialises journal rows and writes pending status changes now (also before a graceful stop). */
+  flush(): void {
+    this.flushScheduled = false;
+    if ((this.dirty.size === 0 && this.unmaterialised.length === 0) || !this.db.open) return;
+    const rows = this.unmaterialised.splice(0);
+    const batch = [...this.dirty];
+    this.dirty.clear();
+    this.flushTx(rows, batch);
+  }
+
+  /** Hard kill: nothing more is written, as a crash would (the journal rows replay at the next open). */
+  discardPending(): void {
+    this.dirty.clear();
+    this.unmaterialised.length = 0;
   }
 
   openIntents(): Intent[] {
@@ -163,29 +239,31 @@ export class Journal {
   }
 }
 
-function toRow(i: Intent): IntentRow {
-  return {
-    tag: i.tag,
-    account_id: i.accountId,
-    group_id: i.groupId ?? null,
-    purpose: i.purpose,
-    cause: i.cause,
-    contract: i.contract,
-    side: i.side,
-    qty: i.qty,
-    type: i.type,
-    price: i.price ?? null,
-    bracket: i.bracket ? JSON.stringify(i.bracket) : null,
-    leader_order_id: i.leaderOrderId ?? null,
-    priority: i.priority,
-    status: i.status,
-    broker_order_id: i.brokerOrderId ?? null,
-    filled_qty: i.filledQty,
-    reason: i.reason ?? null,
-    created_at: i.createdAt,
-    updated_at: i.updatedAt,
-  };
+/** Positional, in the INSERT's column order: binding named parameters costs more on the hot path. */
+function intentParams(i: Intent): (string | number | null)[] {
+  return [
+    i.tag,
+    i.accountId,
+    i.groupId ?? null,
+    i.purpose,
+    i.cause,
+    i.contract,
+    i.side,
+    i.qty,
+    i.type,
+    i.price ?? null,
+    i.bracket ? JSON.stringify(i.bracket) : null,
+    i.leaderOrderId ?? null,
+    i.priority,
+    i.status,
+    i.brokerOrderId ?? null,
+    i.filledQty,
+    i.reason ?? null,
+    i.createdAt,
+    i.updatedAt,
+  ];
 }
+
 
 function fromRow(r: IntentRow): Intent {
   return {

@@ -8,9 +8,14 @@ import type { AccountId } from '../domain/group';
 import { ZERO_MONEY, type Money } from '../domain/money';
 import type { AccountSnapshot, BrokerFill, BrokerOrder } from '../orders/broker';
 
+/** Final orders kept for lookups by id (late fills, mirrors); older ones are forgotten. */
+const KEEP_FINAL = 1_000;
+
 export class AccountBook {
   private readonly positions = new Map<ContractCode, number>();
-  private readonly orders = new Map<string, BrokerOrder>();
+  /** Orders not in a final state: the ones every copy decision looks at. */
+  private readonly open = new Map<string, BrokerOrder>();
+  private readonly final = new Map<string, BrokerOrder>();
   private readonly fillIds = new Set<string>();
   balance: Money = ZERO_MONEY;
   /** Whether this account's connection is up and reconciled. */
@@ -44,30 +49,43 @@ export class AccountBook {
   }
 
   upsertOrder(order: BrokerOrder): BrokerOrder | undefined {
-    const prev = this.orders.get(order.orderId);
-    this.orders.set(order.orderId, order);
+    const prev = this.order(order.orderId);
+    this.store(order);
     return prev;
   }
 
   order(orderId: string): BrokerOrder | undefined {
-    return this.orders.get(orderId);
+    return this.open.get(orderId) ?? this.final.get(orderId);
   }
 
   openOrders(): BrokerOrder[] {
-    return [...this.orders.values()].filter(isOpenOrder);
+    return [...this.open.values()];
+  }
+
+  private store(order: BrokerOrder): void {
+    if (isOpenOrder(order)) {
+      this.final.delete(order.orderId);
+      this.open.set(order.orderId, order);
+      return;
+    }
+    this.open.delete(order.orderId);
+    this.final.delete(order.orderId);
+    this.final.set(order.orderId, order);
+    if (this.final.size > KEEP_FINAL) {
+      const oldest = this.final.keys().next();
+      if (oldest.done !== true) this.final.delete(oldest.value);
+    }
   }
 
   /** Re-bases the book on the broker's snapshot; fills listed there are counted as seen. */
   reset(snapshot: AccountSnapshot): void {
     this.positions.clear();
     for (const p of snapshot.positions) if (p.netPos !== 0) this.positions.set(p.contract, p.netPos);
-    for (const o of snapshot.openOrders) this.orders.set(o.orderId, o);
     // Orders we thought open but the snapshot does not list are final now; their events may
     // have been lost in the gap. Keep them as last known, flagged not open.
-    const open = new Set(snapshot.openOrders.map((o) => o.orderId));
-    for (const [id, o] of this.orders) {
-      if (isOpenOrder(o) && !open.has(id)) this.orders.set(id, { ...o, status: 'cancelled' });
-    }
+    const listed = new Set(snapshot.openOrders.map((o) => o.orderId));
+    for (const [id, o] of [...this.open]) if (!listed.has(id)) this.store({ ...o, status: 'cancelled' });
+    for (const o of snapshot.openOrders) this.store(o);
     for (const f of snapshot.fills) this.fillIds.add(f.fillId);
     this.balance = snapshot.balance;
   }

@@ -24,6 +24,9 @@ export function onLeaderFill(core: EngineCore, leader: AccountId, fill: BrokerFi
   const group = core.groupOfLeader(leader);
   if (!group) return;
   const eventKey = `fill:${fill.fillId}`;
+  const receivedAt = fill.receivedAt ?? performance.now();
+  core.noteReceived(eventKey, receivedAt);
+  core.probe?.leaderFill(eventKey, receivedAt);
   const now = core.clock.now();
   const lifecycle = core.lifecycle(leader, fill.contract);
   const plan = planLeaderFill({
@@ -62,7 +65,8 @@ export function onLeaderFill(core: EngineCore, leader: AccountId, fill: BrokerFi
     intents.push(intent);
     if (legs.length > 0) legLinks.push({ intent, legs });
   }
-  const rows = plan.decisions.map((d) => decisionRow(group, eventKey, d, now));
+  // An order's intent row is its decision; the journal keeps a row for every other outcome.
+  const rows = plan.decisions.filter((d) => d.kind !== 'order').map((d) => decisionRow(group, eventKey, d, now));
   const fresh = core.journal.commitLeaderDecision({
     leaderAccount: leader,
     eventKey,

@@ -44,6 +44,12 @@ export interface AccountInfo {
   risk: RiskRulesInput;
 }
 
+/** Optional timing hooks for the benchmark: leader fill frame in, follower order frame out. */
+export interface LatencyProbe {
+  leaderFill(cause: string, receivedAt: number): void;
+  orderWritten(cause: string, accountId: AccountId, atMs: number): void;
+}
+
 export interface Grace {
   readonly key: string;
   readonly accountId: AccountId;
@@ -69,6 +75,10 @@ export class EngineCore {
   readonly quotes = new Map<ContractCode, { price: number; time: number }>();
   /** Follower flags: `${account}|${root}` → detail. */
   readonly outOfSync = new Map<string, string>();
+  /** When each recent leader fill's frame arrived (performance.now()), by cause: copy latency starts there. */
+  readonly receivedAt = new Map<string, number>();
+  /** When each follower order was written, by tag, until its acknowledgement. */
+  readonly writtenAt = new Map<string, number>();
   readonly dispatcher: Dispatcher;
   private readonly listeners = new Set<EngineListener>();
   private readonly idleWaiters: (() => void)[] = [];
@@ -80,6 +90,7 @@ export class EngineCore {
   dead = false;
 
   constructor(
+    readonly probe: LatencyProbe | undefined,
     readonly db: Db,
     readonly journal: Journal,
     readonly config: ConfigRepository,
@@ -90,6 +101,15 @@ export class EngineCore {
     hooks: ConstructorParameters<typeof Dispatcher>[0],
   ) {
     this.dispatcher = new Dispatcher(hooks, (id) => this.requireAccount(id).brokerAccountId);
+  }
+
+  /** Remembers when a leader fill arrived; bounded, oldest forgotten first. */
+  noteReceived(cause: string, atMs: number): void {
+    this.receivedAt.set(cause, atMs);
+    if (this.receivedAt.size > 2048) {
+      const oldest = this.receivedAt.keys().next();
+      if (oldest.done !== true) this.receivedAt.delete(oldest.value);
+    }
   }
 
   /** `dead` read through a call: TypeScript would otherwise keep a narrowing across an await. */
@@ -313,7 +333,8 @@ export class EngineCore {
   }
 
   emitIntent(i: Intent): void {
-    this.emit({ t: 'intent', intent: intentView(i) });
+    this.activity++;
+    if (this.listeners.size > 0) this.emit({ t: 'intent', intent: intentView(i) });
   }
 
   emitDecisions(rows: readonly DecisionRow[]): void {

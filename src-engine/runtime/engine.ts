@@ -15,8 +15,9 @@ import type { BrokerConnection } from '../orders/broker';
 import { Journal } from '../orders/journal';
 import { ConfigRepository, type AccountRow, type ConnectionRow } from '../store/configRepository';
 import { openDatabaseOrRecover, type Db } from '../store/db';
+import { startCheckpointer, type Checkpointer } from '../store/checkpointer';
 import * as controls from './controls';
-import { EngineCore, newBook, type ConnectionRuntime } from './core';
+import { EngineCore, newBook, type ConnectionRuntime, type LatencyProbe } from './core';
 import type { EngineListener } from './events';
 import { onBrokerEvent } from './intake';
 import { dispatchHooks } from './orderFlow';
@@ -36,6 +37,8 @@ export interface EngineOptions {
   readonly log: Logger;
   /** Builds the broker connection for a stored connection row (the host holds secrets and simulators). */
   readonly connect: (row: ConnectionRow) => BrokerConnection | Promise<BrokerConnection>;
+  /** Timing hooks (benchmark). */
+  readonly probe?: LatencyProbe;
   readonly createRisk: (deps: { db: Db; catalog: Catalog; clock: Clock; log: Logger; onAction: (a: RiskActionIn) => void }) => RiskPort;
 }
 
@@ -54,6 +57,7 @@ export class Engine {
     private readonly opts: EngineOptions,
     /** Set when the database was damaged and replaced at open (the host shows it). */
     readonly recoveredFrom: string | undefined,
+    private readonly checkpointer: Checkpointer | undefined,
   ) {}
 
   static open(opts: EngineOptions): Engine {
@@ -67,9 +71,10 @@ export class Engine {
       return holder.core;
     };
     const risk = opts.createRisk({ db, catalog: opts.catalog, clock: opts.clock, log: opts.log.child('risk'), onAction: (a) => onRiskAction(getCore(), a) });
-    const core = new EngineCore(db, journal, config, opts.catalog, opts.clock, opts.log, risk, dispatchHooks(getCore));
+    const core = new EngineCore(opts.probe, db, journal, config, opts.catalog, opts.clock, opts.log, risk, dispatchHooks(getCore));
     holder.core = core;
-    const engine = new Engine(core, opts, recovered?.message);
+    const checkpointer = startCheckpointer(db, opts.dbPath, { onError: (m) => opts.log.warn('background checkpoint failed', { error: m }) });
+    const engine = new Engine(core, opts, recovered?.message, checkpointer);
     engine.load();
     return engine;
   }
@@ -84,6 +89,9 @@ export class Engine {
     }
     for (const lc of core.journal.lifecycles()) core.setLifecycle(lc.leaderAccount, lc.contract, lc);
     for (const i of core.journal.openIntents()) {
+      // Planned or queued when the engine stopped: it may have left before the crash. The first
+      // reconcile asks the broker by tag before anything is sent.
+      if (i.status === 'planned' || i.status === 'queued' || i.status === 'sending') i.status = 'unknown';
       core.intents.add(i);
       if (i.purpose === 'mirror' && i.leaderOrderId !== undefined) core.mirrors.add(i.leaderOrderId, { account: i.accountId, tag: i.tag });
     }
@@ -109,6 +117,8 @@ export class Engine {
     core.dispatcher.dispose();
     await Promise.all([...core.connections.values()].map((c) => c.connection.stop().catch(() => undefined)));
     core.risk.dispose();
+    core.journal.flush();
+    await this.checkpointer?.stop();
     core.db.close();
   }
 
@@ -121,6 +131,8 @@ export class Engine {
     core.dispatcher.dispose();
     for (const c of core.connections.values()) c.connection.abandon();
     core.risk.dispose();
+    core.journal.discardPending();
+    this.checkpointer?.kill();
     core.db.close();
   }
 

@@ -50,6 +50,7 @@ export type EngineEvent =
   | { readonly t: 'riskUnknown'; readonly accountId: AccountId; readonly on: boolean; readonly reason: string | undefined }
   | { readonly t: 'risk'; readonly accountId: AccountId }
   | { readonly t: 'position'; readonly accountId: AccountId; readonly contract: ContractCode; readonly netPos: number }
-  | { readonly t: 'copyLatency'; readonly accountId: AccountId; readonly sentMs: number; readonly ackMs: number | undefined };
+  /** Leader fill received → follower order written (sentMs) → broker acknowledged (ackMs). */
+  | { readonly t: 'copyLatency'; readonly accountId: AccountId; readonly sentMs: number | undefined; readonly ackMs: number };
 
 export type EngineListener = (e: EngineEvent) => void;

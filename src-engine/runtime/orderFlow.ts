@@ -17,18 +17,25 @@ import { checkGraces } from './grace';
 
 export function dispatchHooks(core: () => EngineCore): DispatchHooks {
   return {
-    onSending: (i) => apply(core(), i, 'send'),
+    // On the hot path, between the journal commit and the socket write: memory only. A crash
+    // before the outcome leaves the intent journaled as planned, and the restart resolves it by tag.
+    onSending: (i) => apply(core(), i, 'send', undefined, { journal: false }),
     onQueued: (i) => {
       if (i.status === 'planned') apply(core(), i, 'queue');
     },
     onPlaceOutcome: (i, outcome) => onPlaceOutcome(core(), i, outcome),
     onCommandOutcome: (job, outcome) => onCommandOutcome(core(), job, outcome),
     onSettled: () => core().checkIdle(),
+    onWritten: (i, atMs) => {
+      const c = core();
+      c.writtenAt.set(i.tag, atMs);
+      c.probe?.orderWritten(i.cause, i.accountId, atMs);
+    },
   };
 }
 
 /** Applies a lifecycle event to an intent, journals it, tells listeners. Impossible transitions are reported, not applied. */
-export function apply(core: EngineCore, i: Intent, event: IntentEvent, reason?: string): boolean {
+export function apply(core: EngineCore, i: Intent, event: IntentEvent, reason?: string, opts: { journal: boolean } = { journal: true }): boolean {
   const t = transition(i.status, event);
   if (!t.ok) {
     core.log.warn('impossible order transition', { tag: i.tag, status: i.status, event });
@@ -38,7 +45,7 @@ export function apply(core: EngineCore, i: Intent, event: IntentEvent, reason?: 
   i.status = t.next;
   if (reason !== undefined) i.reason = reason;
   i.updatedAt = core.clock.now();
-  core.journal.updateIntent(i);
+  if (opts.journal) core.journal.updateIntent(i);
   core.emitIntent(i);
   core.intents.prune(i);
   return true;
@@ -60,7 +67,12 @@ function onPlaceOutcome(core: EngineCore, i: Intent, outcome: PlaceOutcome): voi
         if (id !== undefined) core.mirrors.resolveLeg(i.tag, k, id);
       });
     }
-    core.emit({ t: 'copyLatency', accountId: i.accountId, sentMs: 0, ackMs: core.clock.now() - i.createdAt });
+    const received = core.receivedAt.get(i.cause);
+    const written = core.writtenAt.get(i.tag);
+    core.writtenAt.delete(i.tag);
+    if (received !== undefined) {
+      core.emit({ t: 'copyLatency', accountId: i.accountId, sentMs: written !== undefined ? written - received : undefined, ackMs: performance.now() - received });
+    }
     checkGraces(core, i.accountId);
     return;
   }

@@ -166,7 +166,7 @@ function GroupDashboard({ snap, group }: { snap: SnapshotView; group: GroupView 
                     Target
                   </th>
                   <th scope="col">State</th>
-                  <th scope="col" className="num" title="Copy latency: order sent → broker acknowledged">
+                  <th scope="col" className="num" title="Copy latency: leader fill received → follower order acknowledged by its broker">
                     Latency p50 / p99
                   </th>
                   <th scope="col" className="actions-col">
@@ -451,7 +451,8 @@ function FollowerRows({
                     <input
                       type="text"
                       inputMode="decimal"
-                      className={`num ratio-input${ratioErr ? ' invalid' : ''}`}
+                      className={`num ratio-input${ratioErr ? ' invalid' : ''}${edited.ratio === undefined ? ' inherited' : ''}`}
+                      title={edited.ratio === undefined ? 'The group default; change it to set this follower its own ratio' : undefined}
                       aria-label={`Ratio for ${name}`}
                       aria-invalid={ratioErr ? true : undefined}
                       value={String(ratio)}
@@ -461,10 +462,11 @@ function FollowerRows({
                       +
                     </button>
                   </div>
-                  {ratioErr ? <div className="field-errors">ratio {ratioErr}</div> : edited.ratio === undefined ? <div className="muted small">group default</div> : null}
+                  {ratioErr ? <div className="field-errors">ratio {ratioErr}</div> : null}
                 </td>
                 <td rowSpan={span}>
                   <select
+                    className="mode-select"
                     aria-label={`Sizing mode for ${name}`}
                     value={edited.mode ?? ''}
                     onChange={(e) => {

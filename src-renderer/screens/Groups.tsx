@@ -318,6 +318,7 @@ function GroupEditor({ snap, draftKey, base, saved }: { snap: SnapshotView; draf
           <Switch on={s.autoMiniMicro ?? true} label="Auto mini to micro fallback" onChange={(v) => setSetting('autoMiniMicro', v)} />
         </div>
       </div>
+      <div className="root-lists">
       <RootList
         title="Whitelist"
         hint="Only these roots are copied; empty means all."
@@ -326,6 +327,7 @@ function GroupEditor({ snap, draftKey, base, saved }: { snap: SnapshotView; draf
         onChange={(list) => setSetting('whitelist', list.length ? list : undefined)}
       />
       <Mappings mappings={s.mappings ?? {}} errors={errorsUnder(errors, 'settings.mappings')} onChange={(m) => setSetting('mappings', Object.keys(m).length ? m : undefined)} />
+      </div>
     </section>
   );
 }

@@ -328,7 +328,7 @@ function LocksTable({ snap, selected }: { snap: SnapshotView; selected: string |
                 <td>
                   <Badge tone={l.kind === 'breach' ? 'bad' : 'warn'}>{l.kind}</Badge>
                 </td>
-                <td className="num">{dateTime(l.startedAt)}</td>
+                <td className="tab">{dateTime(l.startedAt)}</td>
                 <td className="num">{lockNumber(l, l.threshold)}</td>
                 <td className="num">{lockNumber(l, l.value)}</td>
                 <td>{l.endedAt === undefined ? <Badge tone="bad">Open</Badge> : <span className="muted">ended: {l.endReason ?? '—'}</span>}</td>
@@ -345,6 +345,17 @@ function LocksTable({ snap, selected }: { snap: SnapshotView; selected: string |
     </section>
   );
 }
+
+const VALUE_LABELS: Readonly<Record<string, string>> = {
+  dayPnl: 'Day PnL',
+  netLiq: 'Net liquidation',
+  cash: 'Cash',
+  unrealized: 'Unrealized',
+  highWaterMark: 'High-water mark',
+  dayStartNetLiq: 'Net liq at day start',
+  trailingThreshold: 'Trailing threshold',
+  openContracts: 'Open contracts',
+};
 
 function lockNumber(l: LockView, n: number): string {
   return l.rule === 'maxContracts' ? String(n) : money(n);
@@ -411,7 +422,7 @@ function LockReview({ snap, lockId }: { snap: SnapshotView; lockId: string }): R
               </div>
               <div>
                 <dt>Locked at</dt>
-                <dd className="num">{dateTime(lock.startedAt)}</dd>
+                <dd className="tab">{dateTime(lock.startedAt)}</dd>
               </div>
               <div>
                 <dt>Trading day</dt>
@@ -432,7 +443,7 @@ function LockReview({ snap, lockId }: { snap: SnapshotView; lockId: string }): R
               <tbody>
                 {Object.entries(lock.values).map(([k, v]) => (
                   <tr key={k}>
-                    <th scope="row">{k}</th>
+                    <th scope="row">{VALUE_LABELS[k] ?? k}</th>
                     <td className="num">{money(v)}</td>
                   </tr>
                 ))}
@@ -467,7 +478,7 @@ function LockReview({ snap, lockId }: { snap: SnapshotView; lockId: string }): R
                   <tbody>
                     {lock.fills.map((f) => (
                       <tr key={f.fillId}>
-                        <td className="num">{clockMs(f.time)}</td>
+                        <td className="tab">{clockMs(f.time)}</td>
                         <td className={f.side === 'buy' ? 'pos' : 'neg'}>{f.side}</td>
                         <td className="num">{f.qty}</td>
                         <td>{contractLabel(f.contract)}</td>

@@ -124,6 +124,8 @@ export class PaperSim implements SimFrontEnd {
 export interface PaperSettings {
   readonly name: string;
   readonly login: string;
+  /** Request budget per minute (default 1000). */
+  readonly requestsPerMinute?: number;
 }
 
 export class PaperConnection implements BrokerConnection {
@@ -137,7 +139,9 @@ export class PaperConnection implements BrokerConnection {
   private unsubscribe: (() => void)[] = [];
   private unregister: (() => void) | undefined;
   private readonly quoteContracts = new Set<ContractCode>();
+  /** Request times of the sliding minute, from windowStart on (a queue without shifting). */
   private readonly requestTimes: number[] = [];
+  private windowStart = 0;
   private penaltyUntil: number | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private attempt = 0;
@@ -214,18 +218,29 @@ export class PaperConnection implements BrokerConnection {
     const refusal = this.refuse();
     if (refusal) return Promise.resolve(refusal);
     const acc = this.requireAccount(req.accountId);
-    const result = this.sim.exchange.place(acc.id, {
-      contract: req.contract,
-      side: req.side,
-      qty: req.qty,
-      type: req.type,
-      price: req.price,
-      tag: req.tag,
-      source: 'api',
-      bracket: req.bracket,
+    // The order leaves now; the "broker" executes it a hop later, as a remote one would, so the
+    // engine's fan-out to twenty followers never waits for nineteen executions.
+    req.onWritten?.(performance.now());
+    return new Promise((resolve) => {
+      setImmediate(() => {
+        if (this.state !== 'connected') {
+          resolve({ ok: false, class: 'unknown', reason: 'connection lost after the order was sent' });
+          return;
+        }
+        const result = this.sim.exchange.place(acc.id, {
+          contract: req.contract,
+          side: req.side,
+          qty: req.qty,
+          type: req.type,
+          price: req.price,
+          tag: req.tag,
+          source: 'api',
+          bracket: req.bracket,
+        });
+        if (!result.ok) resolve({ ok: false, class: 'permanent', reason: result.reason });
+        else resolve({ ok: true, orderId: String(result.order.orderId), ...(result.legs.length ? { legOrderIds: result.legs.map((l) => String(l.orderId)) } : {}) });
+      });
     });
-    if (!result.ok) return Promise.resolve({ ok: false, class: 'permanent', reason: result.reason });
-    return Promise.resolve({ ok: true, orderId: String(result.order.orderId), ...(result.legs.length ? { legOrderIds: result.legs.map((l) => String(l.orderId)) } : {}) });
   }
 
   modify(req: ModifyOrderRequest): Promise<CommandOutcome> {
@@ -255,10 +270,15 @@ export class PaperConnection implements BrokerConnection {
 
   budget(): BudgetView {
     const now = Date.now();
-    while (this.requestTimes.length > 0 && (this.requestTimes[0] ?? 0) < now - 60_000) this.requestTimes.shift();
+    while (this.windowStart < this.requestTimes.length && (this.requestTimes[this.windowStart] ?? 0) < now - 60_000) this.windowStart++;
+    if (this.windowStart > 4096) {
+      this.requestTimes.splice(0, this.windowStart);
+      this.windowStart = 0;
+    }
+    const limit = this.settings.requestsPerMinute ?? PAPER_BUDGET_PER_MINUTE;
     return {
-      limit: PAPER_BUDGET_PER_MINUTE,
-      remaining: Math.max(0, PAPER_BUDGET_PER_MINUTE - this.requestTimes.length),
+      limit,
+      remaining: Math.max(0, limit - (this.requestTimes.length - this.windowStart)),
       windowMs: 60_000,
       ...(this.penaltyUntil !== undefined && this.penaltyUntil > now ? { penaltyUntil: this.penaltyUntil } : {}),
     };
@@ -380,7 +400,9 @@ export class PaperConnection implements BrokerConnection {
       const head = this.outbox[0];
       if (!head || head.notBefore > now) break;
       this.outbox.shift();
-      this.listener?.(head.event);
+      // The moment the engine "receives the frame": stamped on delivery, as a socket adapter would.
+      const e = head.event;
+      this.listener?.(e.kind === 'fill' ? { kind: 'fill', fill: { ...e.fill, receivedAt: performance.now() } } : e);
     }
   }
 }

@@ -53,6 +53,8 @@ export interface ProjectXDeps {
   readonly log: Logger;
   /** Jitter for reconnect backoff; injectable so tests are deterministic. */
   readonly random?: () => number;
+  /** The request budget per minute (default 200, §11); a benchmark raises it to measure the copier, not the throttle. */
+  readonly requestsPerMinute?: number;
 }
 
 export function createProjectXConnection(settings: ProjectXSettings, secret: ProjectXSecret, deps: ProjectXDeps): BrokerConnection {
@@ -110,7 +112,7 @@ class ProjectXConnection implements BrokerConnection {
     this.clock = deps.clock;
     this.random = deps.random ?? Math.random;
     this.ids = new ContractIds(deps.catalog);
-    this.budgetTracker = new RequestBudget(deps.clock);
+    this.budgetTracker = new RequestBudget(deps.clock, deps.requestsPerMinute);
     this.rest = new RestClient({
       baseUrl: settings.apiUrl,
       budget: this.budgetTracker,

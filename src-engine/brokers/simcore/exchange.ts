@@ -43,6 +43,8 @@ export interface SimAccount {
   readonly fills: SimFill[];
   /** Every order this account's broker received, in arrival order (rejected ones included). */
   readonly orderLog: SimOrder[];
+  /** Every tag ever used on this account (rejected orders' included, as ProjectX remembers them). */
+  readonly tags: Map<string, SimOrder>;
   readonly faults: SimFaults;
 }
 
@@ -84,6 +86,7 @@ export class SimExchange {
       orders: new Map(),
       fills: [],
       orderLog: [],
+      tags: new Map(),
       faults: {
         rejectNext: undefined,
         duplicateNextEvent: false,
@@ -272,8 +275,7 @@ export class SimExchange {
   }
 
   findByTag(accountId: number, tag: string): SimOrder | undefined {
-    for (const o of this.requireAccount(accountId).orderLog) if (o.tag === tag) return o;
-    return undefined;
+    return this.requireAccount(accountId).tags.get(tag);
   }
 
   // ---- faults and idleness ------------------------------------------------------------------
@@ -326,13 +328,13 @@ export class SimExchange {
       }
     }
     // ProjectX remembers tags even of rejected orders; refusing any reuse is the strict reading.
-    if (spec.tag !== undefined && account.orderLog.some((o) => o.tag === spec.tag)) return `custom tag already in use: ${spec.tag}`;
+    if (spec.tag !== undefined && account.tags.has(spec.tag)) return `custom tag already in use: ${spec.tag}`;
     if (spec.type === 'market' && !this.quotes.has(spec.contract)) return `No quote for ${spec.contract}`;
     return undefined;
   }
 
   private newOrder(account: SimAccount, spec: PlaceSpec, parent: number | undefined, oco: string | undefined, now: number): SimOrder {
-    return {
+    const order: SimOrder = {
       orderId: this.nextOrderId++,
       accountId: account.id,
       contract: spec.contract,
@@ -352,6 +354,8 @@ export class SimExchange {
       updatedAt: now,
       legIds: [],
     };
+    if (spec.tag !== undefined) account.tags.set(spec.tag, order);
+    return order;
   }
 
   private fillMarket(account: SimAccount, order: SimOrder): void {
