@@ -5,8 +5,8 @@
  *
  * - Requests made before the first port arrives (page still starting) wait for it.
  * - When the engine stops, requests it was answering are failed — never re-sent, since a command
- *   may already have run; requests made while it restarts wait for the new port; when it has
- *   crashed for good they fail at once.
+ *   may already have run; requests made while it restarts wait for the new port; while it is
+ *   stopping (quit, leaving the demo) or once it has crashed for good they fail at once.
  * - Main's engine state becomes the `engine` ApiEvent; a new listener hears the current state.
  * - A port that replaces an earlier one means the engine restarted: an `engine` alert tells the
  *   renderer to re-read everything.
@@ -108,7 +108,8 @@ export class PreloadEngineClient {
       this.port = undefined;
       this.failInFlight('The engine stopped before it answered; try again when it is back.');
     }
-    if (state.state === 'crashed' || state.state === 'stopping') this.failQueued(state.state === 'crashed' ? `The engine is not running: ${state.reason}` : 'Mirrorfill is quitting.');
+    const refusal = this.refusal();
+    if (refusal) this.failQueued(refusal);
     this.emit({ type: 'engine', engine: state });
   }
 
@@ -120,8 +121,9 @@ export class PreloadEngineClient {
   }
 
   invoke(cmd: string, args: unknown): Promise<unknown> {
+    const refusal = this.refusal();
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- a plain ApiError crosses contextBridge whole (see the header)
-    if (this.engine?.state === 'crashed') return Promise.reject(failed(`The engine is not running: ${this.engine.reason}`));
+    if (refusal) return Promise.reject(failed(refusal));
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       const timer = this.setTimer(() => this.expire(id, cmd), this.options.timeoutMs ?? 120_000);
@@ -129,6 +131,13 @@ export class PreloadEngineClient {
       if (this.port) this.send(r);
       else this.queued.push(r);
     });
+  }
+
+  /** Why a request cannot be answered now, when no engine is coming to answer it. */
+  private refusal(): string | undefined {
+    if (this.engine?.state === 'crashed') return `The engine is not running: ${this.engine.reason}`;
+    if (this.engine?.state === 'stopping') return 'The engine is stopping.';
+    return undefined;
   }
 
   private send(r: Request): void {

@@ -37,7 +37,8 @@ import type {
   WebContentsSeam,
   WindowSeam,
 } from '../seams';
-import type { WebPortLike } from '../preload/engineClient';
+import { ENGINE_PORT, ENGINE_STATE } from '../ipcChannels';
+import { isEngineProcessState, PreloadEngineClient, type EngineClientOptions, type WebPortLike } from '../preload/engineClient';
 
 export class Preventable implements PreventableEvent {
   prevented = false;
@@ -168,14 +169,33 @@ export class FakeWebContents extends EventEmitter implements WebContentsSeam {
   readonly sent: { channel: string; args: unknown[] }[] = [];
   destroyed = false;
   reloads = 0;
+  private preload: PreloadEngineClient | undefined;
   setWindowOpenHandler(handler: (details: HandlerDetails) => WindowOpenHandlerResponse): void {
     this.openHandler = handler;
   }
   postMessage(channel: string, message: unknown, transfer: PortMain[] = []): void {
     this.posted.push({ channel, message, ports: transfer });
+    const port = transfer[0];
+    if (channel === ENGINE_PORT && port instanceof NodeBackedPort) this.toPreload((p) => p.usePort(port.web));
   }
   send(channel: string, ...args: unknown[]): void {
     this.sent.push({ channel, args });
+    const state = args[0];
+    if (channel === ENGINE_STATE && isEngineProcessState(state)) this.toPreload((p) => p.setEngineState(state));
+  }
+  /**
+   * The page's preload as src-main/preload.ts runs it in this window, listening from now on: it
+   * hears main's engine-state sends and engine-port posts asynchronously and in order, as IPC
+   * delivers them. A later call stands for the next page load (the old preload hears no more).
+   */
+  loadPreload(options?: EngineClientOptions): PreloadEngineClient {
+    const client = new PreloadEngineClient(options);
+    this.preload = client;
+    return client;
+  }
+  private toPreload(deliver: (preload: PreloadEngineClient) => void): void {
+    const preload = this.preload;
+    if (preload) setImmediate(() => this.preload === preload && deliver(preload));
   }
   isDestroyed(): boolean {
     return this.destroyed;
