@@ -18,7 +18,9 @@ export type SkipReason =
   | 'belowOneContract'
   | 'entriesBlocked'
   | 'capReached'
-  | 'noLeaderBalance';
+  | 'noLeaderBalance'
+  /** The follower's broker position has not been read since the engine started: C is unknown. */
+  | 'positionUnknown';
 
 /** Why entries (orders that open or grow) are held back for an account right now. */
 export type EntryGate = 'softLock' | 'riskUnknown' | 'quarantine' | 'skipEntries' | 'catchUpExpired';
@@ -60,6 +62,11 @@ export interface FollowerView {
   current(contract: ContractCode): number;
   /** |position + in-flight| summed over every other contract of the account (for maxContracts). */
   openContractsExcept(contract: ContractCode): number;
+  /**
+   * Whether C can be trusted: false until the account's book has been re-based on its broker since
+   * the engine started (an empty book is not a flat account). Fail closed: no order on an unknown C.
+   */
+  readonly positionKnown: boolean;
   /** A breach lock: the account receives no copies at all. */
   readonly hardLocked: boolean;
   /** Account-wide entry gate (soft lock, unknown risk). */

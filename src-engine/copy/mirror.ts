@@ -45,6 +45,7 @@ export function sizeMirror(input: MirrorSizingInput): MirrorSize {
   if (!f.enabled) return { kind: 'none', reason: 'disabled' };
   if (!syncOn(f, root)) return { kind: 'none', reason: 'syncOff' };
   if (view.hardLocked) return { kind: 'none', reason: 'locked' };
+  if (!view.positionKnown) return { kind: 'none', reason: 'positionUnknown' };
 
   const P = input.leaderPosition;
   const Pafter = P + input.remainingSigned;

@@ -26,6 +26,7 @@ function group(input: Omit<GroupInput, 'name' | 'leader'>): Group {
 class Follower {
   readonly positions = new Map<ContractCode, number>();
   hardLocked = false;
+  positionKnown = true;
   entryGate: FollowerView['entryGate'] = undefined;
   maxContracts: number | undefined = undefined;
   constructor(
@@ -41,6 +42,7 @@ class Follower {
       balance: this.balance,
       current: (c) => this.positions.get(c) ?? 0,
       openContractsExcept: (c) => [...this.positions].filter(([k]) => k !== c).reduce((s, [, q]) => s + Math.abs(q), 0),
+      positionKnown: this.positionKnown,
       hardLocked: this.hardLocked,
       entryGate: this.entryGate,
       maxContracts: this.maxContracts,
@@ -229,6 +231,18 @@ describe('planLeaderFill: tracking, gates (§2, §6, §7)', () => {
     expect(lead.fill(1)[0]).toMatchObject({ kind: 'skip', reason: 'locked' });
     f.hardLocked = false;
     expect(lead.fill(1)[0]).toMatchObject({ kind: 'skip', reason: 'notTracking' });
+  });
+
+  it('an account whose broker position is not known yet gets no order, only its target recorded (§8, fail closed)', () => {
+    const g = group({ followers: [{ account: 'f', ratio: 2 }] });
+    const f = new Follower(g, 'f');
+    const lead = new Leader(g, [f]);
+    expect(orders(lead.fill(1))).toEqual([2]);
+    f.positionKnown = false;
+    expect(lead.fill(2)[0]).toMatchObject({ kind: 'skip', reason: 'positionUnknown' });
+    expect(lead.lifecycle?.followers['f']).toMatchObject({ tracking: true, lastTarget: 6 });
+    f.positionKnown = true;
+    expect(orders(lead.fill(-3))).toEqual([-2]);
   });
 
   it('the whitelist skips other roots for every follower', () => {

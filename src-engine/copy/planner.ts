@@ -111,6 +111,13 @@ function decide(input: LeaderFillInput, lcIn: Lifecycle, view: FollowerView, P1:
   }
   if (!track.tracking) return skip(lcIn, { kind: 'skip', account, reason: 'notTracking', detail: track.notTracking ?? 'joinedLate' });
 
+  if (!view.positionKnown) {
+    // Fail closed: with C unknown any order is a guess. The target is still recorded, so the
+    // reconcile that reads the account shows it out of sync with the numbers (§8).
+    const T = target(track, input, P1, direction, lcIn);
+    return skip(withTrack(lcIn, { ...track, lastTarget: T }), { kind: 'skip', account, reason: 'positionUnknown', detail: `target ${T}; the account's position at its broker is not known yet` });
+  }
+
   if (input.recovered && direction === 'entry') {
     const policyTrack = applyReconnectPolicy(track, group, f, input.recovered.ageMs);
     if (policyTrack === 'flatten') {

@@ -20,6 +20,11 @@ export class AccountBook {
   balance: Money = ZERO_MONEY;
   /** Whether this account's connection is up and reconciled. */
   live = false;
+  /**
+   * Whether the book has been re-based on a broker snapshot since the engine started. Before that
+   * its positions are not stale but empty: a copy planned on them would re-send whole targets.
+   */
+  known = false;
 
   constructor(
     readonly id: AccountId,
@@ -88,6 +93,7 @@ export class AccountBook {
     for (const o of snapshot.openOrders) this.store(o);
     for (const f of snapshot.fills) this.fillIds.add(f.fillId);
     this.balance = snapshot.balance;
+    this.known = true;
   }
 }
 

@@ -196,6 +196,7 @@ export function sync(core: EngineCore, account: AccountId, root: string): void {
   if (!follower || g.leader === undefined) throw new Refusal([{ field: 'account', message: `group "${g.name}" has no leader` }]);
   const view = core.followerView(g, follower);
   if (view.hardLocked) throw new Refusal([{ field: 'account', message: `account "${account}" is locked; review and unlock it first` }]);
+  if (!view.positionKnown) throw new Refusal([{ field: 'account', message: `account "${account}" has not been read from its broker yet; wait for its connection` }]);
   const cause = controlCause(core, 'sync', `${account}:${root}`);
   const leader = g.leader;
   const intents: Intent[] = [];

@@ -81,6 +81,8 @@ export class EngineCore {
   readonly writtenAt = new Map<string, number>();
   readonly dispatcher: Dispatcher;
   private readonly listeners = new Set<EngineListener>();
+  /** Called when a book is re-based on its broker or a connection changes state (see followerBooks). */
+  private readonly bookWatchers = new Set<() => void>();
   private readonly idleWaiters: (() => void)[] = [];
   /** Async work in progress (reconciles, lookups, deferred planning, retries). */
   private busy = 0;
@@ -115,6 +117,15 @@ export class EngineCore {
   /** `dead` read through a call: TypeScript would otherwise keep a narrowing across an await. */
   stopped(): boolean {
     return this.dead;
+  }
+
+  watchBooks(fn: () => void): () => void {
+    this.bookWatchers.add(fn);
+    return () => this.bookWatchers.delete(fn);
+  }
+
+  booksChanged(): void {
+    for (const w of [...this.bookWatchers]) w();
   }
 
   // ---- events and idleness --------------------------------------------------------------------
@@ -265,6 +276,7 @@ export class EngineCore {
         for (const [k, q] of totals) if (k !== c) sum += Math.abs(q);
         return sum;
       },
+      positionKnown: book?.known ?? false,
       hardLocked: gate.hardLocked || !book,
       entryGate: gate.entryGate,
       maxContracts: gate.maxContracts,

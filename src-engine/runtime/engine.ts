@@ -398,6 +398,7 @@ export class Engine {
       const reason = err instanceof Error ? err.message : String(err);
       runtime.status = { state: 'failed', reason };
       core.emit({ t: 'connection', connectionId: row.id, status: runtime.status });
+      core.booksChanged();
       core.log.warn('connection failed', { connection: row.name, reason });
       return;
     }

@@ -76,6 +76,7 @@ function handle(core: EngineCore, conn: ConnectionRuntime, event: BrokerEvent): 
 function onConnection(core: EngineCore, conn: ConnectionRuntime, status: ConnectionRuntime['status'], generation: number): void {
   conn.status = status;
   core.emit({ t: 'connection', connectionId: conn.row.id, status });
+  core.booksChanged();
   if (status.state !== 'connected') {
     core.dispatcher.setReady(conn.row.id, false);
     for (const account of conn.accounts.values()) {

@@ -13,6 +13,8 @@ import type { Intent } from '../orders/intent';
 import { isOpenOrder } from './accountBook';
 import { onLeaderFill } from './copier';
 import type { ConnectionRuntime, EngineCore } from './core';
+import { whenFollowerBooksKnown } from './followerBooks';
+import { settleFollowerGap } from './followerGap';
 import { apply, onFollowerOrder, onRejected } from './orderFlow';
 
 /** Allowance for broker timestamps that run behind our clock. */
@@ -41,12 +43,20 @@ export async function reconcileConnection(core: EngineCore, conn: ConnectionRunt
     const contracts = new Set<ContractCode>([...snap.positions.map((p) => p.contract), ...snap.openOrders.map((o) => o.contract)]);
     if (contracts.size > 0) conn.connection.subscribeQuotes([...contracts]);
   }
+  core.booksChanged();
 
   await resolveIntents(core, conn, generation);
   if (core.dead || conn.generation !== generation) return;
+  settleFollowerGap(core, conn);
 
-  for (const [account, snap] of snapshots) {
-    if (core.groupOfLeader(account)) recoverLeaderFills(core, account, snap, startedAt);
+  const leaders = [...snapshots.keys()].filter((a) => core.groupOfLeader(a) !== undefined);
+  if (leaders.length > 0) {
+    await whenFollowerBooksKnown(core, leaders);
+    if (core.stopped() || conn.generation !== generation) return;
+  }
+  for (const leader of leaders) {
+    const snap = snapshots.get(leader);
+    if (snap) recoverLeaderFills(core, leader, snap, startedAt);
   }
   for (const account of snapshots.keys()) compareWithTargets(core, account);
 }
