@@ -1,7 +1,8 @@
 /**
  * The user's controls of copy-semantics §9. Every order a control sends is an intent journaled
  * before it goes, counted in flight at once: when the leader's own exit is copied at the same
- * moment, C already includes the flatten and no second close is sent.
+ * moment, C already includes the flatten and no second close is sent. A flatten is sized only
+ * after its connection has caught up with the broker (flatten.ts).
  */
 import { parseContractCode, type ContractCode } from '../domain/contractCode';
 import type { AccountId, Group, GroupId, SwitchOffReason } from '../domain/group';
@@ -11,9 +12,8 @@ import { followerRootFor } from '../copy/join';
 import { planSync } from '../copy/sync';
 import { PRIORITY, type Intent } from '../orders/intent';
 import type { DecisionRow } from '../orders/journal';
-import { intentTag } from '../orders/tag';
 import type { EngineCore } from './core';
-import { cancelFollowerOrder } from './copier';
+import { cancelAccountOrders, flattenIntents, sendFlatten } from './flatten';
 
 let controlSeq = 0;
 /** A unique cause per control invocation: the tags of its orders derive from it. */
@@ -79,55 +79,8 @@ function accountsOf(group: Group): AccountId[] {
   return [...group.followers.map((f) => f.account), ...(group.leader !== undefined ? [group.leader] : [])];
 }
 
-/** Cancels every open order of an account (optionally only in some contracts). */
-function cancelAccountOrders(core: EngineCore, account: AccountId, contracts?: ReadonlySet<ContractCode>): number {
-  const book = core.books.get(account);
-  if (!book) return 0;
-  let n = 0;
-  for (const o of book.openOrders()) {
-    if (contracts && !contracts.has(o.contract)) continue;
-    cancelFollowerOrder(core, account, o.orderId, PRIORITY.exit);
-    n++;
-  }
-  return n;
-}
-
-/** Market orders taking each position of the account (in those contracts) to flat, net of what is in flight. */
-function flattenIntents(core: EngineCore, account: AccountId, groupId: GroupId | undefined, cause: string, contracts?: ReadonlySet<ContractCode>): Intent[] {
-  const book = core.books.get(account);
-  if (!book) return [];
-  const held = new Set<ContractCode>([...book.openPositions().map(([c]) => c), ...core.intents.inFlightByContract(account).keys()]);
-  const out: Intent[] = [];
-  for (const contract of held) {
-    if (contracts && !contracts.has(contract)) continue;
-    const current = core.current(account, contract);
-    if (current === 0) continue;
-    // One cause may close several contracts: each gets its own tag.
-    out.push(core.newIntent({ accountId: account, groupId, purpose: 'flatten', cause, contract, signedQty: -current, priority: PRIORITY.exit, tag: intentTag(`${cause}|${contract}`, account, 'flatten') }));
-  }
-  return out;
-}
-
-function sendFlatten(core: EngineCore, accounts: readonly AccountId[], cause: string, reasonText: string, contracts?: ReadonlySet<ContractCode>): void {
-  const intents: Intent[] = [];
-  const rows: DecisionRow[] = [];
-  for (const account of accounts) {
-    const groupId = core.groupOfAccount(account)?.id;
-    cancelAccountOrders(core, account, contracts);
-    for (const i of flattenIntents(core, account, groupId, cause, contracts)) {
-      intents.push(i);
-      rows.push({ time: core.clock.now(), groupId, accountId: account, cause, contract: i.contract, kind: 'flatten', reason: reasonText, detail: `${i.side} ${i.qty}` });
-    }
-  }
-  core.journal.commitIntents(intents, rows);
-  core.dispatch(intents);
-  core.emitDecisions(rows);
-  for (const i of intents) core.emitIntent(i);
-}
-
 export function flattenAll(core: EngineCore, groupId: GroupId): void {
   const g = requireGroup(core, groupId);
-  // Followers first: their closes are in flight before the leader's exit fill can be copied.
   sendFlatten(core, accountsOf(g), controlCause(core, 'flattenAll', g.id), 'flattenAll');
 }
 
