@@ -1,7 +1,8 @@
 /**
- * The `mirrorfill` command: simulate, serve, demo, sim.
+ * The `mirrorfill` command: simulate, serve, demo, sim, chaos.
  */
 import { UsageError } from './args';
+import { chaosCommand } from './chaos';
 import { demoCommand } from './demo';
 import { serveCommand } from './serve';
 import { simCommand } from './sim';
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, (args: readonly string[]) => Promise<number>> = {
   serve: serveCommand,
   demo: demoCommand,
   sim: simCommand,
+  chaos: chaosCommand,
 };
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -36,7 +38,7 @@ main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
     // Servers stop on a signal; a finished command must not wait for stray handles.
-    if (code !== 0 || process.argv[2] === 'simulate') setImmediate(() => process.exit(code));
+    if (code !== 0 || process.argv[2] === 'simulate' || process.argv[2] === 'chaos') setImmediate(() => process.exit(code));
   },
   (err: unknown) => {
     process.stderr.write(`mirrorfill: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -1,0 +1,186 @@
+/**
+ * The verdicts of a chaos run, against the simulators' own books (what the brokers hold, not what
+ * the engine believes):
+ *
+ * - duplicate: two orders at a broker with the same idempotency tag (the second refused by the
+ *   broker for reusing it), or two accepted orders for the same (cause, follower, purpose);
+ * - unjournaled: an accepted follower order whose tag the engine's journal does not know (sent
+ *   without its intent written first, §8);
+ * - overTarget: a follower holding more than its target (a copy doubled or an exit lost; §8 "exits
+ *   always catch up", so no gap excuses it);
+ * - lost: a follower short of its target, unless the reconnect policy allows it: an entry of the
+ *   current lifecycle the engine could not see in time (it was killed, or the leader's or the
+ *   follower's connection was disturbed) may be skipped by a follower with the default
+ *   maxCatchUpMs, and that follower must then be flat or shown out of sync for the root;
+ * - orphan: a follower working order with no working leader order at the same side, type and price.
+ */
+import { parseContractCode } from '../domain/contractCode';
+import type { SimOrder } from '../brokers/simcore/types';
+import type { ChaosWorld, FollowerPlan, GroupPlan } from './chaosWorld';
+import type { AccountFlagsReport } from './protocol';
+import type { Timeline } from './timeline';
+
+export type FindingKind = 'duplicate' | 'unjournaled' | 'overTarget' | 'lost' | 'orphan';
+
+export interface Finding {
+  readonly kind: FindingKind;
+  readonly account: string;
+  readonly detail: string;
+}
+
+export interface Excuse {
+  readonly account: string;
+  readonly root: string;
+  readonly detail: string;
+}
+
+export interface CheckResult {
+  readonly findings: Finding[];
+  readonly excused: Excuse[];
+  /** Followers whose working orders are missing a mirror of a leader order (reported, see README). */
+  readonly unmirrored: Finding[];
+}
+
+function emptyResult(): CheckResult {
+  return { findings: [], excused: [], unmirrored: [] };
+}
+
+function positionIn(world: ChaosWorld, key: string, root: string): { inRoot: number; elsewhere: string[] } {
+  let inRoot = 0;
+  const elsewhere: string[] = [];
+  for (const p of world.exchange.positions(world.account(key).id)) {
+    if (p.netPos === 0) continue;
+    if (parseContractCode(p.contract).root === root) inRoot += p.netPos;
+    else elsewhere.push(`${p.contract} ${p.netPos}`);
+  }
+  return { inRoot, elsewhere };
+}
+
+function orderKey(o: Readonly<SimOrder>): string {
+  return `${o.contract}|${o.side}|${o.type}|${o.price ?? ''}`;
+}
+
+function describe(o: Readonly<SimOrder>): string {
+  return `${o.side} ${o.qty - o.filledQty} ${o.type}${o.price !== undefined ? ` @ ${o.price}` : ''} (#${o.orderId}, ${o.status}, tag ${o.tag ?? '-'})`;
+}
+
+/** Leader holding a position (and maybe working orders): each follower at ratio × P, every working order mirrored. */
+export function checkHolding(world: ChaosWorld, flags: readonly AccountFlagsReport[], timeline: Timeline): CheckResult {
+  const out = emptyResult();
+  for (const g of world.groups) {
+    const leader = world.account(g.leader);
+    const P = world.exchange.positionOf(leader.id, world.contract(g.root));
+    const leaderWorking = world.exchange.openOrders(leader.id).filter((o) => o.status === 'working');
+    for (const f of g.followers) {
+      const ok = checkFollowerPosition(world, g, f, P, flags, timeline, out);
+      checkFollowerOrders(world, f, leaderWorking, ok, out);
+    }
+  }
+  return out;
+}
+
+function checkFollowerPosition(world: ChaosWorld, g: GroupPlan, f: FollowerPlan, P: number, flags: readonly AccountFlagsReport[], timeline: Timeline, out: CheckResult): boolean {
+  const T = P * f.ratio;
+  const { inRoot: A, elsewhere } = positionIn(world, f.key, g.root);
+  if (elsewhere.length > 0) out.findings.push({ kind: 'overTarget', account: f.key, detail: `positions in other contracts: ${elsewhere.join(', ')}` });
+  if (A === T) return true;
+  const where = `leader ${g.leader} ${P} ${g.root}, target ${T}, holds ${A}`;
+  const exceeds = A !== 0 && (T === 0 || Math.sign(A) !== Math.sign(T) || Math.abs(A) > Math.abs(T));
+  if (exceeds) {
+    out.findings.push({ kind: 'overTarget', account: f.key, detail: where });
+    return false;
+  }
+  const flagged = flags.find((x) => x.account === f.key)?.outOfSync.includes(g.root) ?? false;
+  const mayCatchUp = f.maxCatchUpMs === undefined;
+  const entries = timeline.currentLifecycleEntries(g.leader, g.root);
+  const disturbed = entries.map((e) => ({ e, d: timeline.disturbedAt(e.time, [g.leader, f.key]) })).find((x) => x.d !== undefined);
+  if (mayCatchUp && disturbed?.d && (A === 0 || flagged)) {
+    out.excused.push({
+      account: f.key,
+      root: g.root,
+      detail: `${where}; entry ${disturbed.e.before}→${disturbed.e.after} at ${new Date(disturbed.e.time).toISOString()} during ${disturbed.d.kind}${disturbed.d.account ? ` of ${disturbed.d.account}` : ''}; ${flagged ? 'shown out of sync' : 'flat'}`,
+    });
+    return false;
+  }
+  out.findings.push({ kind: 'lost', account: f.key, detail: `${where}${flagged ? ' (shown out of sync)' : ''}${disturbed?.d ? ` (an entry fell in a ${disturbed.d.kind}${mayCatchUp ? ', but the follower is neither flat nor shown out of sync' : '; this follower catches up any entry'})` : ''}` });
+  return false;
+}
+
+function checkFollowerOrders(world: ChaosWorld, f: FollowerPlan, leaderWorking: readonly Readonly<SimOrder>[], atTarget: boolean, out: CheckResult): void {
+  const remaining = new Map<string, number>();
+  for (const o of leaderWorking) remaining.set(orderKey(o), (remaining.get(orderKey(o)) ?? 0) + 1);
+  for (const o of world.exchange.openOrders(world.account(f.key).id)) {
+    const k = orderKey(o);
+    const n = remaining.get(k) ?? 0;
+    if (o.status === 'working' && n > 0) {
+      remaining.set(k, n - 1);
+      continue;
+    }
+    out.findings.push({ kind: 'orphan', account: f.key, detail: describe(o) });
+  }
+  if (!atTarget) return;
+  for (const o of leaderWorking) {
+    const k = orderKey(o);
+    const n = remaining.get(k) ?? 0;
+    if (n > 0) {
+      remaining.set(k, n - 1);
+      out.unmirrored.push({ kind: 'lost', account: f.key, detail: `no mirror of the leader's ${describe(o)}` });
+    }
+  }
+}
+
+/** Leader flat with no working orders: every follower flat with none either (exits always catch up). */
+export function checkFlat(world: ChaosWorld): CheckResult {
+  const out = emptyResult();
+  for (const g of world.groups) {
+    for (const f of g.followers) {
+      const acc = world.account(f.key);
+      for (const p of world.exchange.positions(acc.id)) {
+        if (p.netPos !== 0) out.findings.push({ kind: 'overTarget', account: f.key, detail: `leader flat, follower holds ${p.netPos} ${p.contract}` });
+      }
+      for (const o of world.exchange.openOrders(acc.id)) out.findings.push({ kind: 'orphan', account: f.key, detail: `leader flat without orders, follower still has ${describe(o)}` });
+    }
+  }
+  return out;
+}
+
+export interface JournaledIntent {
+  readonly tag: string;
+  readonly account: string;
+  readonly cause: string;
+  readonly purpose: string;
+}
+
+const TAG_REUSE = /tag already in use|duplicate.*(tag|clordid)/i;
+
+/** Over the whole run: tags used twice at a broker, causes copied twice, orders the journal never saw. */
+export function checkExactlyOnce(world: ChaosWorld, intents: readonly JournaledIntent[]): Finding[] {
+  const findings: Finding[] = [];
+  const byTag = new Map(intents.map((i) => [i.tag, i]));
+  for (const key of world.followerKeys()) {
+    const acc = world.account(key);
+    const perIntent = new Map<string, SimOrder[]>();
+    for (const o of acc.orderLog) {
+      if (o.status === 'rejected' && TAG_REUSE.test(o.rejectReason ?? '')) {
+        findings.push({ kind: 'duplicate', account: key, detail: `sent twice with tag ${o.tag ?? '-'}: ${describe(o)} refused (${o.rejectReason ?? ''})` });
+        continue;
+      }
+      if (o.status === 'rejected' || o.parentOrderId !== undefined) continue;
+      if (o.tag === undefined) {
+        findings.push({ kind: 'unjournaled', account: key, detail: `an order without a tag: ${describe(o)}` });
+        continue;
+      }
+      const intent = byTag.get(o.tag);
+      if (!intent) {
+        findings.push({ kind: 'unjournaled', account: key, detail: `tag unknown to the journal: ${describe(o)}` });
+        continue;
+      }
+      const k = `${intent.cause}|${intent.purpose}`;
+      perIntent.set(k, [...(perIntent.get(k) ?? []), o]);
+    }
+    for (const [k, orders] of perIntent) {
+      if (orders.length > 1) findings.push({ kind: 'duplicate', account: key, detail: `${orders.length} orders for one cause (${k}): ${orders.map(describe).join('; ')}` });
+    }
+  }
+  return findings;
+}

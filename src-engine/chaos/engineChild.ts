@@ -1,0 +1,112 @@
+/**
+ * The engine as its own process, for the chaos suite: the harness kills it with SIGKILL at random
+ * instants and starts it again on the same SQLite file. It reads its spec (database path, simulator
+ * addresses, accounts and groups) from the environment, configures a fresh database once, connects
+ * through the production adapters and answers the harness over the IPC channel.
+ *
+ * Run as `node --import tsx src-engine/chaos/engineChild.ts` with an IPC channel (child_process.fork).
+ */
+import { appendFileSync } from 'node:fs';
+import { SystemClock } from '../domain/clock';
+import { Catalog } from '../domain/instruments';
+import { createLogger } from '../domain/log';
+import type { BrokerConnection } from '../orders/broker';
+import { createTradovateConnection } from '../brokers/tradovate/adapter';
+import { createProjectXConnection } from '../brokers/projectx/adapter';
+import { Engine } from '../runtime/engine';
+import { createRiskEngine } from '../risk/createRiskEngine';
+import type { ConnectionRow } from '../store/configRepository';
+import { ChildSpec, SPEC_ENV, parseToChild, type FromChild, type ToChild } from './protocol';
+
+function send(message: FromChild): void {
+  process.send?.(message);
+}
+
+function connectionId(accountKey: string): string {
+  return `conn-${accountKey}`;
+}
+
+async function main(): Promise<void> {
+  if (!process.send) throw new Error('engineChild must be started with an IPC channel (child_process.fork)');
+  const spec = ChildSpec.parse(JSON.parse(process.env[SPEC_ENV] ?? 'null'));
+  const logFile = `${spec.dbPath}.engine.log`;
+  // Synchronous appends: what the engine said before a SIGKILL is on disk.
+  const log = createLogger((line) => appendFileSync(logFile, `${JSON.stringify({ pid: process.pid, ...line })}\n`), 'engine', 'warn');
+  const catalog = Catalog.load();
+  const clock = new SystemClock();
+  const byLogin = new Map(spec.accounts.map((a) => [a.login, a]));
+
+  const connect = (row: ConnectionRow): BrokerConnection => {
+    const login = String(row.settings.login);
+    const account = byLogin.get(login);
+    if (!account) throw new Error(`chaos child: no account for login ${login}`);
+    const deps = { catalog, clock, log: log.child(row.name) };
+    if (account.broker === 'tradovate') {
+      const u = spec.tradovate;
+      return createTradovateConnection(
+        { name: row.name, restUrl: u.restUrl, wsUrl: u.wsUrl, mdUrl: u.mdUrl, username: login, appId: 'Mirrorfill', appVersion: '0.1.0', cid: '0', deviceId: `mirrorfill-${login}` },
+        { password: account.secret, sec: 'simulator' },
+        deps,
+      );
+    }
+    const u = spec.projectx;
+    return createProjectXConnection({ name: row.name, apiUrl: u.apiUrl, userHubUrl: u.userHubUrl, marketHubUrl: u.marketHubUrl, username: login }, { apiKey: account.secret }, deps);
+  };
+
+  const engine = Engine.open({ dbPath: spec.dbPath, catalog, clock, log, connect, createRisk: createRiskEngine });
+  const fresh = engine.core.config.connections().length === 0;
+  if (fresh) {
+    for (const a of spec.accounts) {
+      await engine.addConnection({ id: connectionId(a.key), broker: a.broker, name: `${a.broker}:${a.key}`, settings: { login: a.login } }, [
+        { id: a.key, brokerAccountId: a.brokerAccountId, name: a.name, risk: {} },
+      ]);
+    }
+    for (const g of spec.groups) engine.saveGroup({ name: g.name, leader: g.leader, followers: g.followers, ...(g.settings ? { settings: g.settings } : {}) });
+  }
+
+  let stopping = false;
+  const onMessage = (raw: unknown): void => {
+    const m: ToChild | undefined = parseToChild(raw);
+    if (!m) return;
+    switch (m.type) {
+      case 'settle':
+        void (async () => {
+          await engine.barrier();
+          await engine.whenIdle();
+          send({ type: 'settled', id: m.id, activity: engine.activity() });
+        })();
+        return;
+      case 'flags':
+        send({
+          type: 'flags',
+          id: m.id,
+          flags: m.accounts.map((account) => {
+            const f = engine.accountFlags(account);
+            return { account, outOfSync: [...f.outOfSync], quarantined: [...f.quarantined], locked: f.locked };
+          }),
+        });
+        return;
+      case 'stop':
+        if (stopping) return;
+        stopping = true;
+        process.off('message', onMessage);
+        void engine.stop().then(() => process.exit(0));
+        return;
+    }
+  };
+  process.on('message', onMessage);
+  // The harness went away: nobody will kill us, so leave.
+  process.on('disconnect', () => {
+    if (!stopping) process.exit(3);
+  });
+
+  await engine.start();
+  send({ type: 'ready', fresh, recoveredFrom: engine.recoveredFrom ?? null });
+}
+
+main().catch((err: unknown) => {
+  const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  send({ type: 'fatal', message });
+  process.stderr.write(`chaos engine child: ${message}\n`);
+  process.exit(1);
+});

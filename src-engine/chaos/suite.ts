@@ -1,0 +1,71 @@
+/**
+ * A chaos suite: several runs, each from its own seed (drawn from the suite's seed), reported one
+ * line per run and summed at the end. Any duplicate, loss, orphan, unjournaled order, damaged
+ * database or aborted run fails the suite.
+ */
+import type { Catalog } from '../domain/instruments';
+import type { FindingKind } from './checks';
+import { Rng } from './rng';
+import { runChaos, type RunOptions, type RunReport } from './run';
+
+export interface SuiteProfile {
+  readonly runs: number;
+  readonly run: Omit<RunOptions, 'seed' | 'log'>;
+}
+
+export const PROFILES = {
+  /** `npm run chaos`: long runs, many kills. */
+  full: { runs: 12, run: { actions: 160, gapMs: [10, 250], killEveryMs: [800, 5_000], downMs: [0, 1_500] } },
+  /** `npm run chaos -- --quick`: under five minutes. */
+  quick: { runs: 5, run: { actions: 70, gapMs: [10, 220], killEveryMs: [1_000, 4_000], downMs: [0, 1_000] } },
+  /** Inside `npm test` (vitest): one short run with a couple of kills. */
+  test: { runs: 1, run: { actions: 30, gapMs: [10, 150], killEveryMs: [1_200, 2_500], downMs: [0, 400] } },
+} as const satisfies Record<string, SuiteProfile>;
+
+export interface SuiteTotals {
+  readonly runs: number;
+  readonly kills: number;
+  readonly leaderActions: number;
+  readonly faults: number;
+  readonly followerOrders: number;
+  readonly excused: number;
+  readonly unmirrored: number;
+  readonly aborted: number;
+  readonly findings: Record<FindingKind, number>;
+}
+
+export function totals(reports: readonly RunReport[]): SuiteTotals {
+  const findings: Record<FindingKind, number> = { duplicate: 0, unjournaled: 0, overTarget: 0, lost: 0, orphan: 0 };
+  for (const r of reports) for (const f of r.findings) findings[f.kind]++;
+  return {
+    runs: reports.length,
+    kills: reports.reduce((n, r) => n + r.kills, 0),
+    leaderActions: reports.reduce((n, r) => n + Object.values(r.actions).reduce((a, b) => a + b, 0), 0),
+    faults: reports.reduce((n, r) => n + Object.values(r.faults).reduce((a, b) => a + b, 0), 0),
+    followerOrders: reports.reduce((n, r) => n + r.followerOrders, 0),
+    excused: reports.reduce((n, r) => n + r.excused.length, 0),
+    unmirrored: reports.reduce((n, r) => n + r.unmirrored.length, 0),
+    aborted: reports.filter((r) => r.aborted !== undefined).length,
+    findings,
+  };
+}
+
+export function failed(report: RunReport): boolean {
+  return report.findings.length > 0 || report.aborted !== undefined || report.integrity !== 'ok';
+}
+
+/** The seeds of a suite: the first is the suite's own, so `--seed N` replays a suite's first run. */
+export function suiteSeeds(seed: number, runs: number): number[] {
+  const rng = new Rng(seed);
+  return Array.from({ length: runs }, (_, i) => (i === 0 ? seed : rng.fork()));
+}
+
+export async function runSuite(catalog: Catalog, profile: SuiteProfile, seeds: readonly number[], onReport: (r: RunReport) => void, log?: (line: string) => void): Promise<RunReport[]> {
+  const reports: RunReport[] = [];
+  for (const seed of seeds) {
+    const r = await runChaos(catalog, { ...profile.run, seed, ...(log ? { log } : {}) });
+    reports.push(r);
+    onReport(r);
+  }
+  return reports;
+}

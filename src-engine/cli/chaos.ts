@@ -1,0 +1,65 @@
+/**
+ * `mirrorfill chaos [--quick] [--seed N] [--runs N] [--verbose] [--keep]`: randomised runs over the
+ * Tradovate and ProjectX simulators with the engine in a child process killed at random instants
+ * (src-engine/chaos). Prints one line per run and the totals; exit 1 on any duplicate, loss,
+ * orphan, unjournaled order, damaged database or run that could not finish.
+ */
+import { Catalog } from '../domain/instruments';
+import { failed, PROFILES, runSuite, suiteSeeds, totals } from '../chaos/suite';
+import type { RunReport } from '../chaos/run';
+import { parseArgs, stringOption, UsageError } from './args';
+
+function intOption(value: string | undefined, name: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, got ${value}`);
+  return n;
+}
+
+function line(r: RunReport): string {
+  const kinds = ['duplicate', 'lost', 'orphan', 'overTarget', 'unjournaled'] as const;
+  const counts = kinds.map((k) => `${k} ${r.findings.filter((f) => f.kind === k).length}`).join(', ');
+  const acts = Object.values(r.actions).reduce((a, b) => a + b, 0);
+  const faults = Object.entries(r.faults).map(([k, v]) => `${k} ${v}`).join(' ');
+  return `seed ${r.seed}: ${failed(r) ? 'FAIL' : 'ok'} in ${(r.durationMs / 1000).toFixed(1)} s — ${acts} leader actions, ${r.kills} kills, faults [${faults}], ${r.followerOrders} follower orders; ${counts}; excused ${r.excused.length}, unmirrored ${r.unmirrored.length}; integrity ${r.integrity}`;
+}
+
+export async function chaosCommand(args: readonly string[]): Promise<number> {
+  const p = parseArgs(args, { quick: 'flag', seed: 'value', runs: 'value', verbose: 'flag', keep: 'flag' });
+  if (p.positional.length > 0) throw new UsageError(`unexpected argument ${p.positional[0] ?? ''}`);
+  const base = p.options.has('quick') ? PROFILES.quick : PROFILES.full;
+  const seed = intOption(stringOption(p, 'seed'), 'seed', 1);
+  const runs = intOption(stringOption(p, 'runs'), 'runs', 1) ?? (seed !== undefined ? 1 : base.runs);
+  const profile = { runs, run: { ...base.run, ...(p.options.has('keep') ? { keepDir: true } : {}) } };
+  const suiteSeed = seed ?? Math.floor(Math.random() * 2_000_000_000) + 1;
+  const seeds = suiteSeeds(suiteSeed, runs);
+  const verbose = p.options.has('verbose');
+  process.stdout.write(`chaos: ${p.options.has('quick') ? 'quick' : 'full'}, ${runs} run(s), seed ${suiteSeed} (replay one run with --seed N)\n`);
+
+  const catalog = Catalog.load();
+  const reports = await runSuite(
+    catalog,
+    profile,
+    seeds,
+    (r) => {
+      process.stdout.write(`${line(r)}\n`);
+      if (r.aborted !== undefined) process.stdout.write(`  aborted: ${r.aborted}\n`);
+      for (const f of r.findings) process.stdout.write(`  ${f.kind} [${f.phase}] ${f.account}: ${f.detail}\n`);
+      if (verbose) {
+        for (const e of r.excused) process.stdout.write(`  excused ${e.account} ${e.root}: ${e.detail}\n`);
+        for (const u of r.unmirrored) process.stdout.write(`  unmirrored ${u.account}: ${u.detail}\n`);
+      }
+      if (r.dir !== undefined) process.stdout.write(`  kept ${r.dir} (engine.db, engine.db.engine.log)\n`);
+    },
+    verbose ? (l) => process.stderr.write(`${new Date().toISOString()} ${l}\n`) : undefined,
+  );
+  const t = totals(reports);
+  const bad = reports.filter(failed);
+  process.stdout.write(
+    `chaos totals (seed ${suiteSeed}): ${t.runs} runs, ${t.leaderActions} leader actions, ${t.kills} kills, ${t.faults} faults, ${t.followerOrders} follower orders; ` +
+      `duplicates ${t.findings.duplicate}, lost ${t.findings.lost}, orphans ${t.findings.orphan}, over target ${t.findings.overTarget}, unjournaled ${t.findings.unjournaled}; ` +
+      `excused by reconnect policy ${t.excused}, unmirrored ${t.unmirrored}, aborted ${t.aborted}\n`,
+  );
+  if (bad.length > 0) process.stdout.write(`failing seeds: ${bad.map((r) => r.seed).join(' ')}\n`);
+  return bad.length > 0 ? 1 : 0;
+}
