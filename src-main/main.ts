@@ -8,6 +8,10 @@ import { join } from 'node:path';
 import { app, BrowserWindow, dialog, Menu, MessageChannelMain, Notification, protocol, session, Tray, utilityProcess } from 'electron';
 import { runDesktopApp } from './desktopApp';
 import type { ElectronSeams } from './seams';
+import { E2E_ENV, probeTray } from './tray/trayProbe';
+
+// Playwright's _electron tests click the tray through this probe (see trayProbe.ts).
+const e2e = process.env[E2E_ENV] === '1';
 
 const seams: ElectronSeams = {
   app,
@@ -15,7 +19,7 @@ const seams: ElectronSeams = {
   dialog,
   defaultSession: () => session.defaultSession,
   createWindow: (options) => new BrowserWindow(options),
-  createTray: (image) => new Tray(image),
+  createTray: (image) => (e2e ? probeTray(new Tray(image)) : new Tray(image)),
   buildMenu: (template) => Menu.buildFromTemplate(template),
   createNotification: (options) => new Notification(options),
   notificationsSupported: () => Notification.isSupported(),
