@@ -15,6 +15,9 @@ import { withTrack } from '../copy/lifecycle';
 import type { EngineCore } from './core';
 import { checkGraces } from './grace';
 
+/** What a rejection says when the broker's event carries no reason (the place response may). */
+export const GENERIC_REJECTION = 'rejected by the broker';
+
 export function dispatchHooks(core: () => EngineCore): DispatchHooks {
   return {
     // On the hot path, between the journal commit and the socket write: memory only. A crash
@@ -145,7 +148,7 @@ export function onFollowerOrder(core: EngineCore, account: AccountId, order: Bro
     if (intent.brokerOrderId === undefined) core.intents.link(intent, order.orderId);
     switch (order.status) {
       case 'rejected':
-        if (!isFinal(intent.status)) onRejected(core, intent, order.rejectReason ?? 'rejected by the broker');
+        if (!isFinal(intent.status)) onRejected(core, intent, order.rejectReason ?? GENERIC_REJECTION);
         break;
       case 'cancelled':
         if (!isFinal(intent.status) && intent.filledQty >= order.filledQty) apply(core, intent, 'cancelled');
@@ -185,6 +188,12 @@ export function onFollowerFill(core: EngineCore, account: AccountId, fill: Broke
 
 /** §6: a rejected entry quarantines the root; a rejected exit is retried once, then out of sync. */
 export function onRejected(core: EngineCore, i: Intent, reason: string): void {
+  if (i.status === 'rejected') {
+    // The same rejection reported again (wire brokers answer the place request and send the
+    // order's event; either may come first): acted on once. Keep the broker's own words.
+    if (reason !== i.reason && reason !== GENERIC_REJECTION) apply(core, i, 'rejected', reason);
+    return;
+  }
   // Decide entry vs exit against what the account holds without this order.
   const held = core.current(i.accountId, i.contract) - (isFinal(i.status) ? 0 : (i.side === 'buy' ? 1 : -1) * (i.qty - i.filledQty));
   if (!apply(core, i, 'rejected', reason)) return;

@@ -15,7 +15,7 @@ import { onLeaderFill } from './copier';
 import type { ConnectionRuntime, EngineCore } from './core';
 import { whenFollowerBooksKnown } from './followerBooks';
 import { settleFollowerGap } from './followerGap';
-import { apply, onFollowerOrder, onRejected } from './orderFlow';
+import { apply, GENERIC_REJECTION, onFollowerOrder, onRejected } from './orderFlow';
 
 /** Allowance for broker timestamps that run behind our clock. */
 const WATERMARK_SLACK_MS = 2_000;
@@ -96,7 +96,7 @@ function settle(core: EngineCore, intent: Intent, order: BrokerOrder | null): vo
     core.journal.updateIntent(intent);
   }
   if (isFinal(intent.status)) return;
-  if (order.status === 'rejected') onRejected(core, intent, order.rejectReason ?? 'rejected by the broker');
+  if (order.status === 'rejected') onRejected(core, intent, order.rejectReason ?? GENERIC_REJECTION);
   else if (order.status === 'cancelled' || order.status === 'filled') apply(core, intent, order.status === 'filled' ? 'filled' : 'cancelled');
   else onFollowerOrder(core, intent.accountId, order);
 }
