@@ -3,7 +3,7 @@
  * names the file, the line and the problem (exit code 2 in the runner).
  */
 import { readFileSync } from 'node:fs';
-import { LineCounter, isMap, isNode, isSeq, parseDocument, type Document } from 'yaml';
+import { LineCounter, isAlias, isMap, isNode, isSeq, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { Catalog } from '../domain/instruments';
 import { Scenario, STEP_SCHEMAS, type Step, type StepKind } from './schema';
@@ -44,7 +44,13 @@ export function parseScenario(text: string, file: string, catalog: Catalog): Sce
     throw new ScenarioFileError(file, lineOf(path), `${path.length ? `${path.join('.')}: ` : ''}${message}`);
   };
 
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch (err) {
+    // An alias to an anchor that is not set (`*x`), or aliases that expand beyond the limit.
+    throw new ScenarioFileError(file, firstAliasLine(doc, lines), `cannot read the YAML (${err instanceof Error ? err.message : String(err)})`);
+  }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) fail([], 'a scenario is a mapping with name, accounts, groups, quotes and steps');
   const top = Scenario.safeParse(raw);
   if (!top.success) reportZod(top.error, [], fail);
@@ -159,4 +165,16 @@ function lineAt(doc: Document, lines: LineCounter, path: Path): number | undefin
     if (n > 0 && (isMap(node) || isSeq(node))) continue;
   }
   return undefined;
+}
+
+/** The line of the first alias in the document (where an unresolvable alias sits). */
+function firstAliasLine(doc: Document, lines: LineCounter): number | undefined {
+  let line: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (isAlias(node) && node.range) line = lines.linePos(node.range[0]).line;
+      return visit.BREAK;
+    },
+  });
+  return line;
 }
