@@ -27,6 +27,7 @@ class Follower {
   readonly positions = new Map<ContractCode, number>();
   hardLocked = false;
   positionKnown = true;
+  readonly liveMirrors = new Set<string>();
   entryGate: FollowerView['entryGate'] = undefined;
   maxContracts: number | undefined = undefined;
   constructor(
@@ -46,7 +47,7 @@ class Follower {
       hardLocked: this.hardLocked,
       entryGate: this.entryGate,
       maxContracts: this.maxContracts,
-      hasLiveMirror: () => false,
+      hasLiveMirror: (id) => this.liveMirrors.has(id),
     };
   }
   apply(d: Decision): void {
@@ -243,6 +244,17 @@ describe('planLeaderFill: tracking, gates (§2, §6, §7)', () => {
     expect(lead.lifecycle?.followers['f']).toMatchObject({ tracking: true, lastTarget: 6 });
     f.positionKnown = true;
     expect(orders(lead.fill(-3))).toEqual([-2]);
+  });
+
+  it('a fill from an order the follower mirrors waits for the mirror, even when C already equals T (stacked mirrors, §5)', () => {
+    const g = group({ followers: [{ account: 'half', ratio: 0.5 }] });
+    const f = new Follower(g, 'half');
+    const lead = new Leader(g, [f], MES);
+    expect(orders(lead.fill(4))).toEqual([2]);
+    f.positions.set(MES, 1); // the first take-profit's mirror filled with the leader's
+    lead.fill(-1, 'tp1');
+    f.liveMirrors.add('tp2');
+    expect(lead.fill(-1, 'tp2')[0]).toMatchObject({ kind: 'awaitMirror', target: 1, current: 1, leaderOrderId: 'tp2' });
   });
 
   it('the whitelist skips other roots for every follower', () => {

@@ -159,6 +159,12 @@ function decide(input: LeaderFillInput, lcIn: Lifecycle, view: FollowerView, P1:
 
   const lc = withTrack(lcIn, { ...track, lastTarget: T });
   const delta = T - current;
+  // The fill comes from an order this follower mirrors: its mirror will fill at its own broker,
+  // which C (positions plus in-flight market orders) does not count. Stacked mirrors, each sized
+  // alone, can leave it off target even when C equals T now; the grace checks after it (§5).
+  if (view.hasLiveMirror(input.leaderOrderId)) {
+    return [lc, { kind: 'awaitMirror', account, contract: track.contract, target: T, current, leaderOrderId: input.leaderOrderId }];
+  }
   if (delta === 0) {
     if (limitedBy === 'maxContracts') return [lc, { kind: 'skip', account, reason: 'capReached', gate: limitedBy, detail: `maxContracts ${view.maxContracts}` }];
     if (limitedBy) return [lc, { kind: 'skip', account, reason: 'entriesBlocked', gate: limitedBy }];
@@ -166,9 +172,6 @@ function decide(input: LeaderFillInput, lcIn: Lifecycle, view: FollowerView, P1:
       return [lc, { kind: 'skip', account, reason: 'belowOneContract', detail: belowOneDetail(track, input) }];
     }
     return [lc, { kind: 'skip', account, reason: 'atTarget' }];
-  }
-  if (view.hasLiveMirror(input.leaderOrderId)) {
-    return [lc, { kind: 'awaitMirror', account, contract: track.contract, target: T, current, leaderOrderId: input.leaderOrderId }];
   }
   return [lc, { kind: 'order', account, contract: track.contract, delta, target: T, current, ...(limitedBy ? { limitedBy } : {}) }];
 }

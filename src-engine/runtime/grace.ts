@@ -7,6 +7,7 @@
 import type { ContractCode } from '../domain/contractCode';
 import type { AccountId, GroupId } from '../domain/group';
 import { PRIORITY } from '../orders/intent';
+import { isOpenOrder } from './accountBook';
 import type { EngineCore, Grace } from './core';
 
 export function startGrace(
@@ -33,12 +34,16 @@ function targetOf(core: EngineCore, g: Grace): number {
   return lc?.followers[g.accountId]?.lastTarget ?? 0;
 }
 
-/** Ends every grace of this account whose follower is at target. */
+/**
+ * Ends every grace of this account whose mirror is done and whose follower is at target. A mirror
+ * still working may fill on top of a follower already at target (two stacked take-profits sized
+ * alone at ratio 0.5 take it from 2 to 0 while the target is 1): the grace waits for it.
+ */
 export function checkGraces(core: EngineCore, account: AccountId): void {
   if (core.graces.size === 0) return;
   for (const g of [...core.graces.values()]) {
     if (g.accountId !== account) continue;
-    if (core.current(account, g.contract) === targetOf(core, g)) {
+    if (!core.mirrors.isLive(g.leaderOrderId, account, core) && core.current(account, g.contract) === targetOf(core, g)) {
       if (g.timer) clearTimeout(g.timer);
       core.graces.delete(g.key);
       core.activity++;
@@ -47,7 +52,16 @@ export function checkGraces(core: EngineCore, account: AccountId): void {
   core.checkIdle();
 }
 
+/** Whether the leader's order still has quantity to fill (a partial fill): the mirror's rest then matches it. */
+function leaderOrderWorking(core: EngineCore, g: Grace): boolean {
+  const o = core.books.get(g.leaderAccount)?.order(g.leaderOrderId);
+  return o !== undefined && isOpenOrder(o);
+}
+
 async function closeGap(core: EngineCore, g: Grace, groupId: GroupId): Promise<void> {
+  // At target while the leader's order is still working: the mirror's rest stays, as the
+  // follower's side of the leader's rest.
+  if (leaderOrderWorking(core, g) && core.current(g.accountId, g.contract) === targetOf(core, g)) return;
   // Cancel what is left of the mirror first, so it cannot fill on top of the market order.
   const conn = core.connectionOf(g.accountId);
   if (!conn) return;
