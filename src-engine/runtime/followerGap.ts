@@ -1,0 +1,104 @@
+/**
+ * A follower's own connection was down while its leader traded (copy-semantics §8). The copies
+ * planned for it in the gap never left: they wait in its lane. Sent as they stand they would chase
+ * an entry long after the leader made it, and, queued exits going first, could even cross zero
+ * before the entry they were computed on top of arrives. So when the connection is back and its
+ * books are re-based, before its lane opens, each contract with a missed entry is decided afresh:
+ * the queued copies are abandoned and one order takes the follower from what its broker says it
+ * holds to where it should be now — exits always; the missed entry per its reconnect policy, by the
+ * age of the oldest entry it missed. Contracts where only exits wait are sent as they are.
+ */
+import type { ContractCode } from '../domain/contractCode';
+import { effectiveMaxCatchUpMs, effectiveReconnectPolicy, type AccountId } from '../domain/group';
+import { stopTracking, withTrack, type Lifecycle } from '../copy/lifecycle';
+import { exitOnly } from '../copy/target';
+import { PRIORITY, signedRemaining, type Intent } from '../orders/intent';
+import type { DecisionRow } from '../orders/journal';
+import { intentTag } from '../orders/tag';
+import type { ConnectionRuntime, EngineCore } from './core';
+import { apply } from './orderFlow';
+
+export function settleFollowerGap(core: EngineCore, conn: ConnectionRuntime): void {
+  const accounts = new Set(conn.accounts.values());
+  const waiting = new Map<string, Intent[]>();
+  for (const i of core.intents.open()) {
+    if (!accounts.has(i.accountId) || i.status !== 'queued' || i.type !== 'market' || (i.purpose !== 'copy' && i.purpose !== 'gap')) continue;
+    const key = `${i.accountId}\u0000${i.contract}`;
+    const list = waiting.get(key);
+    if (list) list.push(i);
+    else waiting.set(key, [i]);
+  }
+  const intents: Intent[] = [];
+  const rows: DecisionRow[] = [];
+  for (const queued of waiting.values()) {
+    const first = queued[0];
+    if (!first || !queued.some((i) => i.priority === PRIORITY.entry)) continue;
+    const decided = decide(core, first.accountId, first.contract, queued);
+    if (!decided) continue;
+    if (decided.intent) intents.push(decided.intent);
+    rows.push(decided.row);
+  }
+  if (rows.length === 0) return;
+  core.journal.commitIntents(intents, rows);
+  core.dispatch(intents);
+  core.emitDecisions(rows);
+  for (const i of intents) core.emitIntent(i);
+}
+
+function decide(core: EngineCore, account: AccountId, contract: ContractCode, queued: readonly Intent[]): { intent: Intent | undefined; row: DecisionRow } | undefined {
+  const g = core.groupOfFollower(account);
+  const f = g?.followers.find((x) => x.account === account);
+  if (!g || !f || g.leader === undefined) return undefined;
+  const leader = g.leader;
+  const lc = core.lifecyclesOf(leader).find((l) => l.followers[account]?.contract === contract);
+  const track = lc?.followers[account];
+  const now = core.clock.now();
+  const ageMs = Math.max(0, now - Math.min(...queued.filter((i) => i.priority === PRIORITY.entry).map((i) => i.createdAt)));
+  const policy = effectiveReconnectPolicy(g, f);
+  const chase = policy === 'catchUp' && ageMs <= effectiveMaxCatchUpMs(g, f);
+  // Two or more queued copies (an entry and what followed it) become one order from the broker's position.
+  if (chase && queued.length === 1) return undefined;
+
+  // What the engine had decided for the gap, net: where the follower goes when there is no target to follow.
+  const net = queued.reduce((sum, i) => sum + signedRemaining(i), 0);
+  const dropping = new Set(queued);
+  core.dispatcher.dropQueued((job) => job.kind === 'place' && dropping.has(job.intent));
+  for (const i of queued) apply(core, i, 'abandon', 'superseded after the follower reconnected');
+
+  const held = core.current(account, contract);
+  const target = track?.tracking === true ? track.lastTarget : 0;
+  let desired: number;
+  let reason: string;
+  if (!lc || !track?.tracking) {
+    // The lifecycle ended in the gap: only its closing counts, and a position that was never part
+    // of it (the trader's own) is left alone.
+    desired = exitOnly(held + net, held);
+    reason = 'leaderFlat';
+  } else if (chase) {
+    desired = target;
+    reason = 'catchUp';
+  } else if (policy === 'flatten') {
+    desired = 0;
+    reason = 'reconnectFlatten';
+    save(core, leader, stopTracking(withTrack(lc, { ...track, lastTarget: 0 }), account, 'reconnectFlatten'));
+  } else {
+    desired = exitOnly(target, held);
+    reason = policy === 'skipEntries' ? 'skipEntries' : 'catchUpExpired';
+    save(core, leader, withTrack(lc, { ...track, entryBlock: policy === 'skipEntries' ? 'skipEntries' : 'catchUpExpired', lastTarget: desired }));
+  }
+
+  const delta = desired - held;
+  const cause = `reconnect:${queued.map((i) => i.tag).join(',')}`;
+  const detail = `missed entry ${Math.round(ageMs)} ms old (policy ${policy}); holds ${held}, target ${target}, sent to ${desired}`;
+  const row: DecisionRow = { time: now, groupId: g.id, accountId: account, cause, contract, kind: delta === 0 ? 'skip' : 'order', reason, detail };
+  if (delta === 0) return { intent: undefined, row };
+  const grows = desired !== 0 && (Math.sign(desired) !== Math.sign(held) || Math.abs(desired) > Math.abs(held));
+  const intent = core.newIntent({ accountId: account, groupId: g.id, purpose: 'gap', cause, contract, signedQty: delta, priority: grows ? PRIORITY.entry : PRIORITY.exit, tag: intentTag(cause, account, 'gap') });
+  return { intent, row };
+}
+
+function save(core: EngineCore, leader: AccountId, lc: Lifecycle): void {
+  core.setLifecycle(leader, lc.contract, lc);
+  core.journal.saveLifecycle(leader, lc.contract, lc);
+}
+
