@@ -153,13 +153,15 @@ describe('SignalR framing', () => {
 });
 
 describe('policies', () => {
-  it('backs off exponentially with a cap and bounded jitter', () => {
+  it('retries at once, then quickly for a few seconds, then exponentially with a cap and bounded jitter', () => {
     expect(backoffDelay(1, () => 0.5)).toBe(0);
     expect(backoffDelay(2, () => 0.5)).toBe(500);
-    expect(backoffDelay(3, () => 0.5)).toBe(1000);
+    expect(backoffDelay(7, () => 0.5)).toBe(500);
+    expect(backoffDelay(8, () => 0.5)).toBe(1000);
+    expect(backoffDelay(9, () => 0.5)).toBe(2000);
     expect(backoffDelay(50, () => 0.5)).toBe(30_000);
-    expect(backoffDelay(3, () => 0)).toBe(750);
-    expect(backoffDelay(3, () => 1)).toBe(1250);
+    expect(backoffDelay(9, () => 0)).toBe(1500);
+    expect(backoffDelay(9, () => 1)).toBe(2500);
   });
   it('reads a JWT lifetime from iat/exp, else 24 h', () => {
     const jwt = (claims: object) => `h.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.s`;
