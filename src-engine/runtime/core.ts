@@ -102,7 +102,8 @@ export class EngineCore {
     readonly risk: RiskPort,
     hooks: ConstructorParameters<typeof Dispatcher>[0],
   ) {
-    this.dispatcher = new Dispatcher(hooks, (id) => this.requireAccount(id).brokerAccountId);
+    // Penalties come from the brokers' budgets in engine-clock time: compare them on the same clock.
+    this.dispatcher = new Dispatcher(hooks, (id) => this.requireAccount(id).brokerAccountId, () => this.clock.now());
   }
 
   /** Remembers when a leader fill arrived; bounded, oldest forgotten first. */

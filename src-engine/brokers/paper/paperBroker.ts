@@ -269,7 +269,7 @@ export class PaperConnection implements BrokerConnection {
   }
 
   budget(): BudgetView {
-    const now = Date.now();
+    const now = this.deps.clock.now();
     while (this.windowStart < this.requestTimes.length && (this.requestTimes[this.windowStart] ?? 0) < now - 60_000) this.windowStart++;
     if (this.windowStart > 4096) {
       this.requestTimes.splice(0, this.windowStart);
@@ -352,10 +352,10 @@ export class PaperConnection implements BrokerConnection {
 
   private refuse(): PlaceOutcome & { ok: false } | undefined {
     if (this.state !== 'connected') return { ok: false, class: 'transient', reason: 'not connected' };
-    this.requestTimes.push(Date.now());
+    this.requestTimes.push(this.deps.clock.now());
     const acc = [...this.accountIds].map((id) => this.sim.exchange.account(id)).find((a) => a?.faults.rateLimitMs !== undefined);
     if (acc?.faults.rateLimitMs !== undefined) {
-      this.penaltyUntil = Date.now() + acc.faults.rateLimitMs;
+      this.penaltyUntil = this.deps.clock.now() + acc.faults.rateLimitMs;
       acc.faults.rateLimitMs = undefined;
       return { ok: false, class: 'transient', reason: 'rate limited', retryAt: this.penaltyUntil };
     }
