@@ -68,3 +68,26 @@ export function microFallback(track: FollowerTrack, leaderContract: ContractCode
   const conversion = Rational.fromString(track.conversion).mul(catalog.pointValueRatio(root, micro));
   return { ...track, contract, conversion: conversion.toString(), microFallback: true };
 }
+
+/**
+ * §1: an edit to an active group takes effect at once, so the follower's ratio is read at every
+ * fill. What its lifecycle fixed when it began stays: the contract (a position is never moved to
+ * another contract mid-trade), the mode (fixed mode's count has no meaning for another mode) and,
+ * in balance mode, the balances (§3). `fixedRatio` holds the ratio the track was last sized with.
+ */
+export function withCurrentRatio(track: FollowerTrack, group: Group, follower: Follower): FollowerTrack {
+  if (effectiveMode(group, follower) !== track.mode) return track;
+  const ratio = effectiveRatio(group, follower);
+  const was = Rational.fromString(track.fixedRatio);
+  if (ratio.cmp(was) === 0) return track;
+  switch (track.mode) {
+    case 'multiplier':
+      return { ...track, k: ratio.toString(), fixedRatio: ratio.toString() };
+    case 'balance':
+      // k = ratio × balance factor; the factor read at the start is k ÷ the old ratio (ratio ≥ 0.1).
+      return { ...track, k: Rational.fromString(track.k).mul(ratio).div(was).toString(), fixedRatio: ratio.toString() };
+    case 'fixed':
+      // Entries from now on add the new ratio; those already counted stay as they were.
+      return { ...track, fixedRatio: ratio.toString() };
+  }
+}

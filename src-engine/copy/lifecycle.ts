@@ -14,10 +14,16 @@ export type NotTrackingReason =
   | 'groupPaused'
   | 'locked'
   | 'flattenedByUser'
-  | 'reconnectFlatten';
+  | 'reconnectFlatten'
+  /** The root was not in the group's whitelist when the lifecycle began (§2, §4). */
+  | 'notWhitelisted';
 
-/** Why a tracking follower may only reduce (exits still copy). */
-export type EntryBlock = 'quarantine' | 'skipEntries' | 'catchUpExpired';
+/**
+ * Why a tracking follower may only reduce (exits still copy), until the leader is flat. A soft
+ * lock blocks entries "the same way" as quarantine (§6): once it has held the follower back in a
+ * lifecycle (or was on at its start), lifting it does not let the follower jump into the trade.
+ */
+export type EntryBlock = 'quarantine' | 'skipEntries' | 'catchUpExpired' | 'softLock';
 
 export interface FollowerTrack {
   readonly account: AccountId;

@@ -11,7 +11,7 @@ import { syncOn, whitelisted, type Group } from '../domain/group';
 import type { Money } from '../domain/money';
 import { Rational } from '../domain/rational';
 import type { FollowerView } from './decision';
-import { joinTrack, microFallback } from './join';
+import { joinTrack, microFallback, withCurrentRatio } from './join';
 import type { FollowerTrack, Lifecycle } from './lifecycle';
 import type { Direction } from './rounding';
 import { blockEntries, clampToCap, targetFor } from './target';
@@ -57,7 +57,7 @@ export function sizeMirror(input: MirrorSizingInput): MirrorSize {
   if (input.lifecycle) {
     const t = input.lifecycle.followers[f.account];
     if (!t?.tracking) return { kind: 'none', reason: 'notTracking' };
-    track = t;
+    track = withCurrentRatio(t, group, f);
     targetNow = t.lastTarget;
   } else {
     // No lifecycle yet (the leader is flat): size as the follower would join if this order filled.

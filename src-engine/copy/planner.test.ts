@@ -257,6 +257,56 @@ describe('planLeaderFill: tracking, gates (§2, §6, §7)', () => {
     expect(lead.fill(-1, 'tp2')[0]).toMatchObject({ kind: 'awaitMirror', target: 1, current: 1, leaderOrderId: 'tp2' });
   });
 
+  it('a ratio edited mid-lifecycle sizes the next fill at once (§1)', () => {
+    const g1 = group({ followers: [{ account: 'f', ratio: 1 }] });
+    const f = new Follower(g1, 'f');
+    const lead = new Leader(g1, [f]);
+    expect(orders(lead.fill(2))).toEqual([2]);
+    const g2 = group({ followers: [{ account: 'f', ratio: 2 }] });
+    const lead2 = Object.assign(new Leader(g2, [Object.assign(new Follower(g2, 'f'), { positions: f.positions })]), { position: 2, lifecycle: lead.lifecycle });
+    expect(orders(lead2.fill(1))).toEqual([4]);
+    expect(orders(lead2.fill(-2))).toEqual([-4]);
+  });
+
+  it('fixed mode: entries after a ratio edit add the new ratio, earlier ones stay', () => {
+    const g1 = group({ followers: [{ account: 'e', mode: 'fixed', ratio: 2 }] });
+    const f = new Follower(g1, 'e');
+    const lead = new Leader(g1, [f]);
+    expect(orders(lead.fill(1, 'A'))).toEqual([2]);
+    const g2 = group({ followers: [{ account: 'e', mode: 'fixed', ratio: 3 }] });
+    const lead2 = Object.assign(new Leader(g2, [Object.assign(new Follower(g2, 'e'), { positions: f.positions })]), { position: 1, lifecycle: lead.lifecycle });
+    expect(orders(lead2.fill(1, 'B'))).toEqual([3]);
+  });
+
+  it('a root whitelisted mid-lifecycle waits for the next lifecycle (§2)', () => {
+    const g1 = group({ settings: { whitelist: ['NQ'] }, followers: [{ account: 'f' }] });
+    const lead = new Leader(g1, [new Follower(g1, 'f')]);
+    lead.fill(2);
+    const g2 = group({ settings: { whitelist: ['NQ', 'ES'] }, followers: [{ account: 'f' }] });
+    const lead2 = Object.assign(new Leader(g2, [new Follower(g2, 'f')]), { position: 2, lifecycle: lead.lifecycle });
+    expect(lead2.fill(1)[0]).toMatchObject({ kind: 'skip', reason: 'notTracking', detail: 'notWhitelisted' });
+    lead2.fill(-3);
+    expect(orders(lead2.fill(1))).toEqual([1]);
+  });
+
+  it('a soft lock at the start, or one that held entries back, blocks entries until the leader is flat (§2, §6)', () => {
+    const g = group({ followers: [{ account: 'f' }] });
+    const f = new Follower(g, 'f');
+    const lead = new Leader(g, [f]);
+    f.entryGate = 'softLock';
+    expect(lead.fill(1)[0]).toMatchObject({ kind: 'skip', reason: 'entriesBlocked', gate: 'softLock' });
+    f.entryGate = undefined;
+    expect(lead.fill(1)[0]).toMatchObject({ kind: 'skip', reason: 'entriesBlocked', gate: 'softLock' });
+    lead.fill(-2);
+    expect(orders(lead.fill(1))).toEqual([1]);
+    f.entryGate = 'softLock';
+    expect(orders(lead.fill(1))).toEqual([0]);
+    f.entryGate = undefined;
+    expect(orders(lead.fill(1))).toEqual([0]);
+    expect(orders(lead.fill(-2))).toEqual([0]);
+    expect(orders(lead.fill(-1))).toEqual([-1]);
+  });
+
   it('the whitelist skips other roots for every follower', () => {
     const g = group({ settings: { whitelist: ['ES', 'MES'] }, followers: [{ account: 'f' }] });
     const lead = new Leader(g, [new Follower(g, 'f')], NQ);

@@ -18,7 +18,7 @@ import {
 import type { Money } from '../domain/money';
 import { Rational } from '../domain/rational';
 import type { Decision, EntryGate, FollowerView } from './decision';
-import { joinTrack, microFallback } from './join';
+import { joinTrack, microFallback, withCurrentRatio } from './join';
 import { stopTracking, withTrack, type FollowerTrack, type Lifecycle, type NotTrackingReason } from './lifecycle';
 import type { Direction } from './rounding';
 import { blockEntries, clampToCap, exitOnly, targetFor } from './target';
@@ -71,6 +71,8 @@ export function planLeaderFill(input: LeaderFillInput): PlanOutput {
     lc = startLifecycle(input, P0, 'joinedLate');
   }
 
+  // Before counting this fill's entry: fixed mode adds the ratio in force now.
+  lc = withCurrentRatios(lc, input.group);
   if (direction === 'entry') lc = countEntry(lc, input.leaderOrderId, reversal ? Math.abs(P1) : Math.abs(P1) - Math.abs(P0));
   lc = { ...lc, leaderPosition: P1 };
 
@@ -148,7 +150,11 @@ function decide(input: LeaderFillInput, lcIn: Lifecycle, view: FollowerView, P1:
   const gate: EntryGate | undefined = view.entryGate ?? track.entryBlock;
   if (gate !== undefined) {
     const blocked = blockEntries(T, current);
-    if (blocked !== T) limitedBy = gate;
+    if (blocked !== T) {
+      limitedBy = gate;
+      // A soft lock that held the follower back keeps holding it until the leader is flat.
+      if (gate === 'softLock' && track.entryBlock === undefined) track = { ...track, entryBlock: 'softLock' };
+    }
     T = blocked;
   }
   if (view.maxContracts !== undefined) {
@@ -202,8 +208,15 @@ function startLifecycle(input: LeaderFillInput, P0: number, forceNotTracking?: N
   for (const view of input.followers) {
     const f = view.follower;
     const base = join(input, f);
-    const off = forceNotTracking ? { notTracking: forceNotTracking } : whitelisted(input.group, root) ? switchedOff(input, view, root) : undefined;
-    followers[f.account] = off ? { ...base, tracking: false, notTracking: off.notTracking } : base;
+    // A root outside the whitelist is not joined: adding it later must not open mid-trade (§2).
+    const off: { notTracking: NotTrackingReason } | undefined = forceNotTracking
+      ? { notTracking: forceNotTracking }
+      : whitelisted(input.group, root)
+        ? switchedOff(input, view, root)
+        : { notTracking: 'notWhitelisted' };
+    if (off) followers[f.account] = { ...base, tracking: false, notTracking: off.notTracking };
+    // Soft-locked at the start: it tracks for exits only, for this whole lifecycle.
+    else followers[f.account] = view.entryGate === 'softLock' ? { ...base, entryBlock: 'softLock' } : base;
   }
   return {
     id: `${input.leaderAccount}|${input.contract}|${input.now}`,
@@ -228,6 +241,20 @@ function join(input: LeaderFillInput, f: Follower): FollowerTrack {
     catalog: input.catalog,
     now: input.now,
   });
+}
+
+/** Every tracking follower sized with the group's ratios as they are now (§1: an edit takes effect at once). */
+function withCurrentRatios(lc: Lifecycle, group: Group): Lifecycle {
+  let changed = false;
+  const byAccount = new Map(group.followers.map((f) => [f.account, f]));
+  const followers: Record<AccountId, FollowerTrack> = {};
+  for (const [account, t] of Object.entries(lc.followers)) {
+    const f = t.tracking ? byAccount.get(account) : undefined;
+    const next = f ? withCurrentRatio(t, group, f) : t;
+    if (next !== t) changed = true;
+    followers[account] = next;
+  }
+  return changed ? { ...lc, followers } : lc;
 }
 
 /** Fixed mode: El grows by the contracts entered; Ef by `ratio` once per leader order (partial fills count once). */
