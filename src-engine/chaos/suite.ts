@@ -17,7 +17,7 @@ export const PROFILES = {
   /** `npm run chaos`: long runs, many kills. */
   full: { runs: 12, run: { actions: 160, gapMs: [10, 250], killEveryMs: [800, 5_000], downMs: [0, 1_500] } },
   /** `npm run chaos -- --quick`: under five minutes. */
-  quick: { runs: 5, run: { actions: 70, gapMs: [10, 220], killEveryMs: [1_000, 4_000], downMs: [0, 1_000] } },
+  quick: { runs: 8, run: { actions: 80, gapMs: [10, 220], killEveryMs: [1_000, 4_000], downMs: [0, 1_000] } },
   /** Inside `npm test` (vitest): one short run with a couple of kills. */
   test: { runs: 1, run: { actions: 30, gapMs: [10, 150], killEveryMs: [1_200, 2_500], downMs: [0, 400] } },
 } as const satisfies Record<string, SuiteProfile>;
