@@ -40,9 +40,11 @@ export async function goTo(page: Page, screen: string): Promise<void> {
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
-  // Toasts come and go; keep them out of the committed pictures.
-  await page.evaluate(() => window.scrollTo(0, 0));
-  const style = await page.addStyleTag({ content: '.toasts{display:none!important}' });
+  // Toasts come and go; keep them out of the committed pictures. A full-page capture of a scrolled
+  // page draws sticky elements (the top bar, the pending-changes bar) where the viewport was, over
+  // the content: they are put back in the flow (the same place at the top) for the capture.
+  await page.evaluate(() => window.scrollTo({ top: 0, left: 0, behavior: 'instant' }));
+  const style = await page.addStyleTag({ content: '.toasts{display:none!important} .topbar,.pending-bar,.add-conn,table.grid th{position:static!important}' });
   await page.screenshot({ path: resolve(import.meta.dirname, 'screenshots', `${name}.png`), fullPage: true, animations: 'disabled' });
   await style.evaluate((el) => {
     (el as Element).remove();

@@ -1,7 +1,7 @@
-/** Builds the renderer once for every spec (the demo host serves dist/renderer). */
+/** Builds the renderer once for every spec (the demo host and the Electron app serve dist/renderer). */
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 
 export default function globalSetup(): void {
-  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: resolve(import.meta.dirname, '..'), stdio: 'inherit' });
+  execFileSync('npm', ['run', '--silent', 'build:renderer'], { cwd: resolve(import.meta.dirname, '..'), stdio: 'inherit' });
 }

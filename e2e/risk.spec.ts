@@ -1,7 +1,9 @@
 /**
- * Risk: a tiny daily loss on a follower locks it on its next losing tick; the lock's review shows
- * the chart and fills; Unlock refuses a wrong name, then refuses while the rule is still breached
- * (the engine's words), and unlocks once the limit is raised.
+ * Risk: a $1 trailing drawdown on a follower that has traded locks it at once (its net liquidation
+ * is already a dollar or more under its high-water mark, or is on its next adverse tick, whichever
+ * way the demo market went); the lock's review shows the chart and fills; Unlock refuses a wrong
+ * name, then refuses while the rule is still breached (the engine's words), and unlocks once the
+ * drawdown is raised. (A daily loss limit would depend on the day's PnL being negative: flaky.)
  */
 import { startDemo, type Demo } from './demoHost';
 import { expect, openApp, screenshot, test } from './fixtures';
@@ -16,27 +18,27 @@ test.afterAll(async () => {
 
 test('lock, review, refused unlocks, unlock after raising the limit', async ({ page }) => {
   await openApp(page, demo, 'Risk');
-  // Let the follower trade first so its day PnL moves (commissions alone make it negative).
-  await expect(page.getByRole('row', { name: 'Risk DEMO-FUNDED-1' }).getByText(/^−\$\d/).first()).toBeVisible({ timeout: 60_000 });
+  // Let the follower trade first so its net liquidation moves off its high-water mark.
+  await expect(page.getByRole('row', { name: 'Risk DEMO-FUNDED-1' }).getByText(/^[+−]\$\d/).first()).toBeVisible({ timeout: 60_000 });
   await page.getByRole('link', { name: 'Edit rules for DEMO-FUNDED-1' }).click();
   const rules = page.getByRole('form', { name: 'Risk rules for DEMO-FUNDED-1' });
   // The form checks before sending.
-  await rules.getByLabel('Daily loss limit ($)').fill('-5');
+  await rules.getByLabel('Trailing drawdown ($)').fill('-5');
   await rules.getByRole('button', { name: 'Save rules' }).click();
-  await expect(rules.getByLabel('Daily loss limit ($)')).toHaveAccessibleDescription(/positive amount/);
-  await rules.getByLabel('Daily loss limit ($)').fill('1');
+  await expect(rules.getByLabel('Trailing drawdown ($)')).toHaveAccessibleDescription(/positive amount/);
+  await rules.getByLabel('Trailing drawdown ($)').fill('1');
   await rules.getByRole('button', { name: 'Save rules' }).click();
 
   const locks = page.getByRole('region', { name: 'Locks' });
-  await expect(locks.getByRole('row', { name: 'Lock DEMO-FUNDED-1 dailyLoss' })).toBeVisible({ timeout: 60_000 });
-  await expect(page.getByRole('row', { name: 'Risk DEMO-FUNDED-1' }).getByText('Locked · dailyLoss')).toBeVisible();
-  await locks.getByRole('link', { name: 'Review lock DEMO-FUNDED-1 dailyLoss' }).click();
+  await expect(locks.getByRole('row', { name: 'Lock DEMO-FUNDED-1 Trailing drawdown' })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('row', { name: 'Risk DEMO-FUNDED-1' }).getByText('Locked · Trailing drawdown')).toBeVisible();
+  await locks.getByRole('link', { name: 'Review lock DEMO-FUNDED-1 Trailing drawdown' }).click();
 
   const review = page.getByRole('region', { name: /Lock review/ });
-  await expect(review.getByRole('img', { name: /Day PnL path up to the lock/ })).toBeVisible();
+  await expect(review.getByRole('img', { name: /Net liquidation path up to the lock, with the threshold/ })).toBeVisible();
   await expect(review.getByRole('table', { name: 'Fills that led to the lock' }).getByRole('row')).not.toHaveCount(1);
   await expect(review.getByText('Value at the moment')).toHaveCount(0);
-  await expect(review.getByRole('row', { name: 'dayPnl' })).toBeVisible();
+  await expect(review.getByRole('row', { name: /^Day PnL/ })).toBeVisible();
 
   const ack = review.getByLabel('Account name');
   await ack.fill('demo-funded-one');
@@ -45,16 +47,18 @@ test('lock, review, refused unlocks, unlock after raising the limit', async ({ p
 
   await ack.fill('DEMO-FUNDED-1');
   await review.getByRole('button', { name: 'Unlock' }).click();
-  await expect(review.getByText(/dailyLoss still breached: day PnL −?-?\$[\d,.]+ ≤ -\$1\.00\. It resets at the next trading-day roll/)).toBeVisible();
+  await expect(review.getByText(/trailingDrawdown still breached: net liquidation \$[\d,.]+ ≤ \$[\d,.]+ \(high-water mark \$[\d,.]+\)\. A trailing drawdown never resets by itself/)).toBeVisible();
   await screenshot(page, 'risk');
 
-  // Raise the limit, then the unlock goes through.
+  // Raise the drawdown, then the unlock goes through.
+  const gauge = page.getByRole('row', { name: 'Risk DEMO-FUNDED-1' }).getByRole('meter', { name: 'Trailing drawdown' });
+  const tight = await gauge.getAttribute('aria-valuetext');
   await page.getByRole('link', { name: 'Edit rules for DEMO-FUNDED-1' }).click();
   const rules2 = page.getByRole('form', { name: 'Risk rules for DEMO-FUNDED-1' });
-  await rules2.getByLabel('Daily loss limit ($)').fill('1000');
+  await rules2.getByLabel('Trailing drawdown ($)').fill('1000');
   await rules2.getByRole('button', { name: 'Save rules' }).click();
-  await expect(page.getByRole('row', { name: 'Risk DEMO-FUNDED-1' }).getByRole('meter', { name: 'Daily loss' })).toHaveAttribute('aria-valuetext', /of −\$1,000/);
-  await locks.getByRole('link', { name: 'Review lock DEMO-FUNDED-1 dailyLoss' }).first().click();
+  await expect(gauge).not.toHaveAttribute('aria-valuetext', tight ?? '');
+  await locks.getByRole('link', { name: 'Review lock DEMO-FUNDED-1 Trailing drawdown' }).first().click();
   const review2 = page.getByRole('region', { name: /Lock review/ });
   await review2.getByLabel('Account name').fill('DEMO-FUNDED-1');
   await review2.getByRole('button', { name: 'Unlock' }).click();

@@ -57,3 +57,19 @@ export function ms(n: number | undefined): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
+
+const RULE_LABEL: Readonly<Record<string, string>> = {
+  dailyLoss: 'Daily loss',
+  trailingDrawdown: 'Trailing drawdown',
+  maxContracts: 'Max contracts',
+  dailyProfitTarget: 'Daily profit target',
+  consistency: 'Consistency',
+  session: 'Session end',
+  breach: 'breach',
+  soft: 'soft lock',
+};
+
+/** A risk rule (or lock kind) as a trader reads it: "Daily loss", not `dailyLoss`. */
+export function ruleLabel(rule: string): string {
+  return RULE_LABEL[rule] ?? rule;
+}

@@ -15,7 +15,7 @@ import { accountById, accountName, BROKER_LABEL } from '../lib/accounts';
 import { ratioProblem, stepRatio } from '../lib/decimal';
 import { crossChoices } from '../lib/families';
 import { omitKey } from '../lib/objects';
-import { ms, price, qty } from '../lib/format';
+import { ms, price, qty, ruleLabel } from '../lib/format';
 import { go, href } from '../lib/route';
 import { pendingChanges } from '../stores/drafts';
 
@@ -263,7 +263,7 @@ function LeaderCard({ snap, group, leader }: { snap: SnapshotView; group: GroupV
           {BROKER_LABEL[leader.broker]}
           {conn ? ` · ${conn.name}` : ''}
         </span>
-        {leader.locked ? <Badge tone={leader.locked === 'breach' ? 'bad' : 'warn'}>Locked ({leader.lockRule ?? leader.locked})</Badge> : null}
+        {leader.locked ? <Badge tone={leader.locked === 'breach' ? 'bad' : 'warn'}>Locked ({ruleLabel(leader.lockRule ?? leader.locked)})</Badge> : null}
         {leader.riskUnknown ? <Badge tone="warn" title={leader.riskUnknown}>Risk unknown</Badge> : null}
         {conn && conn.status.state !== 'connected' ? <Badge tone="warn">{conn.status.state}</Badge> : null}
         <span className="spacer" />
@@ -430,7 +430,7 @@ function FollowerRows({
                   <div className="flags">
                     {acc?.locked ? (
                       <a href={href('risk', acc.id)} className="badge-link">
-                        <Badge tone={acc.locked === 'breach' ? 'bad' : 'warn'}>Locked · {acc.lockRule ?? acc.locked}</Badge>
+                        <Badge tone={acc.locked === 'breach' ? 'bad' : 'warn'}>Locked · {ruleLabel(acc.lockRule ?? acc.locked)}</Badge>
                       </a>
                     ) : null}
                     {acc?.riskUnknown ? (

@@ -10,7 +10,7 @@ import { useCommand, useServices, useSnapshot } from '../app/hooks';
 import { Badge, ConfirmButton, Empty, Field, FieldErrors, Gauge, Money } from '../components/ui';
 import { PnlChart } from '../components/PnlChart';
 import { accountName, BROKER_LABEL } from '../lib/accounts';
-import { clockMs, dateTime, money, price } from '../lib/format';
+import { clockMs, dateTime, money, price, ruleLabel } from '../lib/format';
 import { href } from '../lib/route';
 import { FIELD_OF, formFromRules, rulesFromForm, type RiskForm } from '../lib/riskForm';
 import { contractLabel } from './Dashboard';
@@ -121,10 +121,10 @@ function AccountRiskStatus({ a, r, snap }: { a: AccountView; r: RiskAccountView 
       {a.locked ? (
         open ? (
           <a href={href('risk', 'lock', open.id)} className="badge-link" aria-label={`Review lock of ${a.name}`}>
-            <Badge tone={a.locked === 'breach' ? 'bad' : 'warn'}>Locked · {a.lockRule ?? a.locked}</Badge>
+            <Badge tone={a.locked === 'breach' ? 'bad' : 'warn'}>Locked · {ruleLabel(a.lockRule ?? a.locked)}</Badge>
           </a>
         ) : (
-          <Badge tone={a.locked === 'breach' ? 'bad' : 'warn'}>Locked · {a.lockRule ?? a.locked}</Badge>
+          <Badge tone={a.locked === 'breach' ? 'bad' : 'warn'}>Locked · {ruleLabel(a.lockRule ?? a.locked)}</Badge>
         )
       ) : r?.riskUnknown ? (
         <Badge tone="warn" title={r.riskUnknown}>
@@ -322,9 +322,9 @@ function LocksTable({ snap, selected }: { snap: SnapshotView; selected: string |
           </thead>
           <tbody>
             {locks.map((l) => (
-              <tr key={l.id} className={l.id === selected ? 'selected' : undefined} aria-label={`Lock ${accountName(snap, l.accountId)} ${l.rule}`}>
+              <tr key={l.id} className={l.id === selected ? 'selected' : undefined} aria-label={`Lock ${accountName(snap, l.accountId)} ${ruleLabel(l.rule)}`}>
                 <td className="account-name">{accountName(snap, l.accountId)}</td>
-                <td>{l.rule}</td>
+                <td>{ruleLabel(l.rule)}</td>
                 <td>
                   <Badge tone={l.kind === 'breach' ? 'bad' : 'warn'}>{l.kind}</Badge>
                 </td>
@@ -333,7 +333,7 @@ function LocksTable({ snap, selected }: { snap: SnapshotView; selected: string |
                 <td className="num">{lockNumber(l, l.value)}</td>
                 <td>{l.endedAt === undefined ? <Badge tone="bad">Open</Badge> : <span className="muted">ended: {l.endReason ?? '—'}</span>}</td>
                 <td className="actions-col">
-                  <a className="button small" href={href('risk', 'lock', l.id)} aria-label={`Review lock ${accountName(snap, l.accountId)} ${l.rule}`}>
+                  <a className="button small" href={href('risk', 'lock', l.id)} aria-label={`Review lock ${accountName(snap, l.accountId)} ${ruleLabel(l.rule)}`}>
                     Review
                   </a>
                 </td>
@@ -393,7 +393,7 @@ function LockReview({ snap, lockId }: { snap: SnapshotView; lockId: string }): R
         <h2 id="lock-title">
           Lock review — <span className="account-name">{name}</span>
         </h2>
-        {lock ? <Badge tone={lock.kind === 'breach' ? 'bad' : 'warn'}>{lock.rule}</Badge> : null}
+        {lock ? <Badge tone={lock.kind === 'breach' ? 'bad' : 'warn'}>{ruleLabel(lock.rule)}</Badge> : null}
         {lock && lock.endedAt !== undefined ? <Badge tone="muted">Ended</Badge> : null}
         <span className="spacer" />
         <a className="button ghost small" href={href('risk')}>
@@ -409,7 +409,7 @@ function LockReview({ snap, lockId }: { snap: SnapshotView; lockId: string }): R
               <div>
                 <dt>Rule</dt>
                 <dd>
-                  {lock.rule} ({lock.kind})
+                  {ruleLabel(lock.rule)} ({ruleLabel(lock.kind)})
                 </dd>
               </div>
               <div>
