@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ApiEvent, MirrorfillApi } from '../../src-engine/api/contract';
+import type { ApiEvent, EngineProcessState, MirrorfillApi } from '../../src-engine/api/contract';
 import { FakeEngine, flush, refusal, snapshotFixture } from '../test/fakeEngine';
 import { ApiError, PreloadClient, SocketClient, type ClientStatus } from './client';
 
@@ -169,6 +169,24 @@ describe('PreloadClient', () => {
     const failed = (await c.invoke('settings.get', {}).catch((e: unknown) => e)) as ApiError;
     expect(failed.kind).toBe('failed');
     expect(failed.message).toMatch(/cloned/);
+  });
+
+  it('shows the desktop engine process as the connection: restarting, back, given up', () => {
+    const c = new PreloadClient(api, () => 7);
+    const seen: ClientStatus[] = [];
+    c.onStatus((s) => seen.push(s));
+    c.start();
+    const engine = (e: EngineProcessState) => listeners.forEach((l) => l({ type: 'engine', engine: e }));
+    engine({ state: 'running', since: 1, mode: 'demo' });
+    engine({ state: 'restarting', attempt: 1, retryAt: 1007, reason: 'exited with code 1' });
+    expect(c.status()).toEqual({ state: 'reconnecting', attempt: 1, nextTryAt: 1007, reason: 'the engine stopped: exited with code 1' });
+    engine({ state: 'starting', attempt: 2 });
+    expect(c.status()).toMatchObject({ state: 'reconnecting', attempt: 2 });
+    engine({ state: 'running', since: 9, mode: 'demo' });
+    expect(c.status()).toEqual({ state: 'open', since: 7 });
+    engine({ state: 'crashed', reason: 'exited with code 3' });
+    expect(c.status()).toMatchObject({ state: 'closed', reason: expect.stringMatching(/exited with code 3.*Restart engine in the tray/) as unknown });
+    expect(seen.map((s) => s.state)).toEqual(['open', 'reconnecting', 'reconnecting', 'open', 'closed']);
   });
 
   it('treats an engine alert from the host as "re-read everything"', () => {

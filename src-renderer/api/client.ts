@@ -14,6 +14,7 @@ import {
   Commands,
   type ApiEvent,
   type CommandName,
+  type EngineProcessState,
   type CommandRequest,
   type CommandResult,
   type MirrorfillApi,
@@ -28,7 +29,8 @@ export type ClientStatus =
   | { readonly state: 'connecting' }
   | { readonly state: 'open'; readonly since: number }
   | { readonly state: 'reconnecting'; readonly attempt: number; readonly nextTryAt: number; readonly reason: string }
-  | { readonly state: 'closed' };
+  /** `reason`: why, and what the user can do (the desktop host says when its engine gave up). */
+  | { readonly state: 'closed'; readonly reason?: string };
 
 /** What the app and the stores use, whatever the channel. */
 export interface EngineClient extends MirrorfillApi {
@@ -286,8 +288,31 @@ export class PreloadClient implements EngineClient {
     this.detachEvents = this.api.onEvent((e) => {
       // The host restarts a crashed engine and says so: the stores re-read as after a reconnect.
       if (e.type === 'alert' && e.topic === 'engine') this.setStatus({ state: 'open', since: this.now() });
+      else if (e.type === 'engine') this.engineState(e.engine);
     });
     this.setStatus({ state: 'open', since: this.now() });
+  }
+
+  /** The desktop host's engine process, shown as the connection it amounts to (banner, top bar). */
+  private engineState(engine: EngineProcessState): void {
+    switch (engine.state) {
+      case 'running':
+        if (this.current.state !== 'open') this.setStatus({ state: 'open', since: this.now() });
+        return;
+      case 'starting':
+        if (engine.attempt > 1 || this.current.state === 'reconnecting') this.setStatus({ state: 'reconnecting', attempt: engine.attempt, nextTryAt: this.now(), reason: 'the engine is starting again' });
+        else this.setStatus({ state: 'connecting' });
+        return;
+      case 'restarting':
+        this.setStatus({ state: 'reconnecting', attempt: engine.attempt, nextTryAt: engine.retryAt, reason: `the engine stopped: ${engine.reason}` });
+        return;
+      case 'crashed':
+        this.setStatus({ state: 'closed', reason: `The engine stopped and was not restarted (${engine.reason}): nothing is being copied. Use Restart engine in the tray menu.` });
+        return;
+      case 'stopping':
+        this.setStatus({ state: 'closed', reason: 'The engine is stopping: nothing is being copied until it runs again.' });
+        return;
+    }
   }
 
   stop(): void {

@@ -98,7 +98,7 @@ function EngineBanner(): ReactNode {
   if (st.state === 'closed') {
     return (
       <div className="banner bad" role="alert">
-        <strong>Engine connection closed.</strong> Reload the window to reconnect.
+        <strong>Engine connection closed.</strong> {st.reason ?? 'Reload the window to reconnect.'}
       </div>
     );
   }
