@@ -36,6 +36,8 @@ export type Decision =
       readonly current: number;
       /** Set when a gate or the cap cut the order (it still goes, smaller). */
       readonly limitedBy?: EntryGate | 'maxContracts';
+      /** A leftover in another variant of the product, closed as the lifecycle starts (§2); a follower may get one per contract besides its copy. */
+      readonly absorb?: true;
     }
   | {
       /** The follower's mirror of the leader order that just filled should fill at its broker; check after the grace. */
@@ -60,6 +62,8 @@ export interface FollowerView {
   readonly balance: Money;
   /** Broker position plus what in-flight copy orders will still add (C of §3). */
   current(contract: ContractCode): number;
+  /** Every contract the account holds or has in-flight orders in (for leftovers at a lifecycle start). */
+  heldContracts(): readonly ContractCode[];
   /** |position + in-flight| summed over every other contract of the account (for maxContracts). */
   openContractsExcept(contract: ContractCode): number;
   /**

@@ -42,6 +42,7 @@ class Follower {
       follower: f,
       balance: this.balance,
       current: (c) => this.positions.get(c) ?? 0,
+      heldContracts: () => [...this.positions].filter(([, q]) => q !== 0).map(([c]) => c),
       openContractsExcept: (c) => [...this.positions].filter(([k]) => k !== c).reduce((s, [, q]) => s + Math.abs(q), 0),
       positionKnown: this.positionKnown,
       hardLocked: this.hardLocked,
@@ -61,6 +62,7 @@ class Leader {
   lifecycle: Lifecycle | undefined;
   orderSeq = 0;
   last: readonly Decision[] = [];
+  others: readonly Lifecycle[] = [];
   constructor(
     readonly g: Group,
     readonly followers: Follower[],
@@ -81,6 +83,7 @@ class Leader {
       leaderBalance: this.balance,
       catalog,
       now: NOW,
+      otherLifecycles: this.others,
     });
     this.position += signedQty;
     this.lifecycle = out.lifecycle;
@@ -305,6 +308,29 @@ describe('planLeaderFill: tracking, gates (§2, §6, §7)', () => {
     expect(orders(lead.fill(1))).toEqual([0]);
     expect(orders(lead.fill(-2))).toEqual([0]);
     expect(orders(lead.fill(-1))).toEqual([-1]);
+  });
+
+  it('a leftover in the other variant of the product is closed when the next lifecycle starts (§2: absorbed, never doubled)', () => {
+    const g = group({ followers: [{ account: 'f', ratio: 0.5 }] });
+    const f = new Follower(g, 'f');
+    f.positions.set(MES, 5); // left over from a micro-fallback lifecycle during a pause
+    const lead = new Leader(g, [f]);
+    const ds = lead.fill(2);
+    expect(ds.map((d) => (d.kind === 'order' ? [d.contract, d.delta, d.absorb ?? false] : d.kind))).toEqual([
+      [ES, 1, false],
+      [MES, -5, true],
+    ]);
+    expect(orders(lead.fill(1))).toEqual([0]); // mid-lifecycle: nothing more to absorb
+  });
+
+  it('a contract the follower trades in another open lifecycle of the leader is not a leftover', () => {
+    const g = group({ followers: [{ account: 'f', ratio: 0.5 }] });
+    const f = new Follower(g, 'f');
+    const mesLead = new Leader(g, [f], MES);
+    mesLead.fill(4);
+    expect(f.positions.get(MES)).toBe(2);
+    const esLead = Object.assign(new Leader(g, [f]), { others: mesLead.lifecycle ? [mesLead.lifecycle] : [] });
+    expect(esLead.fill(2).map((d) => (d.kind === 'order' ? [d.contract, d.delta] : d.kind))).toEqual([[ES, 1]]);
   });
 
   it('the whitelist skips other roots for every follower', () => {

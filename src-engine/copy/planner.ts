@@ -18,6 +18,7 @@ import {
 import type { Money } from '../domain/money';
 import { Rational } from '../domain/rational';
 import type { Decision, EntryGate, FollowerView } from './decision';
+import { absorbLeftovers } from './absorb';
 import { joinTrack, microFallback, withCurrentRatio } from './join';
 import { stopTracking, withTrack, type FollowerTrack, type Lifecycle, type NotTrackingReason } from './lifecycle';
 import type { Direction } from './rounding';
@@ -39,6 +40,8 @@ export interface LeaderFillInput {
   readonly leaderBalance: Money;
   readonly catalog: Catalog;
   readonly now: number;
+  /** The leader's open lifecycles in other contracts (their follower contracts are not leftovers, §2). */
+  readonly otherLifecycles?: readonly Lifecycle[];
   /** Set for a fill recovered from the broker after a gap: its age decides what a missed entry does (§8). */
   readonly recovered?: { readonly ageMs: number };
 }
@@ -85,6 +88,9 @@ export function planLeaderFill(input: LeaderFillInput): PlanOutput {
     const t = next.followers[view.follower.account];
     if (t) tracks[view.follower.account] = t;
     decisions.push(decision);
+    if (starting && t?.tracking === true && view.positionKnown) {
+      decisions.push(...absorbLeftovers({ group: input.group, catalog: input.catalog, leaderRoot: root, otherLifecycles: input.otherLifecycles ?? [] }, t, view));
+    }
   }
   lc = { ...base, followers: tracks };
 

@@ -11,6 +11,7 @@ import type { Decision } from '../copy/decision';
 import type { BrokerFill, BrokerOrder } from '../orders/broker';
 import { PRIORITY, type Intent, type Priority } from '../orders/intent';
 import type { DecisionRow } from '../orders/journal';
+import { intentTag } from '../orders/tag';
 import { isOpenOrder } from './accountBook';
 import type { EngineCore } from './core';
 import { startGrace } from './grace';
@@ -39,6 +40,7 @@ export function onLeaderFill(core: EngineCore, leader: AccountId, fill: BrokerFi
     before,
     lifecycle,
     followers: group.followers.map((f) => core.followerView(group, f)),
+    otherLifecycles: core.lifecyclesOf(leader).filter((l) => l.contract !== fill.contract),
     leaderBalance: core.books.get(leader)?.balance ?? (0 as never),
     catalog: core.catalog,
     now,
@@ -61,6 +63,8 @@ export function onLeaderFill(core: EngineCore, leader: AccountId, fill: BrokerFi
       priority: grows ? PRIORITY.entry : PRIORITY.exit,
       leaderOrderId: fill.orderId,
       ...(legs.length > 0 ? { bracket: bracketOf(legs) } : {}),
+      // A leftover closed beside the copy needs a tag of its own (one per contract).
+      ...(d.absorb ? { tag: intentTag(`${eventKey}|${d.contract}`, d.account, 'absorb') } : {}),
     });
     intents.push(intent);
     if (legs.length > 0) legLinks.push({ intent, legs });

@@ -269,6 +269,7 @@ export class EngineCore {
       follower: f,
       balance: book?.balance ?? (0 as FollowerView['balance']),
       current: (c) => this.current(account, c),
+      heldContracts: () => [...new Set<ContractCode>([...(book?.openPositions() ?? []).map(([c]) => c), ...this.intents.inFlightByContract(account).keys()])],
       openContractsExcept: (c) => {
         const totals = new Map<ContractCode, number>();
         for (const [k, q] of book?.openPositions() ?? []) totals.set(k, q);
