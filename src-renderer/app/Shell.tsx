@@ -7,11 +7,16 @@ import { href, SCREENS, type Screen } from '../lib/route';
 import { useCommand, useNow, useServices, useSnapshot } from './hooks';
 
 export function Shell({ screen, children }: { screen: Screen; children: ReactNode }): ReactNode {
+  const { status } = useServices();
+  const { status: st, everOpen } = useStore(status);
+  // Without the engine the figures on screen are the last ones it sent: dimmed, so nobody reads
+  // "In sync" or a position as live. Edits stay usable (they are kept for when it is back).
+  const stale = everOpen && st.state !== 'open';
   return (
     <div className="app">
       <TopBar screen={screen} />
       <EngineBanner />
-      <main className="content" id="main">
+      <main className={stale ? 'content stale' : 'content'} id="main">
         {children}
       </main>
       <Toasts />
