@@ -574,6 +574,7 @@ const NOT_TRACKING: Record<string, string> = {
   locked: 'locked',
   flattenedByUser: 'flattened by you — waits for the next entry',
   reconnectFlatten: 'flattened after a reconnect — waits for the next entry',
+  notWhitelisted: 'root not whitelisted when the trade began — waits for the leader to be flat, or press Sync',
 };
 
 function RowState({ row, oos, locked, quarantined }: { row: FollowerRowView | undefined; oos: string | undefined; locked: false | 'breach' | 'soft'; quarantined: boolean }): ReactNode {
