@@ -5,7 +5,7 @@
  * after its connection has caught up with the broker (flatten.ts).
  */
 import { parseContractCode, type ContractCode } from '../domain/contractCode';
-import type { AccountId, Group, GroupId, SwitchOffReason } from '../domain/group';
+import { whitelisted, type AccountId, type Group, type GroupId, type SwitchOffReason } from '../domain/group';
 import { Refusal } from '../domain/refusal';
 import { stopTracking, withTrack, type NotTrackingReason } from '../copy/lifecycle';
 import { followerRootFor } from '../copy/join';
@@ -149,6 +149,8 @@ export function sync(core: EngineCore, account: AccountId, root: string): void {
   if (!follower || g.leader === undefined) throw new Refusal([{ field: 'account', message: `group "${g.name}" has no leader` }]);
   const view = core.followerView(g, follower);
   if (view.hardLocked) throw new Refusal([{ field: 'account', message: `account "${account}" is locked; review and unlock it first` }]);
+  // The whitelist skips other roots for every follower (§4): Sync does not open one either.
+  if (!whitelisted(g, root)) throw new Refusal([{ field: 'symbol', message: `${root} is not in the whitelist of group "${g.name}"` }]);
   if (!view.positionKnown) throw new Refusal([{ field: 'account', message: `account "${account}" has not been read from its broker yet; wait for its connection` }]);
   const cause = controlCause(core, 'sync', `${account}:${root}`);
   const leader = g.leader;
