@@ -197,6 +197,12 @@ export class Journal {
     this.unmaterialised.length = 0;
   }
 
+  /** Every intent that followed one leader order, final ones included (rebuilding links after a restart). */
+  intentsForLeaderOrder(leaderOrderId: string): Intent[] {
+    this.flush();
+    return (this.db.prepare('SELECT * FROM intents WHERE leader_order_id = ? ORDER BY created_at').all(leaderOrderId) as IntentRow[]).map(fromRow);
+  }
+
   openIntents(): Intent[] {
     const rows = this.db.prepare(`SELECT * FROM intents WHERE status NOT IN ('filled','cancelled','rejected','abandoned') ORDER BY created_at`).all() as IntentRow[];
     return rows.map(fromRow);

@@ -105,11 +105,31 @@ export function onLeaderFill(core: EngineCore, leader: AccountId, fill: BrokerFi
         const contract = d.kind === 'order' ? d.contract : plan.lifecycle?.followers[d.account]?.contract;
         if (contract) core.setOutOfSync(d.account, contract, undefined);
       }
+      // Fail closed, and say so: nothing was sent because the follower's position is not known
+      // (its connection has not come up). The reconnect's reconcile replaces this with the numbers.
+      if (d.kind === 'skip' && d.reason === 'positionUnknown') {
+        const contract = plan.lifecycle?.followers[d.account]?.contract;
+        if (contract) core.setOutOfSync(d.account, contract, `position unknown (${connectionText(core, d.account)}); ${d.detail ?? 'nothing sent'}`);
+      }
     }
   }
   for (const account of plan.quarantineReleased) core.emit({ t: 'quarantine', accountId: account, root: parseContractCode(fill.contract).root, on: false, reason: 'leader flat' });
   core.emitDecisions(rows);
   for (const i of intents) core.emitIntent(i);
+}
+
+/** Why an account's position is not known: its connection's state, with the broker's reason. */
+function connectionText(core: EngineCore, account: AccountId): string {
+  const status = core.connectionOf(account)?.status;
+  if (!status) return 'no connection';
+  switch (status.state) {
+    case 'reconnecting':
+      return `connection reconnecting, next try ${new Date(status.nextTryAt).toISOString()}: ${status.reason}`;
+    case 'failed':
+      return `connection failed: ${status.reason}`;
+    default:
+      return `connection ${status.state}`;
+  }
 }
 
 /** Bracket legs of a leader entry order, known from its events (stop first, then target). */
@@ -232,7 +252,7 @@ function journalHas(core: EngineCore, tag: string): boolean {
   return core.db.prepare('SELECT 1 FROM intents WHERE tag = ?').pluck().get(tag) !== undefined;
 }
 
-function modifyMirrors(core: EngineCore, group: Group, leader: AccountId, order: BrokerOrder): void {
+export function modifyMirrors(core: EngineCore, group: Group, leader: AccountId, order: BrokerOrder): void {
   const remaining = (order.side === 'buy' ? 1 : -1) * (order.qty - order.filledQty);
   for (const live of core.mirrors.liveOrders(order.orderId, core)) {
     const conn = core.connectionOf(live.account);
@@ -266,7 +286,7 @@ function modifyMirrors(core: EngineCore, group: Group, leader: AccountId, order:
   }
 }
 
-function cancelMirrors(core: EngineCore, leader: AccountId, leaderOrderId: string): void {
+export function cancelMirrors(core: EngineCore, leader: AccountId, leaderOrderId: string): void {
   const group = core.groupOfLeader(leader);
   for (const live of core.mirrors.liveOrders(leaderOrderId, core)) {
     cancelFollowerOrder(core, live.account, live.orderId, PRIORITY.protective);

@@ -78,6 +78,11 @@ export class MirrorBook {
     return out;
   }
 
+  /** Every leader order that has (or had) mirrors. */
+  leaderOrderIds(): string[] {
+    return [...this.byLeader.keys()];
+  }
+
   forget(leaderOrderId: string): void {
     this.byLeader.delete(leaderOrderId);
   }

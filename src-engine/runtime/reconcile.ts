@@ -15,6 +15,7 @@ import { onLeaderFill } from './copier';
 import type { ConnectionRuntime, EngineCore } from './core';
 import { whenFollowerBooksKnown } from './followerBooks';
 import { settleFollowerGap } from './followerGap';
+import { settleLeaderOrders } from './leaderOrderGap';
 import { apply, GENERIC_REJECTION, onFollowerOrder, onRejected } from './orderFlow';
 
 /** Allowance for broker timestamps that run behind our clock. */
@@ -29,9 +30,11 @@ export async function reconcileConnection(core: EngineCore, conn: ConnectionRunt
     snapshots.set(account, snap);
   }
 
+  const openBefore = new Map<AccountId, BrokerOrder[]>();
   for (const [account, snap] of snapshots) {
     const book = core.books.get(account);
     if (!book) continue;
+    openBefore.set(account, book.openOrders());
     book.reset(snap);
     book.live = true;
     core.risk.rebase(account, {
@@ -56,7 +59,9 @@ export async function reconcileConnection(core: EngineCore, conn: ConnectionRunt
   }
   for (const leader of leaders) {
     const snap = snapshots.get(leader);
-    if (snap) recoverLeaderFills(core, leader, snap, startedAt);
+    if (!snap) continue;
+    recoverLeaderFills(core, leader, snap, startedAt);
+    settleLeaderOrders(core, leader, openBefore.get(leader) ?? [], snap);
   }
   for (const account of snapshots.keys()) compareWithTargets(core, account);
 }

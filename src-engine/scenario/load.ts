@@ -116,7 +116,11 @@ function checkReferences(s: Scenario, catalog: Catalog, fail: (p: Path, m: strin
         account([...p, 'leader', 'account'], l.account);
         symbol([...p, 'leader', 'symbol'], l.symbol);
         if ((l.type ?? 'market') !== 'market' && l.price === undefined) fail([...p, 'leader'], `a ${l.type ?? ''} order needs a price`);
-        if (l.ref !== undefined) refs.add(l.ref);
+        if (l.ref !== undefined) {
+          refs.add(l.ref);
+          if (l.bracket?.stopLoss !== undefined) refs.add(`${l.ref}.stopLoss`);
+          if (l.bracket?.takeProfit !== undefined) refs.add(`${l.ref}.takeProfit`);
+        }
       } else {
         const ref = 'modify' in l ? l.modify : l.cancel;
         if (!refs.has(ref)) fail([...p, 'leader'], `unknown order ref "${ref}" (give the order a ref: first)`);

@@ -79,7 +79,11 @@ async function runStep(
       const contract = world.catalog.frontMonth(l.symbol, world.clock.now());
       const r = ex.place(acc.id, { contract, side: l.side, qty: l.qty, type: l.type ?? 'market', price: l.price, source: 'manual', bracket: l.bracket });
       if (!r.ok) return `step ${n}: the leader's own order was refused by the simulator: ${r.reason}`;
-      if (l.ref !== undefined) refs.set(l.ref, { account: l.account, orderId: r.order.orderId });
+      if (l.ref !== undefined) {
+        refs.set(l.ref, { account: l.account, orderId: r.order.orderId });
+        // A bracket's legs are `REF.stopLoss` and `REF.takeProfit`.
+        for (const leg of r.legs) refs.set(`${l.ref}.${leg.type === 'stop' ? 'stopLoss' : 'takeProfit'}`, { account: l.account, orderId: leg.orderId });
+      }
     } else if ('modify' in l) {
       const ref = refs.get(l.modify);
       if (!ref) return `step ${n}: unknown order ref ${l.modify}`;
@@ -246,7 +250,7 @@ function sleepUntil(deadline: number): Promise<void> {
 
 function describeBusy(world: World): string {
   const e = world.requireEngine();
-  const parts = [`engine idle: ${e.isIdle()}`, `exchange scheduled: ${world.exchange.pendingWork()}`];
+  const parts = [`engine: ${e.busyReport()}`, `exchange scheduled: ${world.exchange.pendingWork()}`];
   for (const [kind, fe] of world.frontEnds) parts.push(`${kind} pending: ${fe.pendingWork()}`);
   return parts.join(', ');
 }
