@@ -176,17 +176,28 @@ export class EngineCore {
   }
 
   isIdle(): boolean {
-    if (this.busy > 0 || this.timers.size > 0 || this.graces.size > 0) return false;
-    if (this.dispatcher.pending() > 0) return false;
+    return this.busyReasons().next().done === true;
+  }
+
+  /** What keeps the engine from being idle, in words (diagnostics for a run that does not settle). */
+  busyReport(): string {
+    const parts = [...this.busyReasons()];
+    return parts.length > 0 ? parts.join('; ') : 'idle';
+  }
+
+  private *busyReasons(): Generator<string> {
+    if (this.busy > 0) yield `${this.busy} tasks running`;
+    if (this.timers.size > 0) yield `${this.timers.size} timers`;
+    if (this.graces.size > 0) yield `${this.graces.size} mirror graces`;
+    if (this.dispatcher.pending() > 0) yield `${this.dispatcher.pending()} requests queued or on the wire`;
     for (const i of this.intents.open()) {
       // An accepted working order (mirror, bracket) rests at the broker; anything else is in flight.
-      if (i.type === 'market' || i.status !== 'accepted') return false;
+      if (i.type === 'market' || i.status !== 'accepted') yield `intent ${i.tag} (${i.accountId} ${i.side} ${i.qty} ${i.type}) ${i.status}`;
     }
     for (const c of this.connections.values()) {
       if (c.status.state === 'failed' || c.status.state === 'closed') continue;
-      if (c.status.state !== 'connected' || c.reconciledGeneration !== c.generation) return false;
+      if (c.status.state !== 'connected' || c.reconciledGeneration !== c.generation) yield `connection ${c.row.name} ${c.status.state}, reconciled ${c.reconciledGeneration}/${c.generation}`;
     }
-    return true;
   }
 
   whenIdle(): Promise<void> {

@@ -144,6 +144,10 @@ export class Engine {
     return this.core.isIdle();
   }
 
+  busyReport(): string {
+    return this.core.busyReport();
+  }
+
   whenIdle(): Promise<void> {
     return this.core.whenIdle();
   }
