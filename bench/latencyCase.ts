@@ -45,6 +45,7 @@ export interface CaseResult {
 
 /** Brokers' request budgets would throttle a benchmark into measuring the throttle. */
 const UNLIMITED = 1_000_000;
+const STALL_MS = 10_000;
 
 export async function runCase(spec: CaseSpec): Promise<CaseResult> {
   const catalog = Catalog.load();
@@ -147,11 +148,14 @@ export async function runCase(spec: CaseSpec): Promise<CaseResult> {
   for (let i = 0; i < total; i++) {
     if (i === spec.warmup) measuredFrom = performance.now();
     current = { cause: undefined, receivedAt: 0, lastWritten: 0, written: 0, emittedAt: 0, receivedBySim: 0, lastReceivedBySim: 0 };
-    const finished = new Promise<void>((resolve) => {
+    let stall: ReturnType<typeof setTimeout> | undefined;
+    const finished = new Promise<void>((resolve, reject) => {
       wake = resolve;
+      // A copy that never completes (an adapter that does not report its writes, a lost order) fails the run instead of hanging it.
+      stall = setTimeout(() => reject(new Error(`bench: ${spec.broker} ×${spec.followers}, fill ${i}: no complete copy within ${STALL_MS} ms (${JSON.stringify(current)})`)), STALL_MS);
     });
     exchange.place(lead.id, { contract, side: i % 2 === 0 ? 'buy' : 'sell', qty: 1, type: 'market', source: 'manual' });
-    await finished;
+    await finished.finally(() => clearTimeout(stall));
     // Let the followers' fills and acknowledgements land before the next leader fill.
     await engine.whenIdle();
     if (i >= spec.warmup) {

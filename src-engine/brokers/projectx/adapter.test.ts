@@ -319,7 +319,7 @@ describe('ProjectX adapter over the simulator', () => {
 });
 
 describe('payload variants', () => {
-  /** The same trading day under one wire shape, as normalized events without broker times. */
+  /** The same trading day under one wire shape, as normalized events without broker or receive times. */
   async function run(options: ProjectXSimOptions): Promise<string[]> {
     const t = await connected(options);
     const conn = t.conn;
@@ -336,7 +336,7 @@ describe('payload variants', () => {
       .filter((e) => e.kind !== 'connection')
       .map((e) => {
         if (e.kind === 'order') return JSON.stringify({ kind: e.kind, ...e.order, time: 0 });
-        if (e.kind === 'fill') return JSON.stringify({ kind: e.kind, ...e.fill, time: 0 });
+        if (e.kind === 'fill') return JSON.stringify({ kind: e.kind, ...e.fill, time: 0, receivedAt: undefined });
         return JSON.stringify(e);
       });
     await t.close();

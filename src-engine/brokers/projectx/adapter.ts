@@ -101,6 +101,8 @@ class ProjectXConnection implements BrokerConnection {
   private resyncAgain = false;
   private protocolErrorCount = 0;
   private dead = false;
+  /** performance.now() of the user hub frame whose events are being dispatched, if one is. */
+  private frameAt: number | undefined;
 
   constructor(
     private readonly settings: ProjectXSettings,
@@ -316,7 +318,7 @@ class ProjectXConnection implements BrokerConnection {
     }
 
     for (let round = 0; ; round++) {
-      const r = await this.rest.post('Order/place', body);
+      const r = await this.rest.post('Order/place', body, round === 0 ? req.onWritten : undefined);
       if (this.dead) return { ok: false, class: 'unknown', reason: 'connection closed while placing' };
       if (r.kind !== 'rateLimited') return this.placeOutcome(r, req, account);
       // 429: nothing was executed, but make sure before sending again (§8a: never retry blindly).
@@ -414,6 +416,7 @@ class ProjectXConnection implements BrokerConnection {
 
   private newHub(label: 'user hub' | 'market hub', url: string, on: { reconnecting: (attempt: number, at: number, reason: string) => void; reconnected: () => void }): HubChannel {
     return new HubChannel({
+      ...(label === 'user hub' ? { frameReceived: (atMs: number) => this.onUserFrame(atMs) } : {}),
       label,
       url,
       token: () => this.tokens.get(),
@@ -640,8 +643,15 @@ class ProjectXConnection implements BrokerConnection {
     this.emit({ kind: 'connection', status, generation: this.generation });
   }
 
+  /** SignalR dispatches a frame's events synchronously after parsing it: fills emitted until then came with it. */
+  private onUserFrame(atMs: number): void {
+    if (this.frameAt === undefined) queueMicrotask(() => (this.frameAt = undefined));
+    this.frameAt = atMs;
+  }
+
   private emit(event: BrokerEvent): void {
     if (this.dead) return;
+    if (event.kind === 'fill' && event.fill.receivedAt === undefined && this.frameAt !== undefined) event = { kind: 'fill', fill: { ...event.fill, receivedAt: this.frameAt } };
     try {
       this.listener?.(event);
     } catch (e) {

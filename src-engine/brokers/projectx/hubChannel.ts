@@ -39,6 +39,8 @@ export interface HubChannelOptions {
   readonly reconnecting: (attempt: number, nextTryAt: number, reason: string) => void;
   /** Back up, with every subscription re-issued. */
   readonly reconnected: () => void;
+  /** performance.now() as a frame arrives; its events are dispatched right after (latency measurement). */
+  readonly frameReceived?: (atMs: number) => void;
 }
 
 const HANDSHAKE_TIMEOUT_MS = 10_000;
@@ -70,7 +72,7 @@ export class HubChannel {
     };
     this.connection = new HubConnectionBuilder()
       .withUrl(o.url, http)
-      .withHubProtocol(new TolerantJsonHubProtocol((d) => this.guard(() => o.malformed(d))))
+      .withHubProtocol(new TolerantJsonHubProtocol((d) => this.guard(() => o.malformed(d)), o.frameReceived))
       .withAutomaticReconnect(policy)
       .configureLogging(signalrLogger(o.log))
       .build();

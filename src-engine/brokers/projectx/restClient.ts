@@ -11,6 +11,7 @@ import { scrubSecrets } from './secretText';
 import { decodeEnvelope, describeProblem, parseJson, type Envelope } from './restCodec';
 import type { TokenManager } from './tokenManager';
 import type { Endpoint } from './wireEnums';
+import { JsonHttpClient } from '../jsonHttp';
 
 export type RestOutcome =
   /** HTTP 200 with a readable envelope: success or a business failure with its code. */
@@ -47,6 +48,9 @@ export class RestClient {
   private readonly waits = new Set<() => void>();
   private closed = false;
 
+  /** Kept-alive connections to the gateway's origin, and the base URL's path prefix (on first use). */
+  private http: { readonly client: JsonHttpClient; readonly path: string } | undefined;
+
   constructor(private readonly o: RestClientOptions) {}
 
   useTokens(tokens: TokenManager): void {
@@ -54,12 +58,13 @@ export class RestClient {
   }
 
   /** An authenticated call: waits out a running penalty, renews once on 401. */
-  async post(endpoint: Endpoint, body: unknown): Promise<RestOutcome> {
+  /** `onWritten`: performance.now() when the request was handed to the socket (first send only). */
+  async post(endpoint: Endpoint, body: unknown, onWritten?: (atMs: number) => void): Promise<RestOutcome> {
     const tokens = this.tokens;
     if (!tokens) throw new Error('projectx: REST client used before login');
     await this.waitPenalty();
     let token = await tokens.get();
-    let r = await this.send(endpoint, body, token);
+    let r = await this.send(endpoint, body, token, onWritten);
     if (r.kind === 'unauthorized') {
       token = await tokens.renew(token);
       r = await this.send(endpoint, body, token);
@@ -104,6 +109,7 @@ export class RestClient {
     for (const c of this.inFlight) c.abort();
     this.inFlight.clear();
     for (const w of [...this.waits]) w();
+    this.http?.client.close();
   }
 
   /** Read through a method: `closed` changes across awaits, which narrowing cannot see. */
@@ -111,40 +117,47 @@ export class RestClient {
     return this.closed;
   }
 
-  private async send(endpoint: Endpoint, body: unknown, token: string | undefined): Promise<RestOutcome> {
+  private async send(endpoint: Endpoint, body: unknown, token: string | undefined, onWritten?: (atMs: number) => void): Promise<RestOutcome> {
     if (this.closed) return { kind: 'noAnswer', sent: false, detail: 'connection closed' };
+    if (!this.http) {
+      try {
+        const u = new URL(this.o.baseUrl);
+        this.http = { client: new JsonHttpClient(u.origin), path: u.pathname.replace(/\/+$/, '') };
+      } catch (e) {
+        return { kind: 'noAnswer', sent: false, detail: `${e instanceof Error ? e.message : String(e)} (ERR_INVALID_URL)` };
+      }
+    }
+    const http = this.http;
     const controller = new AbortController();
     this.inFlight.add(controller);
-    const timer = setTimeout(() => controller.abort(new Error('timeout')), this.o.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     this.o.budget.record();
+    const timeoutMs = this.o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     try {
-      const res = await fetch(`${this.o.baseUrl.replace(/\/+$/, '')}/api/${endpoint}`, {
+      const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+      if (token !== undefined) headers.authorization = `Bearer ${token}`;
+      const r = await http.client.send({
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json',
-          ...(token !== undefined ? { authorization: `Bearer ${token}` } : {}),
-        },
+        path: `${http.path}/api/${endpoint}`,
+        headers,
         body: JSON.stringify(body),
+        timeoutMs,
         signal: controller.signal,
+        ...(onWritten ? { onWritten } : {}),
       });
-      const text = await res.text();
-      return this.classify(endpoint, res.status, res.headers, text);
-    } catch (e) {
-      const sent = !NOT_SENT_CODES.has(errorCode(e));
-      const detail = controller.signal.aborted ? (this.isClosed() ? 'connection closed' : `no answer within ${this.o.timeoutMs ?? DEFAULT_TIMEOUT_MS} ms`) : describeFetchError(e);
+      if (r.kind === 'answer') return this.classify(endpoint, r.status, r.retryAfter ?? null, r.text);
+      const sent = !NOT_SENT_CODES.has(r.code ?? '');
+      const detail = r.aborted ? 'connection closed' : r.timedOut ? `no answer within ${timeoutMs} ms` : r.code ? `${r.message} (${r.code})` : r.message;
       this.o.log.warn('request failed', { endpoint, sent, detail });
       return { kind: 'noAnswer', sent, detail };
     } finally {
-      clearTimeout(timer);
       this.inFlight.delete(controller);
     }
   }
 
-  private classify(endpoint: Endpoint, status: number, headers: Headers, text: string): RestOutcome {
+  private classify(endpoint: Endpoint, status: number, retryAfter: string | null, text: string): RestOutcome {
     if (status === 401) return { kind: 'unauthorized', detail: 'the broker refused the session token (401)' };
     if (status === 429) {
-      const retryAt = this.o.clock.now() + retryAfterMs(headers.get('retry-after'), this.o.clock.now());
+      const retryAt = this.o.clock.now() + retryAfterMs(retryAfter, this.o.clock.now());
       this.o.budget.penalise(retryAt);
       this.o.log.warn('rate limited by the broker', { endpoint, retryAt });
       return { kind: 'rateLimited', retryAt };
@@ -174,16 +187,4 @@ export function retryAfterMs(header: string | null, nowMs: number): number {
   if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
   const date = Date.parse(header);
   return Number.isFinite(date) ? Math.max(0, date - nowMs) : DEFAULT_RETRY_AFTER_MS;
-}
-
-function errorCode(e: unknown): string {
-  const cause = e instanceof Error ? (e as Error & { cause?: unknown }).cause : undefined;
-  if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string') return cause.code;
-  return '';
-}
-
-function describeFetchError(e: unknown): string {
-  const code = errorCode(e);
-  const msg = e instanceof Error ? e.message : String(e);
-  return code ? `${msg} (${code})` : msg;
 }

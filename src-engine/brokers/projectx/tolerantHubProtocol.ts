@@ -13,9 +13,14 @@ export class TolerantJsonHubProtocol implements IHubProtocol {
   readonly transferFormat = TransferFormat.Text;
   private readonly writer = new JsonHubProtocol();
 
-  constructor(private readonly onMalformed: (detail: string) => void) {}
+  /** `onFrame`: performance.now() as a frame arrives, before its records are parsed and dispatched. */
+  constructor(
+    private readonly onMalformed: (detail: string) => void,
+    private readonly onFrame?: (atMs: number) => void,
+  ) {}
 
   parseMessages(input: string | ArrayBuffer, _logger: ILogger): HubMessage[] {
+    this.onFrame?.(performance.now());
     if (typeof input !== 'string') {
       this.onMalformed('binary frame on a JSON hub');
       return [];

@@ -128,6 +128,8 @@ export class TradovateConnection implements BrokerConnection {
   private resyncing = false;
   private resyncWanted = false;
   private resyncFailures = 0;
+  /** performance.now() of the trading frame being handled, if one is. */
+  private frameAt: number | undefined;
   private readonly sleeps = new Set<ReturnType<typeof setTimeout>>();
   private readonly background = new Set<Promise<unknown>>();
 
@@ -301,7 +303,7 @@ export class TradovateConnection implements BrokerConnection {
       ...(legs[1] ? { bracket2: legs[1].body } : {}),
     };
     try {
-      const data = await this.rest.call({ endpoint: legs.length > 0 ? 'order/placeoso' : 'order/placeorder', body, mutates: true });
+      const data = await this.rest.call({ endpoint: legs.length > 0 ? 'order/placeoso' : 'order/placeorder', body, mutates: true, ...(req.onWritten ? { onWritten: once(req.onWritten) } : {}) });
       const parsed = placeOsoResultSchema.safeParse(data);
       if (!parsed.success) return { ok: false, class: 'unknown', reason: `unreadable place answer: ${describeZodError(parsed.error)}` };
       const r = parsed.data;
@@ -388,8 +390,8 @@ export class TradovateConnection implements BrokerConnection {
   private openTrading(token: string): Promise<TradovateSocket> {
     let sock: TradovateSocket | undefined;
     return TradovateSocket.open('trading', this.settings.wsUrl, token, this.timings, {
-      onEvents: (events) => {
-        if (sock && sock === this.trading) this.onTradingEvents(events);
+      onEvents: (events, receivedAt) => {
+        if (sock && sock === this.trading) this.onTradingEvents(events, receivedAt);
       },
       onProtocolError: (detail) => {
         if (sock && sock === this.trading) this.onProtocolError(detail);
@@ -433,7 +435,17 @@ export class TradovateConnection implements BrokerConnection {
     return id;
   }
 
-  private onTradingEvents(events: readonly EventMessage[]): void {
+  private onTradingEvents(events: readonly EventMessage[], receivedAt: number): void {
+    // Fills emitted while this frame is handled were received with it (copier-added latency starts here).
+    this.frameAt = receivedAt;
+    try {
+      this.applyTradingEvents(events);
+    } finally {
+      this.frameAt = undefined;
+    }
+  }
+
+  private applyTradingEvents(events: readonly EventMessage[]): void {
     for (const ev of events) {
       switch (ev.kind) {
         case 'props':
@@ -638,6 +650,10 @@ export class TradovateConnection implements BrokerConnection {
 
   private emit(event: BrokerEvent): void {
     if (this.dead) return;
+    if (event.kind === 'fill' && event.fill.receivedAt === undefined && this.frameAt !== undefined) {
+      this.deliver({ kind: 'fill', fill: { ...event.fill, receivedAt: this.frameAt } });
+      return;
+    }
     this.deliver(event);
   }
 
@@ -662,6 +678,15 @@ function orderTypeFields(type: PlaceOrderRequest['type'], price: number | undefi
     case 'stop':
       return { orderType: 'Stop', stopPrice: price };
   }
+}
+
+function once(f: (atMs: number) => void): (atMs: number) => void {
+  let called = false;
+  return (atMs) => {
+    if (called) return;
+    called = true;
+    f(atMs);
+  };
 }
 
 function idOf(raw: unknown): number | undefined {

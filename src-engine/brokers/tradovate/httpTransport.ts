@@ -5,6 +5,8 @@
  * to send again, one that failed after is "unknown" (architecture practice 5).
  */
 
+import { poolFor } from '../jsonHttp';
+
 export type HttpMethod = 'GET' | 'POST';
 
 export interface HttpRequest {
@@ -15,6 +17,8 @@ export interface HttpRequest {
   readonly timeoutMs: number;
   /** Aborted by stop()/abandon(). */
   readonly signal: AbortSignal;
+  /** performance.now() when the request's bytes were handed to the socket (latency measurement). */
+  readonly onWritten?: (atMs: number) => void;
 }
 
 export type HttpResult =
@@ -28,49 +32,42 @@ export async function httpCall(req: HttpRequest): Promise<HttpResult> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (req.body !== undefined) headers['Content-Type'] = 'application/json';
   if (req.token !== undefined) headers.Authorization = `Bearer ${req.token}`;
-  const timeout = AbortSignal.timeout(req.timeoutMs);
-  const signal = AbortSignal.any([req.signal, timeout]);
+  let pool: ReturnType<typeof poolFor>;
   try {
-    const res = await fetch(req.url, {
-      method: req.method,
-      headers,
-      ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
-      signal,
-    });
-    const text = await res.text();
-    let json: unknown = undefined;
-    if (text.length > 0) {
-      try {
-        json = JSON.parse(text) as unknown;
-      } catch {
-        json = undefined;
-      }
-    }
-    const retryAfter = Number(res.headers.get('retry-after'));
-    return { kind: 'answer', status: res.status, json, text, ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}) };
+    pool = poolFor(req.url, req.signal);
   } catch (err) {
-    const timedOut = timeout.aborted && !req.signal.aborted;
+    return { kind: 'failure', maybeExecuted: false, timedOut: false, aborted: false, reason: describe(err, 'ERR_INVALID_URL') };
+  }
+  const r = await pool.client.send({
+    method: req.method,
+    path: pool.path,
+    headers,
+    ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
+    timeoutMs: req.timeoutMs,
+    signal: req.signal,
+    ...(req.onWritten ? { onWritten: req.onWritten } : {}),
+  });
+  if (r.kind === 'failure') {
+    const timedOut = r.timedOut && !req.signal.aborted;
     const aborted = req.signal.aborted;
-    const code = errorCode(err);
     return {
       kind: 'failure',
-      maybeExecuted: !(code !== undefined && NOT_SENT_CODES.has(code)),
+      maybeExecuted: !(r.code !== undefined && NOT_SENT_CODES.has(r.code)),
       timedOut,
       aborted,
-      reason: timedOut ? `no answer within ${req.timeoutMs} ms` : aborted ? 'connection stopped' : describe(err, code),
+      reason: timedOut ? `no answer within ${req.timeoutMs} ms` : aborted ? 'connection stopped' : describe(new Error(r.message), r.code),
     };
   }
-}
-
-/** fetch() wraps the socket error as `cause` (undici); dig for its code. */
-function errorCode(err: unknown): string | undefined {
-  let e: unknown = err;
-  for (let depth = 0; depth < 4 && typeof e === 'object' && e !== null; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    e = (e as { cause?: unknown }).cause;
+  let json: unknown = undefined;
+  if (r.text.length > 0) {
+    try {
+      json = JSON.parse(r.text) as unknown;
+    } catch {
+      json = undefined;
+    }
   }
-  return undefined;
+  const retryAfter = Number(r.retryAfter ?? null);
+  return { kind: 'answer', status: r.status, json, text: r.text, ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}) };
 }
 
 function describe(err: unknown, code: string | undefined): string {

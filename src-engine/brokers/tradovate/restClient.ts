@@ -21,6 +21,8 @@ export interface RestCall {
    * reached the server without an answer is `unknown`, never `transient`.
    */
   readonly mutates: boolean;
+  /** performance.now() when the request was handed to the socket (first send only). */
+  readonly onWritten?: (atMs: number) => void;
 }
 
 export interface RestClientDeps {
@@ -68,6 +70,7 @@ export class RestClient {
       ...(body !== undefined ? { body } : {}),
       timeoutMs: this.deps.timeoutMs,
       signal: this.deps.signal,
+      ...(c.onWritten ? { onWritten: c.onWritten } : {}),
     });
   }
 

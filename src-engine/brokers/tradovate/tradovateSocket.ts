@@ -23,7 +23,7 @@ export interface SocketTimings {
 
 export interface SocketHandlers {
   /** One call per `a[...]` frame with its events, in order (responses already dispatched in place). */
-  readonly onEvents: (events: readonly EventMessage[]) => void;
+  readonly onEvents: (events: readonly EventMessage[], receivedAt: number) => void;
   readonly onProtocolError: (detail: string) => void;
   /** Called once, when the socket closes for any reason other than terminate(). */
   readonly onClose: (reason: string) => void;
@@ -146,7 +146,8 @@ export class TradovateSocket {
       const timer = setTimeout(() => finish(new BrokerError('transient', `${this.label} socket: no authorised connection within ${this.timings.connectTimeoutMs} ms`)), this.timings.connectTimeoutMs);
       let opened = false;
       this.ws.on('message', (data, isBinary) => {
-        this.lastRx = performance.now();
+        const rxAt = performance.now();
+        this.lastRx = rxAt;
         const text = isBinary ? null : rawText(data);
         if (!opened) {
           if (text === 'o') {
@@ -165,7 +166,7 @@ export class TradovateSocket {
           }
           return;
         }
-        this.onFrame(text);
+        this.onFrame(text, rxAt);
       });
       this.ws.on('error', (err) => {
         finish(new BrokerError('transient', `${this.label} socket: ${err.message}`));
@@ -191,7 +192,8 @@ export class TradovateSocket {
     this.ws.send(text);
   }
 
-  private onFrame(text: string | null): void {
+  /** `rxAt`: performance.now() when the frame arrived. */
+  private onFrame(text: string | null, rxAt: number): void {
     if (this.closed) return;
     const f = parseServerFrame(text);
     if (!f.ok) {
@@ -213,7 +215,7 @@ export class TradovateSocket {
         for (const m of frame.messages) {
           if (m.kind === 'response') {
             // Events before a response are delivered before its answer runs.
-            if (events.length > 0) this.handlers.onEvents(events);
+            if (events.length > 0) this.handlers.onEvents(events, rxAt);
             events = [];
             const p = this.pending.get(m.id);
             if (!p) {
@@ -229,7 +231,7 @@ export class TradovateSocket {
           // An answer's handler may have closed the socket.
           if (this.isClosed()) return;
         }
-        if (events.length > 0) this.handlers.onEvents(events);
+        if (events.length > 0) this.handlers.onEvents(events, rxAt);
         for (const why of frame.invalid) this.handlers.onProtocolError(`${this.label} socket: ${why}`);
         return;
       }
