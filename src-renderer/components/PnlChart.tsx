@@ -37,7 +37,8 @@ export function PnlChart({ lock }: { lock: LockEvidenceView }): ReactNode {
         <rect className="plot-bg" x={PAD.l} y={PAD.t} width={W - PAD.l - PAD.r} height={H - PAD.t - PAD.b} />
         {!useNetLiq ? <line className="zero" x1={PAD.l} x2={W - PAD.r} y1={y(0)} y2={y(0)} /> : null}
         <line className="threshold" x1={PAD.l} x2={W - PAD.r} y1={y(lock.threshold)} y2={y(lock.threshold)} />
-        <text className="axis threshold-label" x={W - PAD.r - 4} y={y(lock.threshold) - 4} textAnchor="end">
+        {/* At the left: the lock and the last moves sit at the right edge. */}
+        <text className="axis threshold-label" x={PAD.l + 4} y={y(lock.threshold) - 4} textAnchor="start">
           threshold {money(lock.threshold)}
         </text>
         <line className="lock-moment" x1={x(lock.startedAt)} x2={x(lock.startedAt)} y1={PAD.t} y2={H - PAD.b} />
