@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDemo, type Demo } from './demoHost';
-import { expect, openApp, screenshot, test } from './fixtures';
+import { expect, goTo, openApp, screenshot, test } from './fixtures';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'mirrorfill-e2e-reconnect-'));
 const token = 'e2e-reconnect-token';
@@ -43,4 +43,8 @@ test('disconnected banner, automatic reconnect, staged edits kept', async ({ pag
   await bar.getByRole('button', { name: 'Save' }).click();
   await expect(bar).toBeHidden();
   await expect(ratio).toHaveValue('2');
+  // The restarted demo reaches its own simulators (they listen on fresh ports each start).
+  await goTo(page, 'Connections');
+  await expect(page.getByRole('article', { name: 'Connection Tradovate (simulated)' }).getByText('Connected', { exact: true })).toBeVisible();
+  await expect(page.getByRole('article', { name: 'Connection TopstepX (simulated)' }).getByText('Connected', { exact: true })).toBeVisible();
 });

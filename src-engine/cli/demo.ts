@@ -28,9 +28,14 @@ export async function demoCommand(args: readonly string[]): Promise<number> {
   await seedDemo(app.engine, world);
   const token = stringOption(p, 'token');
   const server = await startHeadlessServer({ handler: app.api, staticDir: rendererDir(), port: portOption(p), log: app.log.child('http'), ...(token ? { token } : {}) });
-  await app.engine.start();
+  // As serve does: the address is printed once the page can be opened, and the engine connects
+  // meanwhile (a broker that is slow or failing shows on the Connections screen, not as silence).
+  // The leader starts trading once the engine is up, so its first trade is copied.
   const every = Number(stringOption(p, 'leader-every-ms') ?? 3000);
-  world.startLeader(Number.isFinite(every) && every > 0 ? every : 3000);
+  app.engine.start().then(
+    () => world.startLeader(Number.isFinite(every) && every > 0 ? every : 3000),
+    (err: unknown) => app.log.error('engine start failed', { error: String(err) }),
+  );
   const t = world.tradovate.urls();
   const px = world.projectx.urls();
   process.stdout.write(

@@ -91,18 +91,14 @@ export async function seedDemo(engine: Engine, world: DemoWorld): Promise<void> 
     if (!a) throw new Error(`demo: no account ${key}`);
     return { id: `demo-${key}`, brokerAccountId: String(a.id), name: a.spec.name, risk: {} };
   };
-  if (!has('demo-tradovate')) {
-    await engine.addConnection(
-      { id: 'demo-tradovate', broker: 'tradovate', name: 'Tradovate (simulated)', settings: { restUrl: t.restUrl, wsUrl: t.wsUrl, mdUrl: t.mdUrl, username: 'demo-trader', appId: 'Mirrorfill', appVersion: '0.1.0', cid: '0', deviceId: 'mirrorfill-demo' } },
-      [acc('lead'), acc('tv1'), { ...acc('tv2'), risk: { dailyLoss: 1500, maxContracts: 10 } }],
-    );
-  }
-  if (!has('demo-projectx')) {
-    await engine.addConnection(
-      { id: 'demo-projectx', broker: 'projectx', name: 'TopstepX (simulated)', settings: { apiUrl: p.apiUrl, userHubUrl: p.userHubUrl, marketHubUrl: p.marketHubUrl, username: 'demo-px' } },
-      [{ ...acc('px1'), risk: { dailyLoss: 1000, trailingDrawdown: { amount: 2000, mode: 'endOfDay' }, maxContracts: 5 } }, acc('px2')],
-    );
-  }
+  // The simulators listen on fresh ports each start: a demo restarted on its kept data (--data)
+  // points its stored connections at this run's simulators instead of the last run's dead ports.
+  const tradovate = { id: 'demo-tradovate', broker: 'tradovate', name: 'Tradovate (simulated)', settings: { restUrl: t.restUrl, wsUrl: t.wsUrl, mdUrl: t.mdUrl, username: 'demo-trader', appId: 'Mirrorfill', appVersion: '0.1.0', cid: '0', deviceId: 'mirrorfill-demo' } } as const;
+  if (has(tradovate.id)) await engine.replaceConnection(tradovate);
+  else await engine.addConnection(tradovate, [acc('lead'), acc('tv1'), { ...acc('tv2'), risk: { dailyLoss: 1500, maxContracts: 10 } }]);
+  const projectx = { id: 'demo-projectx', broker: 'projectx', name: 'TopstepX (simulated)', settings: { apiUrl: p.apiUrl, userHubUrl: p.userHubUrl, marketHubUrl: p.marketHubUrl, username: 'demo-px' } } as const;
+  if (has(projectx.id)) await engine.replaceConnection(projectx);
+  else await engine.addConnection(projectx, [{ ...acc('px1'), risk: { dailyLoss: 1000, trailingDrawdown: { amount: 2000, mode: 'endOfDay' }, maxContracts: 5 } }, acc('px2')]);
   if (!has('demo-paper')) await engine.addConnection({ id: 'demo-paper', broker: 'paper', name: 'Paper', settings: { login: 'demo-paper' } }, [acc('pp1')]);
   if (!engine.groups().some((g) => g.name === 'Demo')) {
     engine.saveGroup({
