@@ -11,7 +11,7 @@ import { useCommand, useNow, useSnapshot } from '../app/hooks';
 import { Badge, ConfirmButton, ConnectionStateBadge, Empty, Field, FieldErrors, Money } from '../components/ui';
 import { BROKER_LABEL } from '../lib/accounts';
 import { checkConnectionForm, newDeviceId, PROJECTX_FIRMS, SECRET_FIELDS, SETTINGS_FIELDS, TRADOVATE_HOSTS, type Broker } from '../lib/brokers';
-import { clock, untilText } from '../lib/format';
+import { clock, ms, untilText } from '../lib/format';
 import { href } from '../lib/route';
 
 export function Connections(): ReactNode {
@@ -60,6 +60,7 @@ function ConnectionCard({ snap, c, now }: { snap: SnapshotView; c: ConnectionVie
         <ConnectionStateBadge status={c.status} now={now} />
         {c.hasSecret ? <Badge tone="muted">Secret stored</Badge> : <Badge tone="warn">No secret</Badge>}
         <span className="spacer" />
+        <Latency c={c} />
         <Budget c={c} now={now} />
       </div>
       {c.status.state === 'failed' || c.status.state === 'reconnecting' ? (
@@ -134,6 +135,21 @@ function ConnectionCard({ snap, c, now }: { snap: SnapshotView; c: ConnectionVie
       </div>
       {secretOpen ? <SecretForm c={c} onDone={() => setSecretOpen(false)} /> : null}
     </article>
+  );
+}
+
+/** Copy latency over this connection's followers: leader fill received → order acknowledged by this broker. */
+function Latency({ c }: { c: ConnectionView }): ReactNode {
+  const l = c.latency;
+  if (!l) return null;
+  const sent = l.sentP50Ms !== undefined ? `; order written p50 ${ms(l.sentP50Ms)} / p99 ${ms(l.sentP99Ms)} ms` : '';
+  return (
+    <div className="budget ok" title={`Copy latency over this connection's followers (${l.samples} copies): leader fill received → order acknowledged${sent}`}>
+      <span className="num">
+        {ms(l.p50Ms)} / {ms(l.p99Ms)}
+      </span>{' '}
+      <span className="muted">ms copy p50 / p99</span>
+    </div>
   );
 }
 

@@ -535,7 +535,7 @@ function FollowerRows({
             {i === 0 ? (
               <td rowSpan={span} className="num latency">
                 {acc?.latency ? (
-                  <span title={`${acc.latency.samples} samples, last ${ms(acc.latency.lastMs)} ms`}>
+                  <span title={`${acc.latency.samples} copies, last ${ms(acc.latency.lastMs)} ms${acc.latency.sentP50Ms !== undefined ? `; order written p50 ${ms(acc.latency.sentP50Ms)} / p99 ${ms(acc.latency.sentP99Ms)} ms` : ''}`}>
                     {ms(acc.latency.p50Ms)} / {ms(acc.latency.p99Ms)} <span className="muted">ms</span>
                   </span>
                 ) : (

@@ -51,8 +51,15 @@ export class EntityResolver {
   resolveNow(): Promise<void> {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    this.running ??= this.lookUp().finally(() => {
+    this.running ??= this.lookUp().then((asked) => {
       this.running = undefined;
+      // Whatever went missing while this lookup ran (its own last flush included) was not
+      // scheduled then: ask for it now. Only after a lookup that asked for something, so the
+      // bounded number of lookups per id bounds this too.
+      if (asked && size(this.missing) > 0) this.flush();
+    }, (err: unknown) => {
+      this.running = undefined;
+      throw err;
     });
     return this.running;
   }
@@ -71,12 +78,13 @@ export class EntityResolver {
     this.timer = undefined;
   }
 
-  private async lookUp(): Promise<void> {
+  /** True when it asked the broker for something. */
+  private async lookUp(): Promise<boolean> {
     this.flush();
     const contracts = this.due('contract', this.missing.contracts);
     const orders = this.due('order', this.missing.orders);
     const versions = this.due('version', this.missing.versionsOf);
-    if (contracts.length + orders.length + versions.length === 0) return;
+    if (contracts.length + orders.length + versions.length === 0) return false;
     const { rest } = this.deps;
     try {
       const [c, o, v] = await Promise.all([
@@ -91,6 +99,7 @@ export class EntityResolver {
       this.deps.log.info('could not look entities up', { connection: this.deps.name, reason: err instanceof Error ? err.message : String(err) });
     }
     this.flush();
+    return true;
   }
 
   private due(kind: string, ids: ReadonlySet<number>): number[] {
