@@ -197,10 +197,11 @@ export class Journal {
     this.unmaterialised.length = 0;
   }
 
-  /** Every intent that followed one leader order, final ones included (rebuilding links after a restart). */
-  intentsForLeaderOrder(leaderOrderId: string): Intent[] {
+  /** The intent behind a follower's broker order, final ones included (rebuilding links after a restart). */
+  intentForBrokerOrder(accountId: string, brokerOrderId: string): Intent | undefined {
     this.flush();
-    return (this.db.prepare('SELECT * FROM intents WHERE leader_order_id = ? ORDER BY created_at').all(leaderOrderId) as IntentRow[]).map(fromRow);
+    const row = this.db.prepare('SELECT * FROM intents WHERE account_id = ? AND broker_order_id = ?').get(accountId, brokerOrderId) as IntentRow | undefined;
+    return row ? fromRow(row) : undefined;
   }
 
   openIntents(): Intent[] {

@@ -7,17 +7,19 @@
  *
  * After a restart the links between a leader's bracket legs and its followers' native legs (kept
  * in memory) are rebuilt from the journal first, so a leg the leader moves or cancels is followed,
- * and never mirrored a second time as a plain order.
+ * and never mirrored a second time as a plain order; a follower leg whose leader leg ended in the
+ * gap is cancelled.
  */
 import type { AccountId } from '../domain/group';
 import type { AccountSnapshot, BrokerOrder } from '../orders/broker';
-import { cancelMirrors, modifyMirrors, onLeaderOrder } from './copier';
+import { PRIORITY } from '../orders/intent';
+import { cancelFollowerOrder, cancelMirrors, modifyMirrors, onLeaderOrder } from './copier';
 import type { EngineCore } from './core';
 
 export function settleLeaderOrders(core: EngineCore, leader: AccountId, openBefore: readonly BrokerOrder[], snap: AccountSnapshot): void {
   const group = core.groupOfLeader(leader);
   if (!group) return;
-  relinkBracketLegs(core, leader, snap);
+  for (const f of group.followers) settleFollowerLegs(core, f.account);
 
   const open = new Map(snap.openOrders.map((o) => [o.orderId, o]));
   const filled = new Map<string, number>();
@@ -53,21 +55,29 @@ function mirrorsDiffer(core: EngineCore, order: BrokerOrder): boolean {
   return core.mirrors.liveOrders(order.orderId, core).some((live) => core.books.get(live.account)?.order(live.orderId)?.price !== order.price);
 }
 
-/** Leader bracket legs whose entry was copied with native legs: link them to those legs again. */
-function relinkBracketLegs(core: EngineCore, leader: AccountId, snap: AccountSnapshot): void {
-  for (const leg of snap.openOrders) {
-    if (leg.parentOrderId === undefined || core.mirrors.has(leg.orderId) || (leg.type !== 'stop' && leg.type !== 'limit')) continue;
+/**
+ * Each follower's native bracket legs against its leader's (after a restart the links are gone,
+ * and after a gap the leader's legs may be too): a leg whose leader leg is still working is linked
+ * to it again; a leg whose leader leg has ended is cancelled — the leader's protection is gone, so
+ * is the follower's (its position follows the leader's own exit).
+ */
+export function settleFollowerLegs(core: EngineCore, follower: AccountId): void {
+  const g = core.groupOfFollower(follower);
+  const leaderBook = g?.leader !== undefined ? core.books.get(g.leader) : undefined;
+  const book = core.books.get(follower);
+  if (!g || !leaderBook?.known || !book?.known) return;
+  const leaderLegs = leaderBook.openOrders().filter((o) => o.parentOrderId !== undefined);
+  for (const leg of book.openOrders()) {
+    if (leg.parentOrderId === undefined || (leg.type !== 'stop' && leg.type !== 'limit')) continue;
+    const entry = core.intents.byOrder(leg.parentOrderId) ?? core.journal.intentForBrokerOrder(follower, leg.parentOrderId);
+    if (entry?.bracket === undefined || entry.leaderOrderId === undefined) continue;
     const kind = leg.type;
-    for (const entry of core.journal.intentsForLeaderOrder(leg.parentOrderId)) {
-      if (entry.bracket === undefined || entry.accountId === leader) continue;
-      const followerLeg =
-        entry.brokerOrderId !== undefined
-          ? core.books
-              .get(entry.accountId)
-              ?.openOrders()
-              .find((o) => o.parentOrderId === entry.brokerOrderId && o.type === kind)
-          : undefined;
-      core.mirrors.add(leg.orderId, { account: entry.accountId, parentTag: entry.tag, leg: kind, ...(followerLeg ? { orderId: followerLeg.orderId } : {}) });
+    const leaderLeg = leaderLegs.find((o) => o.parentOrderId === entry.leaderOrderId && o.type === kind);
+    if (leaderLeg) {
+      if (!core.mirrors.links(leaderLeg.orderId).some((l) => l.account === follower)) core.mirrors.add(leaderLeg.orderId, { account: follower, parentTag: entry.tag, leg: kind, orderId: leg.orderId });
+      continue;
     }
+    cancelFollowerOrder(core, follower, leg.orderId, PRIORITY.protective);
+    core.emit({ t: 'decision', time: core.clock.now(), groupId: g.id, accountId: follower, cause: `order:${entry.leaderOrderId}`, contract: leg.contract, kind: 'cancel', reason: 'leaderLegGone', detail: leg.orderId });
   }
 }

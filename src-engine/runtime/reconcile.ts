@@ -15,7 +15,7 @@ import { onLeaderFill } from './copier';
 import type { ConnectionRuntime, EngineCore } from './core';
 import { whenFollowerBooksKnown } from './followerBooks';
 import { settleFollowerGap } from './followerGap';
-import { settleLeaderOrders } from './leaderOrderGap';
+import { settleFollowerLegs, settleLeaderOrders } from './leaderOrderGap';
 import { apply, GENERIC_REJECTION, onFollowerOrder, onRejected } from './orderFlow';
 
 /** Allowance for broker timestamps that run behind our clock. */
@@ -62,6 +62,11 @@ export async function reconcileConnection(core: EngineCore, conn: ConnectionRunt
     if (!snap) continue;
     recoverLeaderFills(core, leader, snap, startedAt);
     settleLeaderOrders(core, leader, openBefore.get(leader) ?? [], snap);
+  }
+  // Followers whose leader is on another connection: their legs against the leader's book as it is.
+  for (const account of snapshots.keys()) {
+    const leader = core.groupOfFollower(account)?.leader;
+    if (leader !== undefined && !leaders.includes(leader)) settleFollowerLegs(core, account);
   }
   for (const account of snapshots.keys()) compareWithTargets(core, account);
 }
