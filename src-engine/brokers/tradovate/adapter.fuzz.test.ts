@@ -64,6 +64,15 @@ describe('malformed frames', () => {
     const after = t.log.events.length;
     // Every bad frame after this point has been answered by a resync: a new generation follows.
     await t.log.waitFor((e) => e.kind === 'connection' && e.status.state === 'connected', after);
+    // Resyncs asked for by the last bad frames may still be running: let them finish (a round trip
+    // on the socket, until no new generation appears), so the order below is placed on a quiet
+    // connection. (A fill that lands while a resync is in flight is only seen as the snapshot's
+    // position, not as a fill event: a separate question, not what this test is about.)
+    for (let gen = -1; gen !== c.diagnostics().generation; ) {
+      gen = c.diagnostics().generation;
+      await c.barrier();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     expect(c.diagnostics().protocolErrors).toBeGreaterThan(1_000);
     expect(t.log.count('protocolError')).toBe(c.diagnostics().protocolErrors);
     expect(c.diagnostics().state).toBe('connected');
