@@ -105,11 +105,13 @@ export function onLeaderFill(core: EngineCore, leader: AccountId, fill: BrokerFi
         const contract = d.kind === 'order' ? d.contract : plan.lifecycle?.followers[d.account]?.contract;
         if (contract) core.setOutOfSync(d.account, contract, undefined);
       }
-      // Fail closed, and say so: nothing was sent because the follower's position is not known
-      // (its connection has not come up). The reconnect's reconcile replaces this with the numbers.
+      // Fail closed, and say so (§8): nothing was sent because the follower's position is not
+      // known (its connection has not come up since the start). While the lifecycle goes on, the
+      // reconcile that reads the account replaces this with the numbers; one that ended here
+      // (the leader went flat) leaves it for the user to see and Sync.
       if (d.kind === 'skip' && d.reason === 'positionUnknown') {
-        const contract = plan.lifecycle?.followers[d.account]?.contract;
-        if (contract) core.setOutOfSync(d.account, contract, `position unknown (${connectionText(core, d.account)}); ${d.detail ?? 'nothing sent'}`);
+        const contract = plan.lifecycle?.followers[d.account]?.contract ?? lifecycle?.followers[d.account]?.contract;
+        if (contract) core.setOutOfSync(d.account, contract, `not copied, position unknown: ${connectionText(core, d.account)}; ${d.detail ?? ''}`);
       }
     }
   }
@@ -124,9 +126,9 @@ function connectionText(core: EngineCore, account: AccountId): string {
   if (!status) return 'no connection';
   switch (status.state) {
     case 'reconnecting':
-      return `connection reconnecting, next try ${new Date(status.nextTryAt).toISOString()}: ${status.reason}`;
+      return `connection reconnecting (${status.reason}; next try ${new Date(status.nextTryAt).toISOString()})`;
     case 'failed':
-      return `connection failed: ${status.reason}`;
+      return `connection failed (${status.reason})`;
     default:
       return `connection ${status.state}`;
   }

@@ -3,9 +3,9 @@
  * (REST + SignalR hubs). No sleeps: every wait is on an event, a promise or the simulator's idle.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BrokerEvent, BrokerFill, BrokerOrder } from '../../orders/broker';
+import type { BrokerEvent, BrokerFill, BrokerOrder, ConnectionState } from '../../orders/broker';
 import { moneyFromDollars } from '../../domain/money';
-import { Harness, LOGIN } from './sim/testHarness';
+import { API_KEY, Harness, LOGIN } from './sim/testHarness';
 import type { ProjectXSimOptions } from './sim/projectxSim';
 
 let h: Harness | undefined;
@@ -317,6 +317,123 @@ describe('ProjectX adapter over the simulator', () => {
     await t.conn?.barrier();
   });
 });
+
+describe('ProjectX adapter starting against a failing broker', () => {
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+    // Retries end with the connection: no timer or socket outlives the test.
+    expect(await tcpHandlesAfterTeardown()).toEqual([]);
+  });
+
+  /** The simulator up with the login, no adapter started yet. */
+  async function simUp(): Promise<Harness> {
+    h = new Harness();
+    await h.sim.start(0);
+    h.sim.addLogin(LOGIN, API_KEY);
+    h.exchange.setQuote(h.mnq, 21_000);
+    return h;
+  }
+
+  const loginStatuses = (t: Harness): number[] => t.sim.requestLog().filter((r) => r.path === '/api/auth/loginkey').map((r) => r.status);
+  const states = (t: Harness): string[] => t.ofKind('connection').map((e) => `${e.status.state}:${e.generation}`);
+  const isReconnecting = (e: BrokerEvent): e is BrokerEvent & { kind: 'connection'; status: Extract<ConnectionState, { state: 'reconnecting' }> } => e.kind === 'connection' && e.status.state === 'reconnecting';
+
+  it('a 429 on the login is transient: shown as reconnecting until Retry-After, then one more login and connected', async () => {
+    const t = await simUp();
+    let limitedAt = 0;
+    let retriedAt = 0;
+    t.sim.onRequest((r) => {
+      if (r.path !== '/api/auth/loginkey') return;
+      if (r.status === 429) limitedAt = t.clock.now();
+      else retriedAt = t.clock.now();
+    });
+    t.sim.applyFault(t.account.id, { kind: 'rateLimit', ms: 300 });
+    const conn = t.connection();
+    const started = conn.start(t.listener);
+    const down = await t.waitFor(isReconnecting);
+    expect(down.status.attempt).toBe(1);
+    expect(down.status.reason).toContain('rate limited');
+    // Retry-After (whole seconds on the wire) is honoured, not the quicker backoff.
+    expect(down.status.nextTryAt).toBeGreaterThanOrEqual(limitedAt + 1_000);
+    await started;
+    expect(retriedAt).toBeGreaterThanOrEqual(down.status.nextTryAt - 5);
+    expect(loginStatuses(t)).toEqual([429, 200]);
+    expect(states(t)).toEqual(['connecting:0', 'reconnecting:0', 'connected:1']);
+    expect(conn.accounts().map((a) => a.brokerAccountId)).toEqual([t.accountId, String(t.second.id)]);
+    // Connected for real: events flow.
+    t.exchange.place(t.account.id, { contract: t.mnq, side: 'buy', qty: 1, type: 'market', source: 'manual' });
+    await t.waitFor(isFill((f) => f.accountId === t.accountId));
+  });
+
+  it('a network failure on the login is transient: retried with backoff until the broker answers', async () => {
+    const t = await simUp();
+    t.sim.applyFault(t.account.id, { kind: 'disconnect', ms: 300 });
+    const conn = t.connection();
+    await conn.start(t.listener);
+    const logins = loginStatuses(t);
+    expect(logins[0]).toBe(0);
+    expect(logins.at(-1)).toBe(200);
+    expect(logins.length).toBeLessThanOrEqual(3);
+    const down = t.ofKind('connection').filter(isReconnecting);
+    expect(down.length).toBe(logins.length - 1);
+    expect(down.map((e) => e.status.attempt)).toEqual(down.map((_, i) => i + 1));
+    expect(states(t).at(-1)).toBe('connected:1');
+  });
+
+  it('keeps its token when a later step of the first connect fails: no second login', async () => {
+    const t = await simUp();
+    const off = t.sim.onRequest((r) => {
+      if (r.path !== '/api/auth/loginkey' || r.status !== 200) return;
+      off();
+      t.sim.applyFault(t.account.id, { kind: 'disconnect', ms: 300 });
+    });
+    const conn = t.connection();
+    await conn.start(t.listener);
+    expect(loginStatuses(t)).toEqual([200]);
+    expect(t.sim.requestLog().some((r) => r.path === '/api/account/search' && r.status === 0)).toBe(true);
+    expect(states(t)).toEqual(expect.arrayContaining(['reconnecting:0']));
+    expect(states(t).at(-1)).toBe('connected:1');
+    expect(t.sim.socketCount(LOGIN)).toBeGreaterThan(0);
+  });
+
+  it('a wrong key after a 429 is final: the broker reason, failed once, no retry storm', async () => {
+    const t = await simUp();
+    t.sim.applyFault(t.account.id, { kind: 'rateLimit', ms: 300 });
+    const conn = t.connection('a-wrong-key');
+    await expect(conn.start(t.listener)).rejects.toThrow(/InvalidCredentials/);
+    expect(loginStatuses(t)).toEqual([429, 200]);
+    const failed = t.ofKind('connection').filter((e) => e.status.state === 'failed');
+    expect(failed).toHaveLength(1);
+    const reason = failed[0]?.status.state === 'failed' ? failed[0].status.reason : '';
+    expect(reason).toContain('InvalidCredentials');
+    expect(states(t)).toEqual(['connecting:0', 'reconnecting:0', 'failed:0']);
+    expect(await conn.place({ accountId: t.accountId, tag: 'x', contract: t.mnq, side: 'buy', qty: 1, type: 'market' })).toMatchObject({ ok: false, class: 'permanent' });
+  });
+
+  it('stop() while waiting out a penalty ends start() at once, with nothing more sent', async () => {
+    const t = await simUp();
+    t.sim.applyFault(t.account.id, { kind: 'rateLimit', ms: 30_000 });
+    const conn = t.connection();
+    const started = conn.start(t.listener);
+    const down = await t.waitFor(isReconnecting);
+    expect(down.status.nextTryAt).toBeGreaterThanOrEqual(t.clock.now() + 20_000);
+    await conn.stop();
+    await expect(started).rejects.toThrow(/stopped while connecting/);
+    expect(loginStatuses(t)).toEqual([429]);
+    expect(states(t).at(-1)).toBe('closed:0');
+  });
+});
+
+/**
+ * Closed handles leave the list a loop turn or two later (libuv closes them asynchronously, and
+ * the HTTP client sees the server's FIN after it was sent), so give them a bounded while to go.
+ */
+async function tcpHandlesAfterTeardown(): Promise<string[]> {
+  const open = (): string[] => process.getActiveResourcesInfo().filter((r) => r.startsWith('TCP'));
+  for (let turn = 0; turn < 200 && open().length > 0; turn++) await new Promise((resolve) => setTimeout(resolve, 1));
+  return open();
+}
 
 describe('payload variants', () => {
   /** The same trading day under one wire shape, as normalized events without broker or receive times. */

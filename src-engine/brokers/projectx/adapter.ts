@@ -175,28 +175,45 @@ class ProjectXConnection implements BrokerConnection {
     this.listener = listener;
     this.phase = 'starting';
     this.emitState({ state: 'connecting' });
-    try {
-      await this.tokens.login();
-    } catch (e) {
-      const reason = e instanceof AuthError ? e.message : errorText(e);
-      this.failStart(reason);
-      throw new Error(`${this.name}: ProjectX login failed: ${reason}`, { cause: e });
+    // Only the broker refusing the credentials is final. A 429 (the login is itself rate
+    // limited), a network error, a 5xx or a timeout is retried with backoff, never sooner than
+    // the penalty, and shown as reconnecting with the time of the next try.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.connectFirst();
+        break;
+      } catch (e) {
+        if (this.isStopped()) throw new Error(`${this.name}: stopped while connecting`, { cause: e });
+        if (this.isFailed() || (e instanceof AuthError && e.refused)) {
+          const reason = errorText(e);
+          this.failStart(reason);
+          throw new Error(`${this.name}: ProjectX login failed: ${reason}`, { cause: e });
+        }
+        const reason = errorText(e);
+        const nextTryAt = Math.max(this.clock.now() + backoffDelay(attempt + 1, this.random), this.budgetTracker.view().penaltyUntil ?? 0);
+        this.log.warn('could not connect; retrying', { connection: this.name, attempt, nextTryAt, reason });
+        // The hub may be half up (connected, not yet subscribed): down it goes before the next try.
+        await this.userHub.stop().catch(() => undefined);
+        if (this.isStopped()) throw new Error(`${this.name}: stopped while connecting`, { cause: e });
+        this.emitState({ state: 'reconnecting', attempt, nextTryAt, reason });
+        await this.rest.sleepUntil(nextTryAt);
+        if (this.isStopped()) throw new Error(`${this.name}: stopped while connecting`, { cause: e });
+      }
     }
-    try {
-      this.setAccounts(await this.queries.accounts());
-      await this.userHub.start();
-      await this.subscribeUserHub();
-      await this.publishSnapshots();
-    } catch (e) {
-      const reason = errorText(e);
-      this.failStart(reason);
-      throw new Error(`${this.name}: ProjectX connection failed: ${reason}`, { cause: e });
-    }
-    if (this.dead) return;
+    if (this.isStopped()) return;
     this.generation = 1;
     this.phase = 'connected';
     this.quotes.connectIfCreated();
     this.emitState({ state: 'connected' });
+  }
+
+  /** One try at the first connection: login (once: each login issues one more token), accounts, hub, snapshot. */
+  private async connectFirst(): Promise<void> {
+    if (this.tokens.current() === undefined) await this.tokens.login();
+    this.setAccounts(await this.queries.accounts());
+    await this.userHub.start();
+    await this.subscribeUserHub();
+    await this.publishSnapshots();
   }
 
   async stop(): Promise<void> {
@@ -621,13 +638,24 @@ class ProjectXConnection implements BrokerConnection {
   }
 
   private failStart(reason: string): void {
-    this.emitState({ state: 'failed', reason });
+    // fail() may have said so already (credentials refused during a renewal).
+    if (!this.isFailed()) this.emitState({ state: 'failed', reason });
     this.abandon();
   }
 
   /** Read through a method: `dead` changes across awaits, which narrowing cannot see. */
   private isDead(): boolean {
     return this.dead;
+  }
+
+  /** stop() or abandon() was called. */
+  private isStopped(): boolean {
+    return this.dead || this.phase === 'closed';
+  }
+
+  /** The broker refused the credentials during a renewal (fail() ran). */
+  private isFailed(): boolean {
+    return this.phase === 'failed';
   }
 
   private wantsAnotherResync(): boolean {

@@ -317,6 +317,26 @@ describe('Tradovate adapter over the simulator', () => {
     expect(c.diagnostics()).toMatchObject({ state: 'connected', generation: 1, loginAttempts: 2 });
   });
 
+  it('keeps retrying a login penalty too long to wait out in place: reconnecting until p-time, then connected', async () => {
+    // Penalties over maxWaitMs come back as transient + retryAt; start() must wait for that, not give up.
+    const t = await harness({ penaltyPolicy: { maxWaitMs: 50 } });
+    await t.startSim();
+    let penalisedAt = 0;
+    void t.sim.nextNote((n) => n.kind === 'penalty').then(() => (penalisedAt = t.clock.now()));
+    t.sim.applyFault(t.account.id, { kind: 'rateLimit', ms: 1_000 });
+    const c = t.connection();
+    await c.start(t.log.listener);
+    const down = t.log.statuses().flatMap((s) => (s.state === 'reconnecting' ? [s] : []));
+    expect(down.map((s) => s.attempt)).toEqual([1]);
+    expect(down[0]?.reason).toContain('rate limited');
+    const nextTryAt = down[0]?.nextTryAt ?? 0;
+    expect(nextTryAt).toBeGreaterThanOrEqual(penalisedAt + 1_000 - 5);
+    expect(t.log.statuses().at(-1)).toEqual({ state: 'connected' });
+    // The first request, then the resend after p-time (and its ticketed repeat): no storm.
+    expect(t.sim.stats.requests.get('auth/accesstokenrequest')).toBeLessThanOrEqual(3);
+    expect(c.diagnostics()).toMatchObject({ state: 'connected', generation: 1 });
+  });
+
   it('rejects start with the broker text on a wrong password, without a retry storm', async () => {
     const t = await harness({ password: 'wrong' });
     await t.startSim();

@@ -53,8 +53,6 @@ export interface TradovateTimings extends SocketTimings {
   /** First reconnect delay; doubles per attempt up to backoffCapMs, with jitter. */
   readonly backoffBaseMs: number;
   readonly backoffCapMs: number;
-  /** Transient failures start() retries before it gives up. */
-  readonly startAttempts: number;
   /** How long a half-known order (no version yet, §4.4) may wait for the stream before we ask REST. */
   readonly resolveGraceMs: number;
 }
@@ -66,7 +64,6 @@ export const DEFAULT_TIMINGS: TradovateTimings = {
   silenceBudgetMs: 10_000,
   backoffBaseMs: 250,
   backoffCapMs: 10_000,
-  startAttempts: 5,
   resolveGraceMs: 250,
 };
 
@@ -183,6 +180,9 @@ export class TradovateConnection implements BrokerConnection {
     this.listener = listener;
     this.state = 'connecting';
     this.emitStatus({ state: 'connecting' });
+    // Only a permanent refusal (wrong credentials, captcha) is final. A penalty too long to wait
+    // out in place, a 429, a network error or a 5xx is retried with backoff, never before the
+    // broker's retry time, and shown as reconnecting with the time of the next try.
     for (let attempt = 1; ; attempt++) {
       try {
         await this.connectOnce();
@@ -190,11 +190,11 @@ export class TradovateConnection implements BrokerConnection {
       } catch (err) {
         const e = asBrokerError(err, 'transient');
         if (this.dead) throw new Error(`${this.name}: stopped while connecting`, { cause: err });
-        if (e.outcome === 'permanent' || attempt >= this.timings.startAttempts) {
+        if (e.outcome === 'permanent') {
           this.fail(e.message);
           throw new Error(e.message, { cause: err });
         }
-        const delay = this.backoff(attempt);
+        const delay = this.retryDelay(attempt, e);
         this.emitStatus({ state: 'reconnecting', attempt, nextTryAt: this.deps.clock.now() + delay, reason: e.message });
         await this.sleep(delay).catch(() => undefined);
         if (this.isDead()) throw new Error(`${this.name}: stopped while connecting`, { cause: err });
@@ -473,11 +473,11 @@ export class TradovateConnection implements BrokerConnection {
     this.scheduleReconnect(reason);
   }
 
-  private scheduleReconnect(reason: string): void {
+  private scheduleReconnect(reason: string, retryAt?: number): void {
     if (this.dead) return;
     this.state = 'reconnecting';
     this.attempt++;
-    const delay = this.backoff(this.attempt);
+    const delay = this.retryDelay(this.attempt, { retryAt });
     this.emitStatus({ state: 'reconnecting', attempt: this.attempt, nextTryAt: this.deps.clock.now() + delay, reason });
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
@@ -487,9 +487,15 @@ export class TradovateConnection implements BrokerConnection {
         if (this.dead) return;
         const e = asBrokerError(err, 'transient');
         if (e.outcome === 'permanent') this.fail(e.message);
-        else this.scheduleReconnect(e.message);
+        else this.scheduleReconnect(e.message, e.retryAt);
       });
     }, delay);
+  }
+
+  /** Backoff, but never before the broker said to come back (penalty, Retry-After). */
+  private retryDelay(attempt: number, e: { readonly retryAt?: number | undefined }): number {
+    const penaltyUntil = Math.max(e.retryAt ?? 0, this.budgetTracker.penaltyUntil() ?? 0);
+    return Math.max(this.backoff(attempt), penaltyUntil - this.deps.clock.now());
   }
 
   /** Capped exponential backoff with jitter: half fixed, half random (architecture practice 7). */

@@ -11,6 +11,7 @@ import { moneyFromDollars } from '../../domain/money';
 import type { BrokerEvent, BrokerFill, BrokerOrder, ConnectionState } from '../../orders/broker';
 import { SimExchange, type SimAccount } from '../simcore/exchange';
 import { createTradovateConnection, type TradovateConnection, type TradovateTimings } from './adapter';
+import type { PenaltyPolicy } from './penalty';
 import type { TradovateSettings } from './settings';
 import { TradovateSim, type TradovateSimOptions } from './sim/tradovateSim';
 
@@ -74,6 +75,7 @@ export interface HarnessOptions {
   readonly sim?: TradovateSimOptions;
   readonly timings?: Partial<TradovateTimings>;
   readonly password?: string;
+  readonly penaltyPolicy?: Partial<PenaltyPolicy>;
 }
 
 export class Harness {
@@ -112,7 +114,7 @@ export class Harness {
   }
 
   connection(password = this.options.password ?? PASSWORD): TradovateConnection {
-    const c = createTradovateConnection(this.settings(), { password, sec: 'not-a-real-secret' }, { catalog: this.catalog, clock: this.clock, log: this.logger, random: () => 0.5, timings: { backoffBaseMs: 20, backoffCapMs: 200, ...this.options.timings } });
+    const c = createTradovateConnection(this.settings(), { password, sec: 'not-a-real-secret' }, { catalog: this.catalog, clock: this.clock, log: this.logger, random: () => 0.5, timings: { backoffBaseMs: 20, backoffCapMs: 200, ...this.options.timings }, ...(this.options.penaltyPolicy ? { penaltyPolicy: this.options.penaltyPolicy } : {}) });
     this.connections.push(c);
     return c;
   }

@@ -156,7 +156,12 @@ export class TokenManager {
   private adopt(result: HttpResult, previous: TokenSession | undefined): TokenSession {
     if (result.kind === 'failure') throw new BrokerError('transient', `Tradovate login unreachable: ${result.reason}`);
     if (result.status === 401 || result.status === 403) throw new BrokerError('permanent', textOf(result) || 'Access is denied', undefined, result.status);
-    if (result.status === 429) throw new BrokerError('transient', 'Tradovate refused the login: too many requests', this.deps.clock.now() + (result.retryAfterMs ?? 60_000), 429);
+    if (result.status === 429) {
+      // Transient: nothing happened. Every request of the login waits for Retry-After (§8a).
+      const retryAt = this.deps.clock.now() + (result.retryAfterMs ?? 60_000);
+      this.deps.penalty.budget.penalise(retryAt);
+      throw new BrokerError('transient', 'Tradovate refused the login: too many requests', retryAt, 429);
+    }
     if (result.status < 200 || result.status >= 300) throw new BrokerError(result.status >= 500 ? 'transient' : 'permanent', textOf(result) || `HTTP ${result.status}`, undefined, result.status);
     const parsed = accessTokenResponseSchema.safeParse(result.json);
     if (!parsed.success) throw new BrokerError('transient', `unreadable login answer: ${describeZodError(parsed.error)}`);
