@@ -138,7 +138,36 @@ function onCommandOutcome(core: EngineCore, job: Job & { kind: 'modify' | 'cance
       const conn = core.connectionOf(account);
       if (conn) core.dispatcher.submit(conn.row.id, job);
     });
+  } else if (job.kind === 'cancel') {
+    resolveRefusedCancel(core, account, orderId);
   }
+}
+
+/**
+ * A cancel refused for good (the order is unknown to the broker, or already final there) would
+ * leave our intent `cancelling` forever: ask the broker what became of the order instead.
+ */
+function resolveRefusedCancel(core: EngineCore, account: AccountId, orderId: string): void {
+  const intent = core.intents.byOrder(orderId);
+  const conn = core.connectionOf(account);
+  if (!intent || intent.status !== 'cancelling' || !conn) return;
+  const brokerAccountId = core.requireAccount(account).brokerAccountId;
+  void core.track(
+    conn.connection.findOrderByTag(brokerAccountId, intent.tag).then(
+      (order) => {
+        if (core.dead || intent.status !== 'cancelling') return;
+        if (!order || order.status === 'cancelled' || order.status === 'rejected') {
+          apply(core, intent, 'cancelled', order ? undefined : 'not found at the broker');
+        } else if (order.status === 'filled') {
+          intent.filledQty = Math.min(intent.qty, order.filledQty);
+          apply(core, intent, 'filled');
+        } else {
+          apply(core, intent, 'accepted', 'the broker refused the cancel; the order stands');
+        }
+      },
+      (err: unknown) => core.log.warn('could not look up an order whose cancel was refused', { account, orderId, error: err instanceof Error ? err.message : String(err) }),
+    ),
+  );
 }
 
 /** A follower's order event: link it to its intent, learn bracket legs, notice rejections. */

@@ -92,8 +92,11 @@ function settle(core: EngineCore, intent: Intent, order: BrokerOrder | null): vo
       apply(core, intent, 'notSent', 'not found at the broker after reconnect; sending again');
       const conn = core.connectionOf(intent.accountId);
       if (conn) core.dispatcher.submit(conn.row.id, { kind: 'place', intent });
-    } else {
+    } else if (intent.status === 'planned' || intent.status === 'queued') {
       apply(core, intent, 'abandon');
+    } else {
+      // The broker had it once and has it no more (a working order gone from its books): it no longer stands.
+      apply(core, intent, 'cancelled', 'not found at the broker after reconnect');
     }
     return;
   }
