@@ -45,6 +45,43 @@ export function settleFollowerGap(core: EngineCore, conn: ConnectionRuntime): vo
   for (const i of intents) core.emitIntent(i);
 }
 
+/**
+ * Exits always catch up (§8): a tracked follower holding more than its target after its gap —
+ * decisions skipped while its position was unknown record the target, not an order — is taken
+ * back to it now. Entries it missed that way are not chased: it shows out of sync.
+ */
+export function catchUpExits(core: EngineCore, conn: ConnectionRuntime): void {
+  const intents: Intent[] = [];
+  const rows: DecisionRow[] = [];
+  const now = core.clock.now();
+  for (const account of new Set(conn.accounts.values())) {
+    const g = core.groupOfFollower(account);
+    if (g?.leader === undefined) continue;
+    for (const lc of core.lifecyclesOf(g.leader)) {
+      const t = lc.followers[account];
+      if (!t?.tracking) continue;
+      const held = core.current(account, t.contract);
+      const desired = exitOnly(t.lastTarget, held);
+      if (desired === held || exitUnderWay(core, account, t.contract)) continue;
+      const cause = `catchUp:${lc.id}:${account}:${held}>${desired}`;
+      intents.push(core.newIntent({ accountId: account, groupId: g.id, purpose: 'gap', cause, contract: t.contract, signedQty: desired - held, priority: PRIORITY.exit, tag: intentTag(cause, account, 'gap') }));
+      rows.push({ time: now, groupId: g.id, accountId: account, cause, contract: t.contract, kind: 'order', reason: 'exitCatchUp', detail: `holds ${held}, target ${t.lastTarget}: exit to ${desired}` });
+    }
+  }
+  if (rows.length === 0) return;
+  core.journal.commitIntents(intents, rows);
+  core.dispatch(intents);
+  core.emitDecisions(rows);
+  for (const i of intents) core.emitIntent(i);
+}
+
+/** A working order or a mirror grace may still take it there: a market exit on top could cross zero. */
+function exitUnderWay(core: EngineCore, account: AccountId, contract: ContractCode): boolean {
+  if ((core.books.get(account)?.openOrders() ?? []).some((o) => o.contract === contract)) return true;
+  for (const g of core.graces.values()) if (g.accountId === account && g.contract === contract) return true;
+  return false;
+}
+
 function decide(core: EngineCore, account: AccountId, contract: ContractCode, queued: readonly Intent[]): { intent: Intent | undefined; row: DecisionRow } | undefined {
   const g = core.groupOfFollower(account);
   const f = g?.followers.find((x) => x.account === account);

@@ -14,7 +14,7 @@ import { isOpenOrder } from './accountBook';
 import { onLeaderFill } from './copier';
 import type { ConnectionRuntime, EngineCore } from './core';
 import { whenFollowerBooksKnown } from './followerBooks';
-import { settleFollowerGap } from './followerGap';
+import { catchUpExits, settleFollowerGap } from './followerGap';
 import { settleFollowerLegs, settleLeaderOrders } from './leaderOrderGap';
 import { apply, GENERIC_REJECTION, onFollowerOrder, onRejected } from './orderFlow';
 
@@ -51,6 +51,7 @@ export async function reconcileConnection(core: EngineCore, conn: ConnectionRunt
   await resolveIntents(core, conn, generation);
   if (core.dead || conn.generation !== generation) return;
   settleFollowerGap(core, conn);
+  catchUpExits(core, conn);
 
   const leaders = [...snapshots.keys()].filter((a) => core.groupOfLeader(a) !== undefined);
   if (leaders.length > 0) {
