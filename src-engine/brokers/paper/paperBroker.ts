@@ -394,11 +394,26 @@ export class PaperConnection implements BrokerConnection {
     });
   }
 
+  /** A hold is armed for the outbox's head (see flush). */
+  private awaitingHead = false;
+
   private flush(): void {
     const now = performance.now();
     while (this.outbox.length > 0) {
       const head = this.outbox[0];
-      if (!head || head.notBefore > now) break;
+      if (!head) break;
+      if (head.notBefore > now) {
+        // The hold's timer ran on the event loop's coarser clock and came a fraction early: wait
+        // out the rest, or the held events would stay in the outbox with nothing to flush them.
+        if (!this.awaitingHead) {
+          this.awaitingHead = true;
+          this.sim.hold(Math.ceil(head.notBefore - now), () => {
+            this.awaitingHead = false;
+            this.scheduleFlush();
+          });
+        }
+        break;
+      }
       this.outbox.shift();
       // The moment the engine "receives the frame": stamped on delivery, as a socket adapter would.
       const e = head.event;
