@@ -49,8 +49,10 @@ export function untilText(at: number, now: number): string {
   return `${Math.ceil(s / 60)} min`;
 }
 
+/** Milliseconds for latency cells: a copy well under a millisecond must not read as "0". */
 export function ms(n: number | undefined): string {
   if (n === undefined) return '—';
+  if (n < 10) return n.toFixed(n < 1 ? 2 : 1);
   return `${Math.round(n)}`;
 }
 

@@ -5,6 +5,7 @@ import { normalizeRatio, ratioProblem, stepRatio } from './decimal';
 import { crossChoices, FAMILIES } from './families';
 import { checkConnectionForm } from './brokers';
 import { formFromRules, rulesFromForm } from './riskForm';
+import { ms } from './format';
 import { parseHash } from './route';
 
 describe('ratio steps', () => {
@@ -72,5 +73,14 @@ describe('routes', () => {
     expect(parseHash('#/risk/lock/abc')).toEqual({ screen: 'risk', parts: ['lock', 'abc'] });
     expect(parseHash('')).toEqual({ screen: 'dashboard', parts: [] });
     expect(parseHash('#/nonsense/x')).toEqual({ screen: 'dashboard', parts: [] });
+  });
+});
+
+describe('latency text', () => {
+  it('keeps sub-millisecond copies readable and rounds the slow ones', () => {
+    expect(ms(0.36)).toBe('0.36');
+    expect(ms(4.66)).toBe('4.7');
+    expect(ms(436.2)).toBe('436');
+    expect(ms(undefined)).toBe('—');
   });
 });
