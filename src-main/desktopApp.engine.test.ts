@@ -12,7 +12,6 @@ import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiEvent, EngineProcessState, HostCommand, HostReport } from '../src-engine/api/contract';
 import type { SnapshotView } from '../src-engine/api/views';
-import type { KeychainStatus, Secret, SecretStore } from '../src-engine/secrets/secretStore';
 import { parseHostArgs, startUtilityHost, type MainPortLike, type UtilityHost } from '../src-engine/host/utilityProcessHost';
 import { runDesktopApp, type DesktopApp } from './desktopApp';
 import { createMainLog } from './log/mainLog';
@@ -20,27 +19,8 @@ import type { PreloadEngineClient } from './preload/engineClient';
 import type { EngineChild, PortMain } from './seams';
 import { eventually, fakeElectron, settle, type FakeElectron } from './testing/fakeElectron';
 import { ManualScheduler } from './testing/manualScheduler';
+import { MemorySecretStore } from '../src-engine/secrets/memorySecretStore';
 
-class MemorySecrets implements SecretStore {
-  private readonly map = new Map<string, Secret>();
-  status(): Promise<KeychainStatus> {
-    return Promise.resolve({ available: true, detail: 'memory (test)' });
-  }
-  get(id: string): Promise<Secret | undefined> {
-    return Promise.resolve(this.map.get(id));
-  }
-  has(id: string): Promise<boolean> {
-    return Promise.resolve(this.map.has(id));
-  }
-  set(id: string, s: Secret): Promise<void> {
-    this.map.set(id, s);
-    return Promise.resolve();
-  }
-  clear(id: string): Promise<void> {
-    this.map.delete(id);
-    return Promise.resolve();
-  }
-}
 
 /** The utility process, in-process: the real host behind an in-memory parentPort. */
 class InProcessEngine extends EventEmitter implements EngineChild {
@@ -61,7 +41,7 @@ class InProcessEngine extends EventEmitter implements EngineChild {
         if (!this.cut) setImmediate(() => this.emit('message', structuredClone(r)));
       },
     };
-    this.host = startUtilityHost(parent, { ...parseHostArgs(args), secrets: new MemorySecrets(), startSettleMs: 200, leaderEveryMs: 3_600_000 });
+    this.host = startUtilityHost(parent, { ...parseHostArgs(args), secrets: new MemorySecretStore(), startSettleMs: 200, leaderEveryMs: 3_600_000 });
     void this.host.closed.then(() => this.exited(0));
   }
 

@@ -11,29 +11,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Commands, type CommandName } from '../api/contract';
-import type { KeychainStatus, Secret, SecretStore } from '../secrets/secretStore';
 import { openAppHost, type AppHost } from './appHost';
+import { MemorySecretStore } from '../secrets/memorySecretStore';
 
-class MemorySecrets implements SecretStore {
-  private readonly map = new Map<string, Secret>();
-  status(): Promise<KeychainStatus> {
-    return Promise.resolve({ available: true, detail: 'memory (test)' });
-  }
-  get(id: string): Promise<Secret | undefined> {
-    return Promise.resolve(this.map.get(id));
-  }
-  has(id: string): Promise<boolean> {
-    return Promise.resolve(this.map.has(id));
-  }
-  set(id: string, s: Secret): Promise<void> {
-    this.map.set(id, s);
-    return Promise.resolve();
-  }
-  clear(id: string): Promise<void> {
-    this.map.delete(id);
-    return Promise.resolve();
-  }
-}
 
 /** One valid request per command: the fuzzer breaks each of them. */
 const VALID = {
@@ -136,7 +116,7 @@ describe('engine API validators fuzz', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mirrorfill-apifuzz-'));
-    host = openAppHost({ dataDir: dir, host: 'test', secrets: new MemorySecrets() });
+    host = openAppHost({ dataDir: dir, host: 'test', secrets: new MemorySecretStore() });
     // Something to break: a connection (not started), two accounts, a group with a leader.
     await host.engine.addConnection({ id: 'c1', broker: 'paper', name: 'paper:a', settings: { login: 'a' } }, [
       { id: 'lead', brokerAccountId: '1', name: 'LEAD', risk: {} },

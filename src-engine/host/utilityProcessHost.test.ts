@@ -11,30 +11,10 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiEvent, HostReport, ResponseEnvelope, ServerMessage } from '../api/contract';
 import type { SnapshotView } from '../api/views';
-import type { KeychainStatus, Secret, SecretStore } from '../secrets/secretStore';
 import { openAppHost, type AppHost } from './appHost';
 import { nodeApiPort, parseHostArgs, servePort, startUtilityHost, type MainPortLike, type ParentPortLike, type UtilityHost } from './utilityProcessHost';
+import { MemorySecretStore } from '../secrets/memorySecretStore';
 
-class MemorySecrets implements SecretStore {
-  private readonly map = new Map<string, Secret>();
-  status(): Promise<KeychainStatus> {
-    return Promise.resolve({ available: true, detail: 'memory (test)' });
-  }
-  get(id: string): Promise<Secret | undefined> {
-    return Promise.resolve(this.map.get(id));
-  }
-  has(id: string): Promise<boolean> {
-    return Promise.resolve(this.map.has(id));
-  }
-  set(id: string, s: Secret): Promise<void> {
-    this.map.set(id, s);
-    return Promise.resolve();
-  }
-  clear(id: string): Promise<void> {
-    this.map.delete(id);
-    return Promise.resolve();
-  }
-}
 
 /** The renderer/main end of a port: numbered requests, responses by id, events collected. */
 class PortClient {
@@ -126,7 +106,7 @@ describe('servePort over worker_threads MessagePorts', () => {
   let app: AppHost;
   const ports: MessagePort[] = [];
   beforeEach(() => {
-    app = openAppHost({ dataDir: dir, host: 'test', secrets: new MemorySecrets() });
+    app = openAppHost({ dataDir: dir, host: 'test', secrets: new MemorySecretStore() });
   });
   afterEach(async () => {
     for (const p of ports.splice(0)) p.close();
@@ -202,7 +182,7 @@ describe('the utility process host', () => {
     for (const h of hosts.splice(0)) await h.shutdown();
   });
   const start = (parent: FakeParentPort, demo: 'auto' | 'on' | 'off'): UtilityHost => {
-    const h = startUtilityHost(parent, { dataDir: dir, demo, secrets: new MemorySecrets(), startSettleMs: 500 });
+    const h = startUtilityHost(parent, { dataDir: dir, demo, secrets: new MemorySecretStore(), startSettleMs: 500 });
     hosts.push(h);
     return h;
   };
@@ -243,7 +223,7 @@ describe('the utility process host', () => {
   });
 
   it('uses the user’s data once it has a connection, paused at start when the settings say so', async () => {
-    const seed = openAppHost({ dataDir: dir, host: 'test', secrets: new MemorySecrets() });
+    const seed = openAppHost({ dataDir: dir, host: 'test', secrets: new MemorySecretStore() });
     await seed.engine.addConnection({ id: 'p1', broker: 'paper', name: 'Paper', settings: { login: 'me' } }, [
       { id: 'a1', brokerAccountId: '1', name: 'LEAD', risk: {} },
       { id: 'a2', brokerAccountId: '2', name: 'FOLLOW', risk: {} },
@@ -278,7 +258,7 @@ describe('the utility process host', () => {
     const file = join(dir, 'not-a-folder');
     const { writeFileSync } = await import('node:fs');
     writeFileSync(file, 'x');
-    const host = startUtilityHost(parent, { dataDir: file, demo: 'off', secrets: new MemorySecrets() });
+    const host = startUtilityHost(parent, { dataDir: file, demo: 'off', secrets: new MemorySecretStore() });
     await expect(host.ready).rejects.toThrow();
     await new Promise((r) => setTimeout(r, 0));
     expect(parent.reports).toEqual([{ type: 'fatal', message: expect.stringMatching(/could not open its data/) as unknown }]);
