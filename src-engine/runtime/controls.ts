@@ -182,10 +182,7 @@ export function sync(core: EngineCore, account: AccountId, root: string): void {
     }
     for (const c of contracts) core.setOutOfSync(account, c, undefined);
   }
-  core.journal.commitIntents(intents, rows);
-  core.dispatch(intents);
-  core.emitDecisions(rows);
-  for (const i of intents) core.emitIntent(i);
+  core.sendIntents(intents, rows);
 }
 
 export function releaseQuarantine(core: EngineCore, account: AccountId, root?: string): void {

@@ -341,6 +341,14 @@ export class EngineCore {
     };
   }
 
+  /** Journals intents with their decisions (one transaction, before any is sent), sends them, tells listeners. */
+  sendIntents(intents: readonly Intent[], rows: readonly DecisionRow[]): void {
+    this.journal.commitIntents(intents, rows);
+    this.dispatch(intents);
+    this.emitDecisions(rows);
+    for (const i of intents) this.emitIntent(i);
+  }
+
   /** Hands journaled intents to their connections' lanes. */
   dispatch(intents: readonly Intent[]): void {
     for (const i of intents) {

@@ -100,8 +100,5 @@ function closePositions(core: EngineCore, accounts: readonly AccountId[], cause:
     }
   }
   if (intents.length === 0) return;
-  core.journal.commitIntents(intents, rows);
-  core.dispatch(intents);
-  core.emitDecisions(rows);
-  for (const i of intents) core.emitIntent(i);
+  core.sendIntents(intents, rows);
 }

@@ -39,10 +39,7 @@ export function settleFollowerGap(core: EngineCore, conn: ConnectionRuntime): vo
     rows.push(decided.row);
   }
   if (rows.length === 0) return;
-  core.journal.commitIntents(intents, rows);
-  core.dispatch(intents);
-  core.emitDecisions(rows);
-  for (const i of intents) core.emitIntent(i);
+  core.sendIntents(intents, rows);
 }
 
 /**
@@ -69,10 +66,7 @@ export function catchUpExits(core: EngineCore, conn: ConnectionRuntime): void {
     }
   }
   if (rows.length === 0) return;
-  core.journal.commitIntents(intents, rows);
-  core.dispatch(intents);
-  core.emitDecisions(rows);
-  for (const i of intents) core.emitIntent(i);
+  core.sendIntents(intents, rows);
 }
 
 /** A working order or a mirror grace may still take it there: a market exit on top could cross zero. */
