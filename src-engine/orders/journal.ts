@@ -204,6 +204,13 @@ export class Journal {
     return row ? fromRow(row) : undefined;
   }
 
+  /** One intent by its tag, final ones included (a bracket entry's legs after the entry filled). */
+  intentByTag(tag: string): Intent | undefined {
+    this.flush();
+    const row = this.db.prepare('SELECT * FROM intents WHERE tag = ?').get(tag) as IntentRow | undefined;
+    return row ? fromRow(row) : undefined;
+  }
+
   openIntents(): Intent[] {
     const rows = this.db.prepare(`SELECT * FROM intents WHERE status NOT IN ('filled','cancelled','rejected','abandoned') ORDER BY created_at`).all() as IntentRow[];
     return rows.map(fromRow);

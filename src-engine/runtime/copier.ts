@@ -52,7 +52,9 @@ export function onLeaderFill(core: EngineCore, leader: AccountId, fill: BrokerFi
   for (const d of plan.decisions) {
     if (d.kind !== 'order') continue;
     const grows = Math.abs(d.target) > Math.abs(d.current) && Math.sign(d.delta) === Math.sign(d.target);
-    const legs = grows && group.settings.orderCopy === 'mirror' ? bracketLegs(core, leader, fill.orderId) : [];
+    // A leg already mirrored to this follower as an order of its own (its events came before the
+    // entry's fill, once the entry was filled at the broker) is not sent a second time as a native leg.
+    const legs = grows && group.settings.orderCopy === 'mirror' ? bracketLegs(core, leader, fill.orderId).filter((leg) => !core.mirrors.links(leg.orderId).some((l) => l.account === d.account && l.tag !== undefined)) : [];
     const intent = core.newIntent({
       accountId: d.account,
       groupId: group.id,
@@ -186,7 +188,8 @@ export function onLeaderOrder(core: EngineCore, leader: AccountId, order: Broker
     modifyMirrors(core, group, leader, order);
     return;
   }
-  if (wasOpen && !isOpen && (order.status === 'cancelled' || order.status === 'rejected')) {
+  // A cancel whose earlier events were missed (the order unknown before it) is followed as well.
+  if ((wasOpen || prev === undefined) && !isOpen && (order.status === 'cancelled' || order.status === 'rejected')) {
     cancelMirrors(core, leader, order.orderId);
   }
 }
@@ -256,12 +259,16 @@ function journalHas(core: EngineCore, tag: string): boolean {
 
 export function modifyMirrors(core: EngineCore, group: Group, leader: AccountId, order: BrokerOrder): void {
   const remaining = (order.side === 'buy' ? 1 : -1) * (order.qty - order.filledQty);
-  for (const live of core.mirrors.liveOrders(order.orderId, core)) {
+  const lives = core.mirrors.liveOrders(order.orderId, core);
+  for (const live of lives) {
     const conn = core.connectionOf(live.account);
     const followerOrder = core.books.get(live.account)?.order(live.orderId);
     if (!conn || !followerOrder) continue;
     let qty = followerOrder.qty;
-    if (order.qty !== followerOrder.qty || live.tag !== undefined) {
+    // Several follower orders mirror this one (the native legs of each copy of a partly filled
+    // bracket entry): each keeps its size, together they are the follower's share; only the price moves.
+    const shared = lives.filter((l) => l.account === live.account).length > 1;
+    if (!shared && (order.qty !== followerOrder.qty || live.tag !== undefined)) {
       const f = group.followers.find((x) => x.account === live.account);
       if (f) {
         const size = sizeMirror({

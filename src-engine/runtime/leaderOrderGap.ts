@@ -74,10 +74,24 @@ export function settleFollowerLegs(core: EngineCore, follower: AccountId): void 
     const kind = leg.type;
     const leaderLeg = leaderLegs.find((o) => o.parentOrderId === entry.leaderOrderId && o.type === kind);
     if (leaderLeg) {
-      if (!core.mirrors.links(leaderLeg.orderId).some((l) => l.account === follower)) core.mirrors.add(leaderLeg.orderId, { account: follower, parentTag: entry.tag, leg: kind, orderId: leg.orderId });
+      // Linked by this leg, not by the account: the follower may also have a plain mirror of the
+      // leader leg (journaled, so loaded at start), or another entry's legs at the same prices.
+      const linked = core.mirrors.links(leaderLeg.orderId).find((l) => l.account === follower && (l.orderId === leg.orderId || (l.orderId === undefined && l.parentTag === entry.tag && l.leg === kind)));
+      if (linked) linked.orderId = leg.orderId;
+      else core.mirrors.add(leaderLeg.orderId, { account: follower, parentTag: entry.tag, leg: kind, orderId: leg.orderId });
+      // Moved while the engine could not see (dead, or this follower's books unknown when the
+      // leader's connection settled its orders): the follower's leg goes where the leader's is.
+      if (leaderLeg.price !== undefined && leg.price !== leaderLeg.price) moveFollowerLeg(core, g.id, follower, leg, leaderLeg);
       continue;
     }
     cancelFollowerOrder(core, follower, leg.orderId, PRIORITY.protective);
     core.emit({ t: 'decision', time: core.clock.now(), groupId: g.id, accountId: follower, cause: `order:${entry.leaderOrderId}`, contract: leg.contract, kind: 'cancel', reason: 'leaderLegGone', detail: leg.orderId });
   }
+}
+
+function moveFollowerLeg(core: EngineCore, groupId: string, follower: AccountId, leg: BrokerOrder, leaderLeg: BrokerOrder): void {
+  const conn = core.connectionOf(follower);
+  if (!conn || leaderLeg.price === undefined) return;
+  core.dispatcher.submit(conn.row.id, { kind: 'modify', request: { accountId: follower, orderId: leg.orderId, qty: leg.qty, type: leg.type, price: leaderLeg.price }, priority: PRIORITY.modify });
+  core.emit({ t: 'decision', time: core.clock.now(), groupId, accountId: follower, cause: `order:${leaderLeg.orderId}`, contract: leg.contract, kind: 'modify', reason: 'leaderLegMoved', detail: `${leg.type} ${leg.qty} @ ${leaderLeg.price}` });
 }

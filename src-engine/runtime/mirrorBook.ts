@@ -17,6 +17,8 @@ export interface MirrorLink {
   /** For a bracket leg awaiting its id: the follower entry intent and which leg. */
   readonly parentTag?: string;
   readonly leg?: 'stop' | 'limit';
+  /** For a bracket leg: the follower entry's broker order id, once looked up. */
+  parentOrderId?: string;
 }
 
 export class MirrorBook {
@@ -43,10 +45,32 @@ export class MirrorBook {
     }
   }
 
+  /**
+   * A bracket leg link still waiting for its follower order id: looked for in the follower's book
+   * (the leg whose parent is the entry's broker order, or that carries the entry's tag). The id may
+   * never have been attached — the leg's events came before the entry was linked, or after it was
+   * final and dropped from the index; the place outcome that named it was lost in a crash.
+   */
+  private resolvePending(l: MirrorLink, core: EngineCore): void {
+    if (l.orderId !== undefined || l.parentTag === undefined || l.leg === undefined) return;
+    const book = core.books.get(l.account);
+    if (!book) return;
+    l.parentOrderId ??= (core.intents.get(l.parentTag) ?? core.journal.intentByTag(l.parentTag))?.brokerOrderId;
+    const parentId = l.parentOrderId;
+    const legTag = `${l.parentTag}-${l.leg === 'stop' ? 'sl' : 'tp'}`;
+    const found = book.openOrders().find((o) => o.type === l.leg && ((parentId !== undefined && o.parentOrderId === parentId) || o.tag === legTag));
+    if (found) l.orderId = found.orderId;
+  }
+
   /** Whether `account` has a mirror of that leader order still able to fill at its broker. */
   isLive(leaderOrderId: string, account: AccountId, core: EngineCore): boolean {
     for (const l of this.links(leaderOrderId)) {
       if (l.account !== account) continue;
+      if (l.orderId === undefined && l.parentTag !== undefined) {
+        const parent = core.intents.get(l.parentTag);
+        if (parent && !isFinal(parent.status)) return true;
+        this.resolvePending(l, core);
+      }
       if (l.orderId !== undefined) {
         const o = core.books.get(account)?.order(l.orderId);
         if (o ? isOpenOrder(o) : true) return true;
@@ -69,6 +93,7 @@ export class MirrorBook {
   liveOrders(leaderOrderId: string, core: EngineCore): { account: AccountId; orderId: string; tag?: string }[] {
     const out: { account: AccountId; orderId: string; tag?: string }[] = [];
     for (const l of this.links(leaderOrderId)) {
+      this.resolvePending(l, core);
       const orderId = l.orderId ?? (l.tag !== undefined ? core.intents.get(l.tag)?.brokerOrderId : undefined);
       if (orderId === undefined) continue;
       const o = core.books.get(l.account)?.order(orderId);
