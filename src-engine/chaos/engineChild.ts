@@ -72,7 +72,10 @@ async function main(): Promise<void> {
       case 'settle':
         void (async () => {
           await engine.barrier();
+          // A settle that takes long says in the engine's log what it is waiting for.
+          const report = setInterval(() => log.warn('not idle yet', { busy: engine.busyReport() }), 10_000);
           await engine.whenIdle();
+          clearInterval(report);
           send({ type: 'settled', id: m.id, activity: engine.activity() });
         })();
         return;
@@ -100,7 +103,8 @@ async function main(): Promise<void> {
     if (!stopping) process.exit(3);
   });
 
-  await engine.start();
+  // Ready once connected: the leaders trade on while it starts, so idleness is the harness's to wait for.
+  await engine.start({ settle: false });
   send({ type: 'ready', fresh, recoveredFrom: engine.recoveredFrom ?? null });
 }
 

@@ -191,8 +191,9 @@ export class EngineCore {
     if (this.graces.size > 0) yield `${this.graces.size} mirror graces`;
     if (this.dispatcher.pending() > 0) yield `${this.dispatcher.pending()} requests queued or on the wire`;
     for (const i of this.intents.open()) {
-      // An accepted working order (mirror, bracket) rests at the broker; anything else is in flight.
-      if (i.type === 'market' || i.status !== 'accepted') yield `intent ${i.tag} (${i.accountId} ${i.side} ${i.qty} ${i.type}) ${i.status}`;
+      // A working order (mirror, bracket) accepted or partly filled rests at the broker until the
+      // price comes to it; anything else is in flight.
+      if (i.type === 'market' || (i.status !== 'accepted' && i.status !== 'partial')) yield `intent ${i.tag} (${i.accountId} ${i.side} ${i.qty} ${i.type}) ${i.status}`;
     }
     for (const c of this.connections.values()) {
       if (c.status.state === 'failed' || c.status.state === 'closed') continue;

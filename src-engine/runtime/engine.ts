@@ -99,13 +99,17 @@ export class Engine {
     for (const f of flags) core.outOfSync.set(`${f.account_id}|${f.root}`, f.detail);
   }
 
-  /** Connects every stored connection and resolves once each is up and reconciled (or failed). */
-  async start(): Promise<void> {
+  /**
+   * Connects every stored connection and resolves once each is up and reconciled (or failed). By default it also waits until the engine is idle (every
+   * connection reconciled, nothing in flight), which is what a replayed scenario wants; a host whose
+   * leaders go on trading meanwhile may never see that moment, so it can ask for `settle: false`.
+   */
+  async start(opts: { settle?: boolean } = {}): Promise<void> {
     if (this.started) return;
     this.started = true;
     const rows = this.core.config.connections();
     await Promise.all(rows.map((r) => this.startConnection(r)));
-    await this.core.whenIdle();
+    if (opts.settle !== false) await this.core.whenIdle();
   }
 
   /** Graceful: stops connections, timers, the database. */
