@@ -139,15 +139,23 @@ function onCommandOutcome(core: EngineCore, job: Job & { kind: 'modify' | 'cance
       if (conn) core.dispatcher.submit(conn.row.id, job);
     });
   } else if (job.kind === 'cancel') {
-    resolveRefusedCancel(core, account, orderId);
+    resolveCancel(core, job, outcome.class === 'permanent' ? 'refused' : 'lost');
   }
 }
 
+/** Asks for a cancel again: the first request was lost (a socket dropped under it). */
+export function cancelAgain(core: EngineCore, accountId: AccountId, orderId: string): void {
+  const conn = core.connectionOf(accountId);
+  if (conn) core.dispatcher.submit(conn.row.id, { kind: 'cancel', accountId, orderId, priority: PRIORITY.protective });
+}
+
 /**
- * A cancel refused for good (the order is unknown to the broker, or already final there) would
- * leave our intent `cancelling` forever: ask the broker what became of the order instead.
+ * A cancel refused for good (the order is unknown to the broker, or already final there), or one
+ * whose outcome is unknown, would leave our intent `cancelling` forever: ask the broker what became
+ * of the order. Still working: a refused cancel leaves it standing, a lost one is asked again.
  */
-function resolveRefusedCancel(core: EngineCore, account: AccountId, orderId: string): void {
+function resolveCancel(core: EngineCore, job: Job & { kind: 'cancel' }, why: 'refused' | 'lost'): void {
+  const { accountId: account, orderId } = job;
   const intent = core.intents.byOrder(orderId);
   const conn = core.connectionOf(account);
   if (!intent || intent.status !== 'cancelling' || !conn) return;
@@ -161,6 +169,8 @@ function resolveRefusedCancel(core: EngineCore, account: AccountId, orderId: str
         } else if (order.status === 'filled') {
           intent.filledQty = Math.min(intent.qty, order.filledQty);
           apply(core, intent, 'filled');
+        } else if (why === 'lost') {
+          cancelAgain(core, account, orderId);
         } else {
           apply(core, intent, 'accepted', 'the broker refused the cancel; the order stands');
         }

@@ -16,7 +16,7 @@ import type { ConnectionRuntime, EngineCore } from './core';
 import { whenFollowerBooksKnown } from './followerBooks';
 import { catchUpExits, settleFollowerGap } from './followerGap';
 import { settleFollowerLegs, settleLeaderOrders } from './leaderOrderGap';
-import { apply, GENERIC_REJECTION, onFollowerOrder, onRejected } from './orderFlow';
+import { apply, cancelAgain, GENERIC_REJECTION, onFollowerOrder, onRejected } from './orderFlow';
 
 /** Allowance for broker timestamps that run behind our clock. */
 const WATERMARK_SLACK_MS = 2_000;
@@ -112,7 +112,11 @@ function settle(core: EngineCore, intent: Intent, order: BrokerOrder | null): vo
   if (isFinal(intent.status)) return;
   if (order.status === 'rejected') onRejected(core, intent, order.rejectReason ?? GENERIC_REJECTION);
   else if (order.status === 'cancelled' || order.status === 'filled') apply(core, intent, order.status === 'filled' ? 'filled' : 'cancelled');
-  else onFollowerOrder(core, intent.accountId, order);
+  else {
+    // A cancel asked before the gap that the broker never carried out: ask again.
+    if (intent.status === 'cancelling' && isOpenOrder(order)) cancelAgain(core, intent.accountId, order.orderId);
+    onFollowerOrder(core, intent.accountId, order);
+  }
 }
 
 /**
