@@ -9,7 +9,7 @@ import { groupStatus, isActive, type AccountId, type Follower, type Group, type 
 import type { Catalog } from '../domain/instruments';
 import type { Logger } from '../domain/log';
 import type { FollowerView } from '../copy/decision';
-import type { Lifecycle } from '../copy/lifecycle';
+import type { FollowerTrack, Lifecycle } from '../copy/lifecycle';
 import type { BrokerConnection, BrokerEvent, ConnectionState } from '../orders/broker';
 import { Dispatcher } from '../orders/dispatcher';
 import type { Intent, IntentPurpose, Priority } from '../orders/intent';
@@ -266,6 +266,18 @@ export class EngineCore {
 
   lifecyclesOf(leader: AccountId): Lifecycle[] {
     return [...this.lifecycles.values()].filter((l) => l.leaderAccount === leader);
+  }
+
+  /** The open lifecycles a follower tracks, each with its group and its track. */
+  trackedBy(account: AccountId): { group: Group; lifecycle: Lifecycle; track: FollowerTrack }[] {
+    const group = this.groupOfFollower(account);
+    if (group?.leader === undefined) return [];
+    const out: { group: Group; lifecycle: Lifecycle; track: FollowerTrack }[] = [];
+    for (const lifecycle of this.lifecyclesOf(group.leader)) {
+      const track = lifecycle.followers[account];
+      if (track?.tracking) out.push({ group, lifecycle, track });
+    }
+    return out;
   }
 
   /** C of §3 for one follower: its broker position plus what its in-flight market orders will still add. */

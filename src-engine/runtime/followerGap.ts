@@ -52,11 +52,7 @@ export function catchUpExits(core: EngineCore, conn: ConnectionRuntime): void {
   const rows: DecisionRow[] = [];
   const now = core.clock.now();
   for (const account of new Set(conn.accounts.values())) {
-    const g = core.groupOfFollower(account);
-    if (g?.leader === undefined) continue;
-    for (const lc of core.lifecyclesOf(g.leader)) {
-      const t = lc.followers[account];
-      if (!t?.tracking) continue;
+    for (const { group: g, lifecycle: lc, track: t } of core.trackedBy(account)) {
       const held = core.current(account, t.contract);
       const desired = exitOnly(t.lastTarget, held);
       if (desired === held || exitUnderWay(core, account, t.contract)) continue;

@@ -155,11 +155,7 @@ function compareIds(a: string, b: string): number {
 
 /** §8: a tracked follower away from its target is shown out of sync with the numbers. */
 export function compareWithTargets(core: EngineCore, account: AccountId): void {
-  const g = core.groupOfFollower(account);
-  if (g?.leader === undefined) return;
-  for (const lc of core.lifecyclesOf(g.leader)) {
-    const t = lc.followers[account];
-    if (!t?.tracking) continue;
+  for (const { track: t } of core.trackedBy(account)) {
     const held = core.current(account, t.contract);
     core.setOutOfSync(account, t.contract, held === t.lastTarget ? undefined : `holds ${held} ${t.contract}, target ${t.lastTarget}`);
   }
