@@ -12,7 +12,8 @@
  *   current lifecycle the engine could not see in time (it was killed, or the leader's or the
  *   follower's connection was disturbed) may be skipped by a follower with the default
  *   maxCatchUpMs, and that follower must then be flat or shown out of sync for the root;
- * - orphan: a follower working order with no working leader order at the same side, type and price.
+ * - orphan: a follower working order with no working leader order at the same side, type and price
+ *   (several follower orders may share one: the legs of each copy of a bracket entry filled in parts).
  */
 import { parseContractCode } from '../domain/contractCode';
 import type { SimOrder } from '../brokers/simcore/types';
@@ -107,25 +108,21 @@ function checkFollowerPosition(world: ChaosWorld, g: GroupPlan, f: FollowerPlan,
 }
 
 function checkFollowerOrders(world: ChaosWorld, f: FollowerPlan, leaderWorking: readonly Readonly<SimOrder>[], atTarget: boolean, out: CheckResult): void {
-  const remaining = new Map<string, number>();
-  for (const o of leaderWorking) remaining.set(orderKey(o), (remaining.get(orderKey(o)) ?? 0) + 1);
+  // Matched by place, not one to one: a leader bracket entry filled in parts is copied once per
+  // fill, each copy with its own native legs, so several follower legs share one leader leg.
+  const leaderKeys = new Set(leaderWorking.map(orderKey));
+  const followerKeys = new Set<string>();
   for (const o of world.exchange.openOrders(world.account(f.key).id)) {
     const k = orderKey(o);
-    const n = remaining.get(k) ?? 0;
-    if (o.status === 'working' && n > 0) {
-      remaining.set(k, n - 1);
+    if (o.status === 'working' && leaderKeys.has(k)) {
+      followerKeys.add(k);
       continue;
     }
     out.findings.push({ kind: 'orphan', account: f.key, detail: describe(o) });
   }
   if (!atTarget) return;
   for (const o of leaderWorking) {
-    const k = orderKey(o);
-    const n = remaining.get(k) ?? 0;
-    if (n > 0) {
-      remaining.set(k, n - 1);
-      out.unmirrored.push({ kind: 'lost', account: f.key, detail: `no mirror of the leader's ${describe(o)}` });
-    }
+    if (!followerKeys.has(orderKey(o))) out.unmirrored.push({ kind: 'lost', account: f.key, detail: `no mirror of the leader's ${describe(o)}` });
   }
 }
 

@@ -30,8 +30,9 @@ async function main(): Promise<void> {
   if (!process.send) throw new Error('engineChild must be started with an IPC channel (child_process.fork)');
   const spec = ChildSpec.parse(JSON.parse(process.env[SPEC_ENV] ?? 'null'));
   const logFile = `${spec.dbPath}.engine.log`;
-  // Synchronous appends: what the engine said before a SIGKILL is on disk.
-  const log = createLogger((line) => appendFileSync(logFile, `${JSON.stringify({ pid: process.pid, ...line })}\n`), 'engine', 'warn');
+  // Synchronous appends: what the engine said before a SIGKILL is on disk. Debug level: every intent
+  // transition, so a kept run's log tells what became of each follower order and why.
+  const log = createLogger((line) => appendFileSync(logFile, `${JSON.stringify({ pid: process.pid, ...line })}\n`), 'engine', 'debug');
   const catalog = Catalog.load();
   const clock = new SystemClock();
   const byLogin = new Map(spec.accounts.map((a) => [a.login, a]));

@@ -4,6 +4,7 @@
  * Every wait has a deadline; a child that dies while the harness waits turns the wait into an error.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { SPEC_ENV, parseFromChild, type AccountFlagsReport, type ChildSpec, type FromChild, type ToChild } from './protocol';
@@ -30,10 +31,15 @@ export class EngineProcess {
   private stderr = '';
   private nextId = 1;
 
-  private constructor(private readonly child: ChildProcess) {
+  private constructor(
+    private readonly child: ChildProcess,
+    stderrFile: string,
+  ) {
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
       this.stderr = (this.stderr + chunk).slice(-8_000);
+      // Whole, beside the database: a crash's stack is more than the few lines an error can carry.
+      appendFileSync(stderrFile, chunk);
     });
     child.on('message', (raw) => {
       const m = parseFromChild(raw);
@@ -61,7 +67,7 @@ export class EngineProcess {
       env: { ...process.env, [SPEC_ENV]: JSON.stringify(spec) },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
-    const engine = new EngineProcess(child);
+    const engine = new EngineProcess(child, `${spec.dbPath}.stderr`);
     try {
       const ready = await engine.waitFor((m) => (m.type === 'ready' ? m : m.type === 'fatal' ? new Error(`the engine process failed to start: ${m.message}`) : undefined), timeoutMs, 'ready');
       return { engine, ready: { fresh: ready.fresh, recoveredFrom: ready.recoveredFrom } };
@@ -89,6 +95,11 @@ export class EngineProcess {
     this.send({ type: 'flags', id, accounts });
     const m = await this.waitFor((x) => (x.type === 'flags' && x.id === id ? x : undefined), timeoutMs, 'flags');
     return m.flags;
+  }
+
+  /** SIGKILL now, synchronously (from inside a simulator's handling of the engine's request). */
+  killNow(): void {
+    if (!this.exited) this.child.kill('SIGKILL');
   }
 
   /** SIGKILL, and wait until the process is gone. */

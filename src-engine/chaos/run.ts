@@ -5,6 +5,8 @@
  * Then two checkpoints after quiescence — leaders holding a position, then leaders flat — and the
  * whole-run exactly-once check against the journal.
  */
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as pause } from 'node:timers/promises';
 import { SystemClock } from '../domain/clock';
 import type { Catalog } from '../domain/instruments';
@@ -13,22 +15,16 @@ import { ChaosWorld } from './chaosWorld';
 import { checkExactlyOnce, checkFlat, checkHolding, type Excuse, type Finding, type JournaledIntent } from './checks';
 import { EngineProcess } from './engineProcess';
 import { LeaderDriver, type ActionKind } from './leaderDriver';
+import { OrderEventCounter } from './orderEvents';
+import { planRun, type KillPoint, type Pace, type PlanProfile } from './plan';
 import { Rng } from './rng';
 import { settle } from './settle';
-import { Timeline } from './timeline';
+import { Timeline, type Disturbance } from './timeline';
 
-export interface RunOptions {
+export interface RunOptions extends PlanProfile {
   readonly seed: number;
-  /** Leader actions over both groups. */
-  readonly actions: number;
-  /** Pause between two leader actions, ms (uniform). */
-  readonly gapMs: readonly [number, number];
-  /** Time between two kills of the engine process, ms (uniform). */
-  readonly killEveryMs: readonly [number, number];
-  /** How long the engine stays dead, ms (uniform); the leaders keep trading meanwhile. */
-  readonly downMs: readonly [number, number];
   readonly settleTimeoutMs?: number;
-  /** Keep the run's folder (database, engine log) even when the run is clean. */
+  /** Keep the run's folder (database, engine log, harness log) even when the run is clean. */
   readonly keepDir?: boolean;
   readonly log?: (line: string) => void;
 }
@@ -52,13 +48,22 @@ export interface RunReport {
 
 export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunReport> {
   const started = performance.now();
-  const log = opts.log ?? ((): void => undefined);
-  const rng = new Rng(opts.seed);
   const clock = new SystemClock();
   const world = await ChaosWorld.create(catalog, clock);
+  const harnessLog = join(world.dir, 'harness.log');
+  const log = (line: string): void => {
+    appendFileSync(harnessLog, `${new Date().toISOString()} ${line}\n`);
+    opts.log?.(line);
+  };
+  const plan = planRun(opts.seed, world.groups.length, opts);
   const timeline = new Timeline();
-  const drivers = world.groups.map((g) => new LeaderDriver(world, g, new Rng(rng.fork()), timeline));
-  const monkey = new Rng(rng.fork());
+  const drivers = world.groups.map((g, i) => new LeaderDriver(world, g, new Rng(plan.driverSeeds[i] ?? opts.seed), timeline));
+  const orderEvents = new OrderEventCounter(world);
+  // Every order event of every account, as the brokers saw it: a kept run's harness.log is the truth to read the engine's log against.
+  const keyOf = new Map(world.groups.flatMap((g) => [g.leader, ...g.followers.map((f) => f.key)]).map((k) => [world.account(k).id, k]));
+  const traceOrders = world.exchange.onAccountEvent(undefined, (e) => {
+    if (e.kind === 'order') log(`  ${keyOf.get(e.order.accountId) ?? e.order.accountId} #${e.order.orderId} ${e.order.side} ${e.order.qty} ${e.order.type}${e.order.price !== undefined ? ` @ ${e.order.price}` : ''} ${e.order.status} filled ${e.order.filledQty} tag ${e.order.tag ?? '-'}`);
+  });
   const settleTimeout = opts.settleTimeoutMs ?? 60_000;
   const findings: (Finding & { phase: 'holding' | 'flat' | 'run' })[] = [];
   const excused: Excuse[] = [];
@@ -67,62 +72,81 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
   let integrity = 'not checked';
   let kills = 0;
   let engine: EngineProcess | undefined;
+  let deadWindow: Disturbance | undefined;
   const spec = world.childSpec();
 
-  const killAndRestart = async (downMs: number): Promise<void> => {
-    if (!engine) return;
-    const window = timeline.open('kill', undefined);
-    log(`kill -9 ${engine.pid ?? '?'}`);
-    await engine.kill();
+  /** Kills the engine at the kill point's order event (inside the simulator's handling of it), or at its idle. */
+  const killAt = async (k: KillPoint): Promise<void> => {
+    const e = requireEngine();
+    const why = await Promise.race([orderEvents.after(k.afterOrderEvents, () => e.killNow()), e.settle(settleTimeout).then(() => 'idle' as const)]);
+    orderEvents.dropWaiters();
+    await e.kill();
     kills++;
     engine = undefined;
-    await pause(downMs);
+    deadWindow = timeline.open('kill', undefined);
+    log(`kill -9 ${e.pid ?? '?'} ${why === 'idle' ? 'at idle' : `at follower order event ${k.afterOrderEvents}`}`);
+  };
+
+  const restart = async (): Promise<void> => {
     const next = await EngineProcess.start(spec);
     engine = next.engine;
-    timeline.close(window);
+    if (deadWindow) timeline.close(deadWindow);
+    deadWindow = undefined;
     if (next.ready.recoveredFrom !== null) throw new Error(`the database was reported damaged after a kill: ${next.ready.recoveredFrom}`);
     log(`engine restarted (pid ${engine.pid ?? '?'})`);
   };
 
+  const pace = async (p: Pace): Promise<void> => {
+    const e = requireEngine();
+    if (p === 'reaction') {
+      await Promise.race([orderEvents.after(1), e.settle(settleTimeout)]);
+      orderEvents.dropWaiters();
+    } else if (p === 'settle') await settle(world, e, settleTimeout);
+  };
+
   const settled = async (phase: string): Promise<boolean> => {
-    if (!engine) throw new Error('no engine');
-    const s = await settle(world, engine, settleTimeout);
+    const s = await settle(world, requireEngine(), settleTimeout);
     if (!s.ok) aborted = `${phase}: ${s.busy}`;
     return s.ok;
   };
 
   try {
+    log(`seed ${opts.seed}: ${plan.steps.length} steps, ${plan.steps.filter((s) => s.kill).length} kills planned`);
     engine = (await EngineProcess.start(spec)).engine;
     if (!(await settled('start'))) return await finish();
 
-    const state: { trading: boolean; monkeyFailed: Error | undefined } = { trading: true, monkeyFailed: undefined };
-    const trading = (): boolean => state.trading;
-    const chaosMonkey = (async (): Promise<void> => {
-      while (trading()) {
-        await pause(monkey.int(opts.killEveryMs[0], opts.killEveryMs[1]));
-        if (!trading()) return;
-        await killAndRestart(monkey.int(opts.downMs[0], opts.downMs[1]));
+    let dead: { point: KillPoint; done: number } | undefined;
+    for (const [i, step] of plan.steps.entries()) {
+      const d = drivers[step.group];
+      if (!d) throw new Error(`chaos plan: no group ${step.group}`);
+      if (dead) await pause(dead.point.deadGapMs[dead.done] ?? 0);
+      log(`#${i} ${d.plan.leader}: ${d.step()}`);
+      if (dead) {
+        dead.done++;
+        if (dead.done >= dead.point.deadActions) {
+          await pause(dead.point.deadGapMs[dead.done] ?? 0);
+          dead = undefined;
+          await restart();
+        }
+        continue;
       }
-    })().catch((err: unknown) => {
-      state.trading = false;
-      state.monkeyFailed = err instanceof Error ? err : new Error(String(err));
-    });
-    const pick = new Rng(rng.fork());
-    try {
-      for (let i = 0; i < opts.actions && trading(); i++) {
-        const d = pick.pick(drivers);
-        log(`${d.plan.leader}: ${d.step()}`);
-        await pause(pick.int(opts.gapMs[0], opts.gapMs[1]));
+      if (step.kill) {
+        await killAt(step.kill);
+        if (step.kill.deadActions > 0) {
+          dead = { point: step.kill, done: 0 };
+        } else {
+          await pause(step.kill.deadGapMs[0] ?? 0);
+          await restart();
+        }
+        continue;
       }
-      for (const d of drivers) {
-        const did = d.ensureHolding();
-        if (did) log(`${d.plan.leader}: ${did}`);
-      }
-    } finally {
-      state.trading = false;
-      await chaosMonkey;
+      await pace(step.pace);
     }
-    if (state.monkeyFailed !== undefined) throw state.monkeyFailed;
+    if (dead) await restart();
+    for (const d of drivers) {
+      const did = d.ensureHolding();
+      if (did) log(`${d.plan.leader}: ${did}`);
+    }
 
     if (!(await settled('holding'))) return await finish();
     const holding = checkHolding(world, await requireEngine().flags(world.followerKeys()), timeline);
@@ -132,9 +156,10 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
 
     for (const d of drivers) log(`${d.plan.leader}: ${d.flatten()}`);
     // Half the runs also kill the engine right as the leaders go flat: exits must still catch up.
-    if (monkey.chance(0.5)) {
-      await pause(monkey.int(0, 80));
-      await killAndRestart(monkey.int(opts.downMs[0], opts.downMs[1]));
+    if (plan.killAtFlat) {
+      await killAt(plan.killAtFlat);
+      await pause(plan.killAtFlat.deadGapMs[0] ?? 0);
+      await restart();
     }
     if (!(await settled('flat'))) return await finish();
     findings.push(...checkFlat(world).findings.map((f) => ({ ...f, phase: 'flat' as const })));
@@ -162,7 +187,11 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
 
   async function finish(): Promise<RunReport> {
     await engine?.kill();
+    orderEvents.dispose();
+    traceOrders();
     for (const d of drivers) d.dispose();
+    for (const f of findings) log(`${f.kind} [${f.phase}] ${f.account}: ${f.detail}`);
+    if (aborted !== undefined) log(`aborted: ${aborted}`);
     const keep = opts.keepDir === true || findings.length > 0 || aborted !== undefined;
     const followerOrders = world.followerKeys().reduce((n, k) => n + world.account(k).orderLog.length, 0);
     await world.dispose(keep);

@@ -15,11 +15,20 @@ export interface SuiteProfile {
 
 export const PROFILES = {
   /** `npm run chaos`: long runs, many kills. */
-  full: { runs: 12, run: { actions: 160, gapMs: [10, 250], killEveryMs: [800, 5_000], downMs: [0, 1_500] } },
+  full: {
+    runs: 12,
+    run: { actions: 160, pace: { burst: 3, reaction: 4, settle: 2 }, killEvery: [6, 28], killAfterOrderEvents: [0, 3], deadActions: [0, 4], deadGapMs: [0, 700] },
+  },
   /** `npm run chaos -- --quick`: under five minutes. */
-  quick: { runs: 8, run: { actions: 80, gapMs: [10, 220], killEveryMs: [1_000, 4_000], downMs: [0, 1_000] } },
-  /** Inside `npm test` (vitest): one short run with a couple of kills. */
-  test: { runs: 1, run: { actions: 30, gapMs: [10, 150], killEveryMs: [1_200, 2_500], downMs: [0, 400] } },
+  quick: {
+    runs: 8,
+    run: { actions: 80, pace: { burst: 3, reaction: 4, settle: 2 }, killEvery: [8, 24], killAfterOrderEvents: [0, 3], deadActions: [0, 3], deadGapMs: [0, 500] },
+  },
+  /** Inside `npm test` (vitest): short runs with a few kills. */
+  test: {
+    runs: 1,
+    run: { actions: 30, pace: { burst: 3, reaction: 4, settle: 2 }, killEvery: [5, 10], killAfterOrderEvents: [0, 2], deadActions: [0, 2], deadGapMs: [0, 300] },
+  },
 } as const satisfies Record<string, SuiteProfile>;
 
 export interface SuiteTotals {

@@ -34,6 +34,7 @@ export async function chaosCommand(args: readonly string[]): Promise<number> {
   const suiteSeed = seed ?? Math.floor(Math.random() * 2_000_000_000) + 1;
   const seeds = suiteSeeds(suiteSeed, runs);
   const verbose = p.options.has('verbose');
+  const profileFlag = p.options.has('quick') ? '--quick ' : '';
   process.stdout.write(`chaos: ${p.options.has('quick') ? 'quick' : 'full'}, ${runs} run(s), seed ${suiteSeed} (replay one run with --seed N)\n`);
 
   const catalog = Catalog.load();
@@ -49,7 +50,8 @@ export async function chaosCommand(args: readonly string[]): Promise<number> {
         for (const e of r.excused) process.stdout.write(`  excused ${e.account} ${e.root}: ${e.detail}\n`);
         for (const u of r.unmirrored) process.stdout.write(`  unmirrored ${u.account}: ${u.detail}\n`);
       }
-      if (r.dir !== undefined) process.stdout.write(`  kept ${r.dir} (engine.db, engine.db.engine.log)\n`);
+      if (r.dir !== undefined) process.stdout.write(`  kept ${r.dir} (engine.db, engine.db.engine.log, engine.db.stderr, harness.log)\n`);
+      if (failed(r)) process.stdout.write(`  replay: npm run chaos -- ${profileFlag}--seed ${r.seed}\n`);
     },
     verbose ? (l) => process.stderr.write(`${new Date().toISOString()} ${l}\n`) : undefined,
   );
