@@ -257,10 +257,12 @@ function journalHas(core: EngineCore, tag: string): boolean {
   return core.db.prepare('SELECT 1 FROM intents WHERE tag = ?').pluck().get(tag) !== undefined;
 }
 
-export function modifyMirrors(core: EngineCore, group: Group, leader: AccountId, order: BrokerOrder): void {
+/** Moves the live mirrors of a leader order (only the follower order `onlyOrderId` when given). */
+export function modifyMirrors(core: EngineCore, group: Group, leader: AccountId, order: BrokerOrder, onlyOrderId?: string): void {
   const remaining = (order.side === 'buy' ? 1 : -1) * (order.qty - order.filledQty);
   const lives = core.mirrors.liveOrders(order.orderId, core);
   for (const live of lives) {
+    if (onlyOrderId !== undefined && live.orderId !== onlyOrderId) continue;
     const conn = core.connectionOf(live.account);
     const followerOrder = core.books.get(live.account)?.order(live.orderId);
     if (!conn || !followerOrder) continue;
@@ -297,6 +299,15 @@ export function modifyMirrors(core: EngineCore, group: Group, leader: AccountId,
 
 export function cancelMirrors(core: EngineCore, leader: AccountId, leaderOrderId: string): void {
   const group = core.groupOfLeader(leader);
+  // Mirrors not yet handed to their connection go no further; one already on the wire has no
+  // broker order id to cancel yet, and is brought in line when it gets one (alignMirror).
+  const waiting = new Set(core.mirrors.links(leaderOrderId).flatMap((l) => (l.tag !== undefined ? [l.tag] : [])));
+  const dropped = core.dispatcher.dropQueued((job) => job.kind === 'place' && waiting.has(job.intent.tag));
+  for (const job of dropped) {
+    if (job.kind !== 'place') continue;
+    apply(core, job.intent, 'abandon', 'the leader order was cancelled before its mirror was sent');
+    core.emit({ t: 'decision', time: core.clock.now(), groupId: group?.id, accountId: job.intent.accountId, cause: `order:${leaderOrderId}`, contract: job.intent.contract, kind: 'cancel', reason: 'leaderCancelled', detail: 'not sent' });
+  }
   for (const live of core.mirrors.liveOrders(leaderOrderId, core)) {
     cancelFollowerOrder(core, live.account, live.orderId, PRIORITY.protective);
     core.emit({ t: 'decision', time: core.clock.now(), groupId: group?.id, accountId: live.account, cause: `order:${leaderOrderId}`, contract: undefined, kind: 'cancel', reason: 'leaderCancelled', detail: live.orderId });

@@ -13,6 +13,7 @@ import { isFinal, transition, type IntentEvent } from '../orders/orderState';
 import { retryTag } from '../orders/tag';
 import { withTrack } from '../copy/lifecycle';
 import type { EngineCore } from './core';
+import { alignMirror } from './mirrorAlign';
 import { checkGraces } from './grace';
 
 /** What a rejection says when the broker's event carries no reason (the place response may). */
@@ -45,6 +46,7 @@ export function apply(core: EngineCore, i: Intent, event: IntentEvent, reason?: 
     return false;
   }
   if (t.next === i.status && reason === undefined) return true;
+  core.log.debug('intent', { tag: i.tag, account: i.accountId, from: i.status, event, to: t.next, ...(reason !== undefined ? { reason } : {}) });
   i.status = t.next;
   if (reason !== undefined) i.reason = reason;
   i.updatedAt = core.clock.now();
@@ -76,6 +78,7 @@ function onPlaceOutcome(core: EngineCore, i: Intent, outcome: PlaceOutcome): voi
     if (received !== undefined) {
       core.emit({ t: 'copyLatency', accountId: i.accountId, sentMs: written !== undefined ? written - received : undefined, ackMs: performance.now() - received });
     }
+    alignMirror(core, i);
     checkGraces(core, i.accountId);
     return;
   }
@@ -201,6 +204,7 @@ export function onFollowerOrder(core: EngineCore, account: AccountId, order: Bro
         // Fills move the intent (and the position) together; the order's own status is only a hint.
         break;
     }
+    alignMirror(core, intent);
   } else if (order.parentOrderId !== undefined) {
     const parent = core.intents.byOrder(order.parentOrderId);
     if (parent && (order.type === 'stop' || order.type === 'limit')) core.mirrors.resolveLeg(parent.tag, order.type, order.orderId);

@@ -220,7 +220,7 @@ function runControl(engine: Engine, c: Extract<Step, { control: unknown }>['cont
  * Waits until the simulators have nothing scheduled, every connection has delivered what its
  * broker sent, and the engine is idle — twice in a row with nothing happening in between.
  */
-async function settle(world: World): Promise<{ ok: true } | { ok: false; busy: string }> {
+export async function settle(world: World): Promise<{ ok: true } | { ok: false; busy: string }> {
   const deadline = performance.now() + SETTLE_TIMEOUT_MS;
   const engine = (): Engine => world.requireEngine();
   const quiet = async (): Promise<void> => {
