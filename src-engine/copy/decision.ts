@@ -36,6 +36,8 @@ export type Decision =
       readonly current: number;
       /** Set when a gate or the cap cut the order (it still goes, smaller). */
       readonly limitedBy?: EntryGate | 'maxContracts';
+      /** With `limitedBy`: the target before the gate or cap cut it (where the leader's rules put the follower). */
+      readonly wanted?: number;
       /** A leftover in another variant of the product, closed as the lifecycle starts (§2); a follower may get one per contract besides its copy. */
       readonly absorb?: true;
     }
@@ -54,6 +56,9 @@ export type Decision =
       readonly reason: SkipReason;
       readonly detail?: string;
       readonly gate?: EntryGate | 'maxContracts';
+      /** With `gate`: the target before it held the entry back, and what the follower holds. */
+      readonly wanted?: number;
+      readonly current?: number;
     };
 
 /** What the planner needs to know about one follower right now; the runtime builds it from its books. */

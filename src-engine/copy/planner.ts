@@ -153,6 +153,7 @@ function decide(input: LeaderFillInput, lcIn: Lifecycle, view: FollowerView, P1:
   if (direction === 'exit') T = exitOnly(T, current);
 
   let limitedBy: EntryGate | 'maxContracts' | undefined;
+  const wanted = T;
   const gate: EntryGate | undefined = view.entryGate ?? track.entryBlock;
   if (gate !== undefined) {
     const blocked = blockEntries(T, current);
@@ -178,14 +179,14 @@ function decide(input: LeaderFillInput, lcIn: Lifecycle, view: FollowerView, P1:
     return [lc, { kind: 'awaitMirror', account, contract: track.contract, target: T, current, leaderOrderId: input.leaderOrderId }];
   }
   if (delta === 0) {
-    if (limitedBy === 'maxContracts') return [lc, { kind: 'skip', account, reason: 'capReached', gate: limitedBy, detail: `maxContracts ${view.maxContracts}` }];
-    if (limitedBy) return [lc, { kind: 'skip', account, reason: 'entriesBlocked', gate: limitedBy }];
+    if (limitedBy === 'maxContracts') return [lc, { kind: 'skip', account, reason: 'capReached', gate: limitedBy, detail: `maxContracts ${view.maxContracts}`, wanted, current }];
+    if (limitedBy) return [lc, { kind: 'skip', account, reason: 'entriesBlocked', gate: limitedBy, wanted, current }];
     if (T === 0 && P1 !== 0 && direction === 'entry') {
       return [lc, { kind: 'skip', account, reason: 'belowOneContract', detail: belowOneDetail(track, input) }];
     }
     return [lc, { kind: 'skip', account, reason: 'atTarget' }];
   }
-  return [lc, { kind: 'order', account, contract: track.contract, delta, target: T, current, ...(limitedBy ? { limitedBy } : {}) }];
+  return [lc, { kind: 'order', account, contract: track.contract, delta, target: T, current, ...(limitedBy ? { limitedBy, wanted } : {}) }];
 }
 
 function target(track: FollowerTrack, input: LeaderFillInput, P1: number, direction: Direction, lc: Lifecycle): number {

@@ -102,9 +102,16 @@ export function onLeaderFill(core: EngineCore, leader: AccountId, fill: BrokerFi
       });
     }
     if (d.kind === 'order' || d.kind === 'skip') {
-      // A decision that leaves the follower at its target clears a stale out-of-sync flag.
-      if (d.kind === 'order' || d.reason === 'atTarget') {
-        const contract = d.kind === 'order' ? d.contract : plan.lifecycle?.followers[d.account]?.contract;
+      const contract = d.kind === 'order' ? d.contract : (plan.lifecycle?.followers[d.account]?.contract ?? lifecycle?.followers[d.account]?.contract);
+      // §8: an entry the reconnect policy let go leaves the follower away from where the leader's
+      // rules put it, and the screen says so until the lifecycle ends (other gates show their own flag).
+      const gate = d.kind === 'order' ? d.limitedBy : d.gate;
+      const policyGap = (gate === 'catchUpExpired' || gate === 'skipEntries') && d.wanted !== undefined;
+      if (policyGap && contract) {
+        const held = d.kind === 'order' ? d.target : (d.current ?? core.current(d.account, contract));
+        core.setOutOfSync(d.account, contract, held === d.wanted ? undefined : entryNotCopied(gate, held, contract, d.wanted));
+      } else if (d.kind === 'order' || d.reason === 'atTarget') {
+        // A decision that leaves the follower at its target clears a stale out-of-sync flag.
         if (contract) core.setOutOfSync(d.account, contract, undefined);
       }
       // Fail closed, and say so (§8): nothing was sent because the follower's position is not
@@ -120,6 +127,12 @@ export function onLeaderFill(core: EngineCore, leader: AccountId, fill: BrokerFi
   for (const account of plan.quarantineReleased) core.emit({ t: 'quarantine', accountId: account, root: parseContractCode(fill.contract).root, on: false, reason: 'leader flat' });
   core.emitDecisions(rows);
   for (const i of intents) core.emitIntent(i);
+}
+
+/** The out-of-sync text of a follower its reconnect policy kept from an entry (§8). */
+export function entryNotCopied(gate: 'catchUpExpired' | 'skipEntries', held: number, contract: string, wanted: number | undefined): string {
+  const why = gate === 'skipEntries' ? 'reconnect policy skipEntries' : 'missed while not connected, older than maxCatchUpMs';
+  return `entry not copied (${why}): holds ${held} ${contract}${wanted !== undefined ? `, the leader's position calls for ${wanted}` : ''}`;
 }
 
 /** Why an account's position is not known: its connection's state, with the broker's reason. */

@@ -15,6 +15,7 @@ import { exitOnly } from '../copy/target';
 import { PRIORITY, signedRemaining, type Intent } from '../orders/intent';
 import type { DecisionRow } from '../orders/journal';
 import { intentTag } from '../orders/tag';
+import { entryNotCopied } from './copier';
 import type { ConnectionRuntime, EngineCore } from './core';
 import { apply } from './orderFlow';
 
@@ -111,7 +112,9 @@ function decide(core: EngineCore, account: AccountId, contract: ContractCode, qu
   } else {
     desired = exitOnly(target, held);
     reason = policy === 'skipEntries' ? 'skipEntries' : 'catchUpExpired';
-    save(core, leader, withTrack(lc, { ...track, entryBlock: policy === 'skipEntries' ? 'skipEntries' : 'catchUpExpired', lastTarget: desired }));
+    const gate = policy === 'skipEntries' ? 'skipEntries' : 'catchUpExpired';
+    save(core, leader, withTrack(lc, { ...track, entryBlock: gate, lastTarget: desired }));
+    core.setOutOfSync(account, contract, desired === target ? undefined : entryNotCopied(gate, desired, contract, target));
   }
 
   const delta = desired - held;

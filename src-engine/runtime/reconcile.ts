@@ -157,6 +157,10 @@ function compareIds(a: string, b: string): number {
 export function compareWithTargets(core: EngineCore, account: AccountId): void {
   for (const { track: t } of core.trackedBy(account)) {
     const held = core.current(account, t.contract);
+    // A follower its reconnect policy kept from an entry is at its (held back) target and still
+    // away from the leader's: the decision that held it back owns that flag until the lifecycle ends.
+    const heldBack = t.entryBlock === 'catchUpExpired' || t.entryBlock === 'skipEntries';
+    if (held === t.lastTarget && heldBack) continue;
     core.setOutOfSync(account, t.contract, held === t.lastTarget ? undefined : `holds ${held} ${t.contract}, target ${t.lastTarget}`);
   }
 }
