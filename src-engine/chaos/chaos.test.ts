@@ -12,11 +12,11 @@ import { PROFILES } from './suite';
 const SEED = Number(process.env.CHAOS_SEED ?? 4242);
 
 /**
- * Known engine bug, tracked as scenarios/pending/228: mirrors of leader orders cancelled while the
- * engine was down or the leader's ProjectX connection was dropped stay working on the followers, and
- * after a restart the native bracket legs of a copied entry no longer follow the leader's legs.
- * Until it is fixed, orphans are printed here but do not fail `npm test`; `npm run chaos` counts
- * them and fails; CHAOS_STRICT=1 makes this test fail on them too. Remove with the fix.
+ * Known engine bug, still open (issue 15): under the quick chaos profile about one run in five still
+ * ends with a follower bracket leg or plain mirror working after its leader order is gone (e.g. seeds
+ * 264146824 and 820697093 of `npm run chaos -- --quick --runs 16 --seed 777`). Until those classes are
+ * fixed, orphans are printed here but do not fail `npm test`; `npm run chaos` counts them and fails;
+ * CHAOS_STRICT=1 makes this test fail on them too. Remove with the fix.
  */
 const ORPHANS_KNOWN_BUG = process.env.CHAOS_STRICT !== '1';
 

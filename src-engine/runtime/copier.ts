@@ -207,10 +207,15 @@ export function onLeaderOrder(core: EngineCore, leader: AccountId, order: Broker
   }
 }
 
-function planNewMirror(core: EngineCore, leader: AccountId, leaderOrderId: string): void {
+/**
+ * Mirrors a leader working order on each follower that has none of it yet (only `onlyAccount` when
+ * given). A follower that already mirrors it, or once did (its tag is journaled), gets nothing.
+ */
+export function planNewMirror(core: EngineCore, leader: AccountId, leaderOrderId: string, onlyAccount?: AccountId): void {
   const group = core.groupOfLeader(leader);
   const order = core.books.get(leader)?.order(leaderOrderId);
-  if (!group || !order || !isOpenOrder(order) || order.price === undefined || core.mirrors.has(leaderOrderId)) return;
+  if (!group || !order || !isOpenOrder(order) || order.price === undefined) return;
+  const mirrored = new Set(core.mirrors.links(leaderOrderId).map((l) => l.account));
   const contract = order.contract;
   const lifecycle = core.lifecycle(leader, contract);
   const leaderPosition = core.books.get(leader)?.position(contract) ?? 0;
@@ -221,6 +226,7 @@ function planNewMirror(core: EngineCore, leader: AccountId, leaderOrderId: strin
   const intents: Intent[] = [];
   const rows: DecisionRow[] = [];
   for (const f of group.followers) {
+    if (mirrored.has(f.account) || (onlyAccount !== undefined && f.account !== onlyAccount)) continue;
     const view = core.followerView(group, f);
     const size = sizeMirror({
       group,

@@ -5,6 +5,7 @@
  */
 import type { BrokerEvent } from '../orders/broker';
 import type { ConnectionRuntime, EngineCore } from './core';
+import { mirrorMissing } from './missingMirrors';
 import { onLeaderFill, onLeaderOrder } from './copier';
 import { onFollowerFill, onFollowerOrder } from './orderFlow';
 import { reconcileConnection } from './reconcile';
@@ -103,6 +104,12 @@ function startReconcile(core: EngineCore, conn: ConnectionRuntime, generation: n
         conn.held = undefined;
         for (const e of replay) handle(core, conn, e);
         core.dispatcher.setReady(conn.row.id, true);
+        // With both books current: mirrors a follower missed while either side was unknown.
+        for (const account of conn.accounts.values()) {
+          const led = core.groupOfLeader(account);
+          for (const f of led?.followers ?? []) mirrorMissing(core, f.account);
+          if (core.groupOfFollower(account)) mirrorMissing(core, account);
+        }
       },
       (err: unknown) => {
         // Held events stay held: they are applied on top of the next successful reconcile.

@@ -83,11 +83,15 @@ export class World {
     await this.engine.start();
   }
 
-  /** `restart`: kill the engine hard, start a new one on the same database. */
-  async restart(): Promise<Engine> {
+  /**
+   * `restart`: kill the engine hard, start a new one on the same database. With `settle: false` it
+   * returns once the connections are started, before they are up and reconciled (a test may act
+   * on the brokers while the engine comes back).
+   */
+  async restart(opts: { settle?: boolean } = {}): Promise<Engine> {
     this.engine?.abandon();
     this.engine = this.openEngine();
-    await this.engine.start();
+    await this.engine.start(opts.settle === false ? { settle: false } : {});
     return this.engine;
   }
 

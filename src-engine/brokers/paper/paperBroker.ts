@@ -145,6 +145,8 @@ export class PaperConnection implements BrokerConnection {
   private penaltyUntil: number | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private attempt = 0;
+  /** Set while start() waits for a login the broker refused for now. */
+  private onConnected: (() => void) | undefined;
   /** Events go out one macrotask later, in order, like frames off a socket. */
   private readonly outbox: { event: BrokerEvent; notBefore: number }[] = [];
   private flushScheduled = false;
@@ -161,7 +163,17 @@ export class PaperConnection implements BrokerConnection {
   async start(listener: BrokerListener): Promise<void> {
     this.listener = listener;
     this.unregister = this.sim.register(this);
-    await this.connect();
+    try {
+      await this.connect();
+    } catch (err) {
+      if (!(err instanceof RefusedForNow)) throw err;
+      // Dropped by the broker for now, not refused for good: retried as after a drop, and started
+      // once in (as the wire adapters treat a transient failure at start).
+      await new Promise<void>((resolve) => {
+        this.onConnected = resolve;
+        this.scheduleReconnect(err.message);
+      });
+    }
   }
 
   stop(): Promise<void> {
@@ -299,7 +311,7 @@ export class PaperConnection implements BrokerConnection {
   private connect(): Promise<void> {
     const accounts = this.sim.authenticate(this.settings.login, this.secret);
     const refused = accounts.some((a) => (a.faults.disconnectUntil ?? 0) > performance.now());
-    if (refused) return Promise.reject(new Error('connection refused'));
+    if (refused) return Promise.reject(new RefusedForNow('connection refused'));
     this.accountsList = accounts.map((a) => ({ brokerAccountId: String(a.id), name: a.spec.name, balance: a.balance }));
     this.accountIds = new Set(accounts.map((a) => a.id));
     for (const a of accounts) {
@@ -317,6 +329,8 @@ export class PaperConnection implements BrokerConnection {
       if (q) this.emit({ kind: 'quote', contract: q.contract, price: q.price, time: q.time });
     }
     this.emit({ kind: 'connection', status: { state: 'connected' }, generation: this.generation });
+    this.onConnected?.();
+    this.onConnected = undefined;
     return Promise.resolve();
   }
 
@@ -458,3 +472,6 @@ export function toBrokerOrder(o: Readonly<SimOrder>): BrokerOrder {
 export function toBrokerFill(f: SimFill): BrokerFill {
   return { accountId: String(f.accountId), fillId: String(f.fillId), orderId: String(f.orderId), contract: f.contract, side: f.side, qty: f.qty, price: f.price, time: f.time };
 }
+
+/** The broker refuses the login for now (it is dropping this account's connections): retry. */
+class RefusedForNow extends Error {}
