@@ -25,6 +25,12 @@ export class AccountBook {
    * its positions are not stale but empty: a copy planned on them would re-send whole targets.
    */
   known = false;
+  /**
+   * Whether the engine's open intents on this account have been resolved against that snapshot
+   * (by tag). Until then an intent filled at the broker is counted twice: in the snapshot's
+   * position and as in flight.
+   */
+  intentsResolved = false;
 
   constructor(
     readonly id: AccountId,
@@ -94,6 +100,7 @@ export class AccountBook {
     for (const f of snapshot.fills) this.fillIds.add(f.fillId);
     this.balance = snapshot.balance;
     this.known = true;
+    this.intentsResolved = false;
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * §8, exactly once across a restart: a leader's missed fills may be planned only once each
  * follower's position is known, i.e. its book has been re-based on its broker's snapshot since the
- * engine started. Every connection reconciles on its own; a leader connection reconciled first
+ * engine started and its open intents resolved against it by tag. Every connection reconciles on its own; a leader connection reconciled first
  * would otherwise see its followers flat (an empty book, not a stale one) and send each its whole
  * target again on top of what it already holds.
  */
@@ -19,7 +19,9 @@ export function followersAwaited(core: EngineCore, leaders: readonly AccountId[]
     if (!g) continue;
     for (const f of g.followers) {
       const book = core.books.get(f.account);
-      if (!book || book.known) continue;
+      // Known and its open intents resolved: a copy in flight at the kill that filled is in the
+      // snapshot's position once, not also as in flight.
+      if (!book || (book.known && book.intentsResolved)) continue;
       const conn = core.connectionOf(f.account);
       // No connection, or one that gave up: waiting would not help; the planner fails closed.
       if (!conn || conn.status.state === 'failed' || conn.status.state === 'closed') continue;

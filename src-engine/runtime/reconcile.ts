@@ -50,6 +50,11 @@ export async function reconcileConnection(core: EngineCore, conn: ConnectionRunt
 
   await resolveIntents(core, conn, generation);
   if (core.dead || conn.generation !== generation) return;
+  for (const account of snapshots.keys()) {
+    const book = core.books.get(account);
+    if (book) book.intentsResolved = true;
+  }
+  core.booksChanged();
   settleFollowerGap(core, conn);
   catchUpExits(core, conn);
 
