@@ -28,7 +28,11 @@ export function settleLeaderOrders(core: EngineCore, leader: AccountId, openBefo
 
   // Ended in the gap. Filled ones are the fill recovery's (their mirrors fill at the followers'
   // brokers, or the grace closes the gap); the rest were cancelled, and so are their mirrors.
-  const ended = new Set<string>([...before.keys(), ...core.mirrors.leaderOrderIds()]);
+  // Only this leader's orders: the mirror book holds every group's, and another leader's order is
+  // never in this leader's snapshot (chaos: a restart cancelled the Tradovate-led group's mirrors
+  // when the ProjectX leader reconciled).
+  const mirroredHere = core.mirrors.leaderOrderIds().filter((id) => core.mirrors.links(id).some((l) => core.groupOfFollower(l.account)?.id === group.id));
+  const ended = new Set<string>([...before.keys(), ...mirroredHere]);
   for (const id of ended) {
     if (open.has(id)) continue;
     const known = before.get(id);
