@@ -3,6 +3,7 @@
  * engine could not reach it then (no broker order id yet), so it is brought in line as soon as the
  * follower's broker shows it. A leader order that filled is the grace's to settle (§5).
  */
+import type { AccountId } from '../domain/group';
 import type { Intent } from '../orders/intent';
 import { PRIORITY } from '../orders/intent';
 import { isOpenOrder } from './accountBook';
@@ -12,17 +13,28 @@ import type { EngineCore } from './core';
 export function alignMirror(core: EngineCore, intent: Intent): void {
   if (intent.purpose !== 'mirror' || intent.leaderOrderId === undefined || intent.brokerOrderId === undefined) return;
   if (intent.status !== 'accepted' && intent.status !== 'partial') return;
-  const group = intent.groupId !== undefined ? core.groups.get(intent.groupId) : undefined;
-  const leader = group?.leader;
-  if (!group || leader === undefined) return;
-  const leaderOrder = core.books.get(leader)?.order(intent.leaderOrderId);
-  const followerOrder = core.books.get(intent.accountId)?.order(intent.brokerOrderId);
-  if (!leaderOrder || !followerOrder || !isOpenOrder(followerOrder)) return;
-  if (leaderOrder.status === 'cancelled' || leaderOrder.status === 'rejected') {
-    cancelFollowerOrder(core, intent.accountId, intent.brokerOrderId, PRIORITY.protective);
-    core.emit({ t: 'decision', time: core.clock.now(), groupId: group.id, accountId: intent.accountId, cause: intent.cause, contract: intent.contract, kind: 'cancel', reason: 'leaderCancelled', detail: intent.brokerOrderId });
-    return;
-  }
-  if (isOpenOrder(leaderOrder) && leaderOrder.price !== undefined && leaderOrder.price !== followerOrder.price) modifyMirrors(core, group, leader, leaderOrder, intent.brokerOrderId);
+  alignFollowerOrder(core, intent.accountId, intent.leaderOrderId, intent.brokerOrderId);
 }
 
+/**
+ * The same for a follower's native bracket leg whose id became known after its leader leg changed
+ * (the entry's copy was on the wire when the trader cancelled or moved the leader's stop or target).
+ */
+export function alignLegs(core: EngineCore, account: AccountId, leaderOrderIds: readonly string[], followerOrderId: string): void {
+  for (const id of leaderOrderIds) alignFollowerOrder(core, account, id, followerOrderId);
+}
+
+function alignFollowerOrder(core: EngineCore, account: AccountId, leaderOrderId: string, followerOrderId: string): void {
+  const group = core.groupOfFollower(account);
+  const leader = group?.leader;
+  if (!group || leader === undefined) return;
+  const leaderOrder = core.books.get(leader)?.order(leaderOrderId);
+  const followerOrder = core.books.get(account)?.order(followerOrderId);
+  if (!leaderOrder || (followerOrder && !isOpenOrder(followerOrder))) return;
+  if (leaderOrder.status === 'cancelled' || leaderOrder.status === 'rejected') {
+    cancelFollowerOrder(core, account, followerOrderId, PRIORITY.protective);
+    core.emit({ t: 'decision', time: core.clock.now(), groupId: group.id, accountId: account, cause: `order:${leaderOrderId}`, contract: leaderOrder.contract, kind: 'cancel', reason: 'leaderCancelled', detail: followerOrderId });
+    return;
+  }
+  if (followerOrder && isOpenOrder(leaderOrder) && leaderOrder.price !== undefined && leaderOrder.price !== followerOrder.price) modifyMirrors(core, group, leader, leaderOrder, followerOrderId);
+}

@@ -38,11 +38,21 @@ export class MirrorBook {
     return (this.byLeader.get(leaderOrderId)?.length ?? 0) > 0;
   }
 
-  /** Follower bracket legs reported by the broker: attach their ids to the waiting links. */
-  resolveLeg(parentTag: string, leg: 'stop' | 'limit', orderId: string): void {
-    for (const list of this.byLeader.values()) {
-      for (const l of list) if (l.parentTag === parentTag && l.leg === leg && l.orderId === undefined) l.orderId = orderId;
+  /**
+   * Follower bracket legs reported by the broker: attach their ids to the waiting links. Returns
+   * the leader orders whose links got an id (the leader's leg may have changed meanwhile).
+   */
+  resolveLeg(parentTag: string, leg: 'stop' | 'limit', orderId: string): string[] {
+    const resolved: string[] = [];
+    for (const [leaderOrderId, list] of this.byLeader) {
+      for (const l of list) {
+        if (l.parentTag === parentTag && l.leg === leg && l.orderId === undefined) {
+          l.orderId = orderId;
+          resolved.push(leaderOrderId);
+        }
+      }
     }
+    return resolved;
   }
 
   /**

@@ -13,7 +13,7 @@ import { isFinal, transition, type IntentEvent } from '../orders/orderState';
 import { retryTag } from '../orders/tag';
 import { withTrack } from '../copy/lifecycle';
 import type { EngineCore } from './core';
-import { alignMirror } from './mirrorAlign';
+import { alignLegs, alignMirror } from './mirrorAlign';
 import { checkGraces } from './grace';
 
 /** What a rejection says when the broker's event carries no reason (the place response may). */
@@ -69,7 +69,7 @@ function onPlaceOutcome(core: EngineCore, i: Intent, outcome: PlaceOutcome): voi
       if (i.bracket.takeProfit !== undefined) kinds.push('limit');
       kinds.forEach((k, n) => {
         const id = legs[n];
-        if (id !== undefined) core.mirrors.resolveLeg(i.tag, k, id);
+        if (id !== undefined) alignLegs(core, i.accountId, core.mirrors.resolveLeg(i.tag, k, id), id);
       });
     }
     const received = core.receivedAt.get(i.cause);
@@ -207,7 +207,7 @@ export function onFollowerOrder(core: EngineCore, account: AccountId, order: Bro
     alignMirror(core, intent);
   } else if (order.parentOrderId !== undefined) {
     const parent = core.intents.byOrder(order.parentOrderId);
-    if (parent && (order.type === 'stop' || order.type === 'limit')) core.mirrors.resolveLeg(parent.tag, order.type, order.orderId);
+    if (parent && (order.type === 'stop' || order.type === 'limit')) alignLegs(core, account, core.mirrors.resolveLeg(parent.tag, order.type, order.orderId), order.orderId);
   }
   checkGraces(core, account);
 }

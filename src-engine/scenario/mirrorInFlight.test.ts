@@ -94,4 +94,28 @@ describe.each<BrokerKind>(['paper', 'tradovate', 'projectx'])('a leader order ch
     const f1 = account(w, 'f1');
     expect(w.exchange.openOrders(f1).map((o) => `${o.side} ${o.qty} ${o.type} @ ${o.price ?? '-'}`)).toEqual(['buy 2 limit @ 5992.5']);
   }, 30_000);
+
+  it('a bracket leg cancelled while the entry’s copy is in flight: the follower’s native leg is cancelled too', async () => {
+    const w = await start(broker);
+    const lead = account(w, 'lead');
+    const f1 = account(w, 'f1');
+    const contract = catalog.frontMonth('ES', w.clock.now());
+    w.frontEnds.get(w.broker('f1'))?.applyFault(f1, { kind: 'delay', ms: 400 });
+    const legs: { takeProfit?: number } = {};
+    const acted = new Promise<void>((resolve) => {
+      const off = w.exchange.onAccountEvent(f1, (e) => {
+        if (e.kind !== 'order' || legs.takeProfit === undefined) return;
+        off();
+        expect(w.exchange.cancel(lead, legs.takeProfit).ok).toBe(true);
+        resolve();
+      });
+    });
+    const r = w.exchange.place(lead, { contract, side: 'buy', qty: 1, type: 'market', source: 'manual', bracket: { stopLoss: 5990, takeProfit: 6010 } });
+    if (!r.ok) throw new Error(r.reason);
+    legs.takeProfit = r.legs.find((l) => l.type === 'limit')?.orderId;
+    await acted;
+    await settled(w);
+    expect(w.exchange.positionOf(f1, contract)).toBe(2);
+    expect(w.exchange.openOrders(f1).map((o) => `${o.side} ${o.qty} ${o.type} @ ${o.price ?? '-'}`)).toEqual(['sell 2 stop @ 5990']);
+  }, 30_000);
 });
