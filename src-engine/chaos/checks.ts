@@ -8,10 +8,12 @@
  *   without its intent written first, §8);
  * - overTarget: a follower holding more than its target (a copy doubled or an exit lost; §8 "exits
  *   always catch up", so no gap excuses it);
- * - lost: a follower short of its target, unless the reconnect policy allows it: an entry of the
- *   current lifecycle the engine could not see in time (it was killed, or the leader's or the
- *   follower's connection was disturbed) may be skipped by a follower with the default
- *   maxCatchUpMs, and that follower must then be flat or shown out of sync for the root;
+ * - lost: a follower short of its target, unless the reconnect policy allows it ("excused"): an
+ *   entry of the current lifecycle the engine could not see in time (it was killed, or the leader's
+ *   or the follower's connection was disturbed) may be skipped by a follower with the default
+ *   maxCatchUpMs, and that follower must then be shown out of sync for the root;
+ * - unmirrored: a leader working order a follower at its target has no order for, and the engine's
+ *   journal gives no reason the spec allows (see explainUnmirrored);
  * - orphan: a follower working order with no working leader order at the same side, type and price
  *   (several follower orders may share one: the legs of each copy of a bracket entry filled in parts).
  */
@@ -21,7 +23,7 @@ import type { ChaosWorld, FollowerPlan, GroupPlan } from './chaosWorld';
 import type { AccountFlagsReport } from './protocol';
 import type { Timeline } from './timeline';
 
-export type FindingKind = 'duplicate' | 'unjournaled' | 'overTarget' | 'lost' | 'orphan';
+export type FindingKind = 'duplicate' | 'unjournaled' | 'overTarget' | 'lost' | 'orphan' | 'unmirrored';
 
 export interface Finding {
   readonly kind: FindingKind;
@@ -32,14 +34,22 @@ export interface Finding {
 export interface Excuse {
   readonly account: string;
   readonly root: string;
+  /** The rule that allows it, by kind (for the report's counts). */
+  readonly why: string;
+  readonly detail: string;
+}
+
+/** A leader working order a follower at its target has no order at the same place for. */
+export interface Unmirrored {
+  readonly account: string;
+  readonly leaderOrderId: string;
   readonly detail: string;
 }
 
 export interface CheckResult {
   readonly findings: Finding[];
   readonly excused: Excuse[];
-  /** Followers whose working orders are missing a mirror of a leader order (reported, see README). */
-  readonly unmirrored: Finding[];
+  readonly unmirrored: Unmirrored[];
 }
 
 function emptyResult(): CheckResult {
@@ -95,11 +105,14 @@ function checkFollowerPosition(world: ChaosWorld, g: GroupPlan, f: FollowerPlan,
   const mayCatchUp = f.maxCatchUpMs === undefined;
   const entries = timeline.currentLifecycleEntries(g.leader, g.root);
   const disturbed = entries.map((e) => ({ e, d: timeline.disturbedAt(e.time, [g.leader, f.key]) })).find((x) => x.d !== undefined);
-  if (mayCatchUp && disturbed?.d && (A === 0 || flagged)) {
+  // §8: a missed entry older than maxCatchUpMs may be let go, and the follower is then shown out of
+  // sync; flat and silent is not allowed.
+  if (mayCatchUp && disturbed?.d && flagged) {
     out.excused.push({
       account: f.key,
       root: g.root,
-      detail: `${where}; entry ${disturbed.e.before}→${disturbed.e.after} at ${new Date(disturbed.e.time).toISOString()} during ${disturbed.d.kind}${disturbed.d.account ? ` of ${disturbed.d.account}` : ''}; ${flagged ? 'shown out of sync' : 'flat'}`,
+      why: `entry missed in a ${disturbed.d.kind}, shown out of sync`,
+      detail: `${where}; entry ${disturbed.e.before}→${disturbed.e.after} at ${new Date(disturbed.e.time).toISOString()} during ${disturbed.d.kind}${disturbed.d.account ? ` of ${disturbed.d.account}` : ''}; shown out of sync`,
     });
     return false;
   }
@@ -122,7 +135,7 @@ function checkFollowerOrders(world: ChaosWorld, f: FollowerPlan, leaderWorking: 
   }
   if (!atTarget) return;
   for (const o of leaderWorking) {
-    if (!followerKeys.has(orderKey(o))) out.unmirrored.push({ kind: 'lost', account: f.key, detail: `no mirror of the leader's ${describe(o)}` });
+    if (!followerKeys.has(orderKey(o))) out.unmirrored.push({ account: f.key, leaderOrderId: String(o.orderId), detail: `no mirror of the leader's ${describe(o)}` });
   }
 }
 
@@ -180,4 +193,29 @@ export function checkExactlyOnce(world: ChaosWorld, intents: readonly JournaledI
     }
   }
   return findings;
+}
+
+/** What the engine journaled about one follower and one leader order: its decisions and its mirror intents. */
+export interface MirrorRecord {
+  readonly decisions: readonly { readonly kind: string; readonly reason: string | null }[];
+  readonly intents: readonly { readonly status: string; readonly reason: string | null }[];
+}
+
+/**
+ * Why a follower has no mirror of a leader order, from the engine's own journal. Allowed: the
+ * engine decided not to mirror it and said why (a skip with its reason: not tracking this
+ * lifecycle, below one contract, entries held back, a lock...), or its mirror filled. Not allowed:
+ * nothing journaled at all, a mirror cancelled or rejected while the leader's order still works
+ * (the follower lost its protection), or a mirror skipped only because the follower's position was
+ * unknown (it must be placed once the follower is back).
+ */
+export function explainUnmirrored(u: Unmirrored, rec: MirrorRecord): { readonly kind: string; readonly allowed: boolean } {
+  const skip = [...rec.decisions].reverse().find((d) => d.kind === 'skip');
+  const mirror = rec.intents[rec.intents.length - 1];
+  if (mirror) {
+    if (mirror.status === 'filled') return { kind: 'mirror filled', allowed: true };
+    return { kind: `mirror ${mirror.status}${mirror.reason ? ` (${mirror.reason})` : ''}`, allowed: false };
+  }
+  if (skip) return { kind: `skipped: ${skip.reason ?? '?'}`, allowed: skip.reason !== 'positionUnknown' };
+  return { kind: `nothing journaled for ${u.account} and order ${u.leaderOrderId}`, allowed: false };
 }

@@ -65,6 +65,12 @@ async function main(): Promise<void> {
     for (const g of spec.groups) engine.saveGroup({ name: g.name, leader: g.leader, followers: g.followers, ...(g.settings ? { settings: g.settings } : {}) });
   }
 
+  // Every decision the engine announces (cancels and moves of mirrors included, which the journal
+  // keeps no row for), so a kept run tells why each follower order was sent, moved or cancelled.
+  engine.on((e) => {
+    if (e.t === 'decision') log.debug('decision', { account: e.accountId, cause: e.cause, kind: e.kind, reason: e.reason, detail: e.detail });
+  });
+
   let stopping = false;
   const onMessage = (raw: unknown): void => {
     const m: ToChild | undefined = parseToChild(raw);

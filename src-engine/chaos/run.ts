@@ -12,7 +12,7 @@ import { SystemClock } from '../domain/clock';
 import type { Catalog } from '../domain/instruments';
 import { openDatabase } from '../store/db';
 import { ChaosWorld } from './chaosWorld';
-import { checkExactlyOnce, checkFlat, checkHolding, type Excuse, type Finding, type JournaledIntent } from './checks';
+import { checkExactlyOnce, checkFlat, checkHolding, explainUnmirrored, type Excuse, type Finding, type JournaledIntent, type MirrorRecord, type Unmirrored } from './checks';
 import { EngineProcess } from './engineProcess';
 import { LeaderDriver, type ActionKind } from './leaderDriver';
 import { OrderEventCounter } from './orderEvents';
@@ -38,7 +38,8 @@ export interface RunReport {
   readonly followerOrders: number;
   readonly findings: readonly (Finding & { readonly phase: 'holding' | 'flat' | 'run' })[];
   readonly excused: readonly Excuse[];
-  readonly unmirrored: readonly Finding[];
+  /** Leader orders at the holding check a follower had no order for, each with the engine's reason. */
+  readonly unmirrored: readonly (Unmirrored & { readonly why: string })[];
   /** Set when the run could not finish (the engine did not settle, or would not start). */
   readonly aborted: string | undefined;
   readonly integrity: string;
@@ -67,7 +68,8 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
   const settleTimeout = opts.settleTimeoutMs ?? 60_000;
   const findings: (Finding & { phase: 'holding' | 'flat' | 'run' })[] = [];
   const excused: Excuse[] = [];
-  const unmirrored: Finding[] = [];
+  const unmirrored: (Unmirrored & { why: string })[] = [];
+  const holdingUnmirrored: Unmirrored[] = [];
   let aborted: string | undefined;
   let integrity = 'not checked';
   let kills = 0;
@@ -152,7 +154,7 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
     const holding = checkHolding(world, await requireEngine().flags(world.followerKeys()), timeline);
     findings.push(...holding.findings.map((f) => ({ ...f, phase: 'holding' as const })));
     excused.push(...holding.excused);
-    unmirrored.push(...holding.unmirrored);
+    holdingUnmirrored.push(...holding.unmirrored);
 
     for (const d of drivers) log(`${d.plan.leader}: ${d.flatten()}`);
     // Half the runs also kill the engine right as the leaders go flat: exits must still catch up.
@@ -171,6 +173,17 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
       integrity = String(db.pragma('integrity_check', { simple: true }));
       const rows = db.prepare('SELECT tag, account_id AS account, cause, purpose FROM intents').all() as JournaledIntent[];
       findings.push(...checkExactlyOnce(world, rows).map((f) => ({ ...f, phase: 'run' as const })));
+      const decisions = db.prepare('SELECT kind, reason FROM decisions WHERE account_id = ? AND cause = ? ORDER BY id');
+      const mirrors = db.prepare("SELECT status, reason FROM intents WHERE account_id = ? AND leader_order_id = ? AND purpose = 'mirror' ORDER BY created_at");
+      for (const u of holdingUnmirrored) {
+        const rec: MirrorRecord = {
+          decisions: decisions.all(u.account, `order:${u.leaderOrderId}`) as MirrorRecord['decisions'],
+          intents: mirrors.all(u.account, u.leaderOrderId) as MirrorRecord['intents'],
+        };
+        const why = explainUnmirrored(u, rec);
+        unmirrored.push({ ...u, why: why.kind });
+        if (!why.allowed) findings.push({ kind: 'unmirrored', account: u.account, detail: `${u.detail}: ${why.kind}`, phase: 'holding' });
+      }
     } finally {
       db.close();
     }

@@ -39,12 +39,21 @@ export interface SuiteTotals {
   readonly followerOrders: number;
   readonly excused: number;
   readonly unmirrored: number;
+  /** Excused shortfalls and unmirrored leader orders, counted by the reason that explains each. */
+  readonly excusedBy: Record<string, number>;
+  readonly unmirroredBy: Record<string, number>;
   readonly aborted: number;
   readonly findings: Record<FindingKind, number>;
 }
 
 export function totals(reports: readonly RunReport[]): SuiteTotals {
-  const findings: Record<FindingKind, number> = { duplicate: 0, unjournaled: 0, overTarget: 0, lost: 0, orphan: 0 };
+  const findings: Record<FindingKind, number> = { duplicate: 0, unjournaled: 0, overTarget: 0, lost: 0, orphan: 0, unmirrored: 0 };
+  const excusedBy: Record<string, number> = {};
+  const unmirroredBy: Record<string, number> = {};
+  for (const r of reports) {
+    for (const e of r.excused) excusedBy[e.why] = (excusedBy[e.why] ?? 0) + 1;
+    for (const u of r.unmirrored) unmirroredBy[u.why] = (unmirroredBy[u.why] ?? 0) + 1;
+  }
   for (const r of reports) for (const f of r.findings) findings[f.kind]++;
   return {
     runs: reports.length,
@@ -54,6 +63,8 @@ export function totals(reports: readonly RunReport[]): SuiteTotals {
     followerOrders: reports.reduce((n, r) => n + r.followerOrders, 0),
     excused: reports.reduce((n, r) => n + r.excused.length, 0),
     unmirrored: reports.reduce((n, r) => n + r.unmirrored.length, 0),
+    excusedBy,
+    unmirroredBy,
     aborted: reports.filter((r) => r.aborted !== undefined).length,
     findings,
   };
