@@ -204,6 +204,21 @@ export class Journal {
     return row ? fromRow(row) : undefined;
   }
 
+  /**
+   * Whether this follower was sent a copy of that leader order carrying a native bracket (its legs
+   * then live at the broker with the copy), whatever became of it since, short of never reaching
+   * the broker.
+   */
+  hasBracketCopy(accountId: string, leaderOrderId: string): boolean {
+    this.flush();
+    return (
+      this.db
+        .prepare("SELECT 1 FROM intents WHERE account_id = ? AND leader_order_id = ? AND bracket IS NOT NULL AND status NOT IN ('rejected','abandoned') LIMIT 1")
+        .pluck()
+        .get(accountId, leaderOrderId) !== undefined
+    );
+  }
+
   /** One intent by its tag, final ones included (a bracket entry's legs after the entry filled). */
   intentByTag(tag: string): Intent | undefined {
     this.flush();

@@ -227,6 +227,10 @@ export function planNewMirror(core: EngineCore, leader: AccountId, leaderOrderId
   const rows: DecisionRow[] = [];
   for (const f of group.followers) {
     if (mirrored.has(f.account) || (onlyAccount !== undefined && f.account !== onlyAccount)) continue;
+    // A leg of a bracket entry this follower's copy carried natively: its own leg is that mirror,
+    // linked once its book is read (after a restart the link may not be back yet). A plain mirror
+    // on top would protect twice, and be left behind when the leader's leg moves.
+    if (order.parentOrderId !== undefined && core.journal.hasBracketCopy(f.account, order.parentOrderId)) continue;
     const view = core.followerView(group, f);
     const size = sizeMirror({
       group,
