@@ -18,6 +18,7 @@
  *   (several follower orders may share one: the legs of each copy of a bracket entry filled in parts).
  */
 import { parseContractCode } from '../domain/contractCode';
+import { isTagInUse } from '../orders/tag';
 import type { SimOrder } from '../brokers/simcore/types';
 import type { ChaosWorld, FollowerPlan, GroupPlan } from './chaosWorld';
 import type { AccountFlagsReport } from './protocol';
@@ -161,7 +162,6 @@ export interface JournaledIntent {
   readonly purpose: string;
 }
 
-const TAG_REUSE = /tag already in use|duplicate.*(tag|clordid)/i;
 
 /** Over the whole run: tags used twice at a broker, causes copied twice, orders the journal never saw. */
 export function checkExactlyOnce(world: ChaosWorld, intents: readonly JournaledIntent[]): Finding[] {
@@ -171,7 +171,7 @@ export function checkExactlyOnce(world: ChaosWorld, intents: readonly JournaledI
     const acc = world.account(key);
     const perIntent = new Map<string, SimOrder[]>();
     for (const o of acc.orderLog) {
-      if (o.status === 'rejected' && TAG_REUSE.test(o.rejectReason ?? '')) {
+      if (o.status === 'rejected' && isTagInUse(o.rejectReason)) {
         findings.push({ kind: 'duplicate', account: key, detail: `sent twice with tag ${o.tag ?? '-'}: ${describe(o)} refused (${o.rejectReason ?? ''})` });
         continue;
       }

@@ -33,3 +33,12 @@ function base32(bytes: Uint8Array): string {
   if (bits > 0) out += ALPHABET.charAt((value << (5 - bits)) & 31);
   return out;
 }
+
+/**
+ * A broker's refusal because an order with this tag already exists (ProjectX "custom tag already in
+ * use", a duplicate Tradovate clOrdId): not a rejection of our order but proof that it reached the
+ * broker once. The answer is to look the tag up, never to treat the order as rejected.
+ */
+export function isTagInUse(reason: string | undefined): boolean {
+  return reason !== undefined && /tag already in use|duplicate.*(tag|clordid)/i.test(reason);
+}

@@ -159,6 +159,14 @@ export class EngineCore {
   }
 
   /** A timer that counts as pending work while it waits. */
+  /** Resolves after `ms` on the engine's timers: true, or false when the engine stopped meanwhile. */
+  pause(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.later(ms, () => resolve(!this.dead));
+      if (this.dead) resolve(false);
+    });
+  }
+
   later(ms: number, fn: () => void): () => void {
     const t = setTimeout(() => {
       this.timers.delete(t);

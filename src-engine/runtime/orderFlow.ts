@@ -10,11 +10,12 @@ import type { BrokerFill, BrokerOrder, CommandOutcome, PlaceOutcome } from '../o
 import type { DispatchHooks, Job } from '../orders/dispatcher';
 import { PRIORITY, type Intent } from '../orders/intent';
 import { isFinal, transition, type IntentEvent } from '../orders/orderState';
-import { retryTag } from '../orders/tag';
+import { isTagInUse, retryTag } from '../orders/tag';
 import { withTrack } from '../copy/lifecycle';
 import type { EngineCore } from './core';
 import { alignLegs, alignMirror } from './mirrorAlign';
 import { checkGraces } from './grace';
+import { lookUpTag } from './lookupByTag';
 
 /** What a rejection says when the broker's event carries no reason (the place response may). */
 export const GENERIC_REJECTION = 'rejected by the broker';
@@ -106,7 +107,7 @@ async function resolveUnknown(core: EngineCore, i: Intent): Promise<void> {
   const info = core.requireAccount(i.accountId);
   for (let attempt = 0; attempt < 20 && !core.dead; attempt++) {
     try {
-      const found = await conn.connection.findOrderByTag(info.brokerAccountId, i.tag);
+      const found = await lookUpTag(conn.connection, info.brokerAccountId, i.tag, (ms) => core.pause(ms));
       if (core.stopped() || i.status !== 'unknown') return;
       if (found) {
         if (i.brokerOrderId === undefined) core.intents.link(i, found.orderId);
@@ -186,6 +187,11 @@ function resolveCancel(core: EngineCore, job: Job & { kind: 'cancel' }, why: 're
 /** A follower's order event: link it to its intent, learn bracket legs, notice rejections. */
 export function onFollowerOrder(core: EngineCore, account: AccountId, order: BrokerOrder): void {
   const intent = (order.tag !== undefined ? core.intents.get(order.tag) : undefined) ?? core.intents.byOrder(order.orderId);
+  if (intent && order.status === 'rejected' && ((intent.brokerOrderId !== undefined && intent.brokerOrderId !== order.orderId) || isTagInUse(order.rejectReason))) {
+    // Another order carrying our tag, refused as a duplicate: ours is the one the broker already has.
+    core.log.info('a duplicate of our order was refused by the broker', { account, tag: intent.tag, orderId: order.orderId, reason: order.rejectReason });
+    return;
+  }
   if (intent) {
     if (intent.brokerOrderId === undefined) core.intents.link(intent, order.orderId);
     switch (order.status) {

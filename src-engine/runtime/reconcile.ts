@@ -16,6 +16,7 @@ import type { ConnectionRuntime, EngineCore } from './core';
 import { whenFollowerBooksKnown } from './followerBooks';
 import { catchUpExits, settleFollowerGap } from './followerGap';
 import { settleFollowerLegs, settleLeaderOrders } from './leaderOrderGap';
+import { lookUpTag } from './lookupByTag';
 import { apply, cancelAgain, GENERIC_REJECTION, onFollowerOrder, onRejected } from './orderFlow';
 
 /** Allowance for broker timestamps that run behind our clock. */
@@ -84,7 +85,7 @@ async function resolveIntents(core: EngineCore, conn: ConnectionRuntime, generat
     if (!accounts.has(intent.accountId) || intent.status === 'planned' || intent.status === 'queued') continue;
     const info = core.requireAccount(intent.accountId);
     const known = intent.brokerOrderId !== undefined ? core.books.get(intent.accountId)?.order(intent.brokerOrderId) : undefined;
-    const found = known && isOpenOrder(known) ? known : await conn.connection.findOrderByTag(info.brokerAccountId, intent.tag);
+    const found = known && isOpenOrder(known) ? known : await lookUpTag(conn.connection, info.brokerAccountId, intent.tag, (ms) => core.pause(ms));
     if (core.dead || conn.generation !== generation) return;
     settle(core, intent, found);
   }

@@ -129,10 +129,28 @@ describe('ProjectX adapter over the simulator', () => {
     const rejected = await t.waitFor(isOrder((o) => o.tag === 'mfreject1' && o.status === 'rejected' && o.rejectReason !== undefined));
     expect(rejected.order.rejectReason).toBe('OrderRejected: Insufficient margin for this order');
     expect(t.exchange.account(t.account.id)?.orderLog.filter((o) => o.tag === 'mfreject1')).toHaveLength(1);
-    // The tag stays taken, even by a rejected order (§14.6).
+    // The tag stays taken, even by a rejected order (§14.6). "Tag in use" means our order reached
+    // the broker once: look it up (here: the original, rejected), never take it as a new rejection.
     const again = await conn.place({ accountId: t.accountId, tag: 'mfreject1', contract: t.mnq, side: 'buy', qty: 1, type: 'market' });
-    expect(again).toMatchObject({ ok: false, class: 'permanent' });
+    expect(again).toMatchObject({ ok: false, class: 'unknown' });
     expect(reasonOf(again)).toContain('custom tag already in use');
+    expect(await conn.findOrderByTag(t.accountId, 'mfreject1')).toMatchObject({ status: 'rejected', rejectReason: 'OrderRejected: Insufficient margin for this order' });
+  });
+
+  it('answers a place whose customTag is already in use as unknown, and the lookup finds the working original, not the refused duplicate', async () => {
+    const t = await connected();
+    const conn = t.conn;
+    if (!conn) throw new Error('no connection');
+    const first = await conn.place({ accountId: t.accountId, tag: 'mfdup1', contract: t.mnq, side: 'buy', qty: 1, type: 'limit', price: 20_990 });
+    expect(first).toMatchObject({ ok: true });
+    const second = await conn.place({ accountId: t.accountId, tag: 'mfdup1', contract: t.mnq, side: 'buy', qty: 1, type: 'limit', price: 20_990 });
+    expect(second).toMatchObject({ ok: false, class: 'unknown' });
+    const found = await conn.findOrderByTag(t.accountId, 'mfdup1');
+    expect(found).toMatchObject({ orderId: first.ok ? first.orderId : '', status: 'working' });
+    // The duplicate is recorded as refused, and its event says why (the engine ignores it).
+    const refused = await t.waitFor(isOrder((o) => o.tag === 'mfdup1' && o.status === 'rejected'));
+    expect(refused.order.rejectReason).toContain('custom tag already in use');
+    expect(t.exchange.openOrders(t.account.id).filter((o) => o.tag === 'mfdup1')).toHaveLength(1);
   });
 
   it('refuses brackets on an account in Position Brackets mode, still naming the recorded order', async () => {

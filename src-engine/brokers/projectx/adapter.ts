@@ -6,6 +6,7 @@
  * never resent blindly; anything that may have executed comes back as `unknown` and is resolved by
  * looking the order up by its customTag.
  */
+import { isTagInUse } from '../../orders/tag';
 import type { Catalog } from '../../domain/instruments';
 import type { ContractCode } from '../../domain/contractCode';
 import type { Clock } from '../../domain/clock';
@@ -293,7 +294,9 @@ class ProjectXConnection implements BrokerConnection {
     const id = this.accountNumber(accountId);
     // A day before the session start covers an order placed just before the roll.
     const orders = await this.queries.ordersSince(id, sessionStart(this.clock.now()) - DAY_MS);
-    const match = orders.filter((o) => o.customTag === tag).sort((a, b) => b.id - a.id)[0];
+    // The first order with the tag is ours; a later one can only be a refused duplicate (the tag
+    // stays taken, even by a rejected order).
+    const match = orders.filter((o) => o.customTag === tag).sort((a, b) => a.id - b.id)[0];
     if (!match) return null;
     // The answer is the newer view; what the hub told us only fills fields it leaves out.
     const order = this.events.toOrder(mergeSparse(this.events.knownOrder(match.id), match));
@@ -390,6 +393,13 @@ class ProjectXConnection implements BrokerConnection {
       return { ok: true, orderId: String(orderId.value), ...(legs.length > 0 ? { legOrderIds: legs } : {}) };
     }
     const failure = businessFailure('Order/place', r.env);
+    if (failure.class === 'permanent' && isTagInUse(failure.reason)) {
+      // An order with this tag exists (§8, the customTag is unique per account): ours reached the
+      // broker before. The refused duplicate is recorded too; its event carries this reason.
+      if (orderId.ok && orderId.value !== undefined) this.events.rememberRejection(orderId.value, failure.reason);
+      this.log.info('tag already in use: looking the order up', { connection: this.name, accountId: account, tag: req.tag });
+      return { ok: false, class: 'unknown', reason: `${failure.reason}; looked up by tag` };
+    }
     if (failure.class === 'permanent') {
       // The rejected order may be recorded with an id (§6.1): give its order event the text.
       if (orderId.ok && orderId.value !== undefined) this.events.rememberRejection(orderId.value, failure.reason);

@@ -39,6 +39,8 @@ export interface ProjectXSimOptions {
   readonly validateAcceptsExpired?: boolean;
   /** How the disconnect fault drops sockets: a close message then close (default), a TCP reset, or alternating. */
   readonly dropStyle?: 'close' | 'terminate' | 'alternate';
+  /** Order/search lists an order only this long after it was placed (ms; default 0). */
+  readonly searchLagMs?: number;
   /** Never send GatewayUserOrder with status Filled (seen live: fills known only from trades). */
   readonly dropFilledOrderEvents?: boolean;
 }
@@ -94,12 +96,13 @@ export class ProjectXSim implements SimFrontEnd {
       validateAcceptsExpired: options.validateAcceptsExpired ?? false,
       dropStyle: options.dropStyle ?? 'close',
       dropFilledOrderEvents: options.dropFilledOrderEvents ?? false,
+      searchLagMs: options.searchLagMs ?? 0,
     };
     this.tokens = new SimTokens(exchange.clock, this.opts.tokenTtlMs);
     this.limiter = new SimRateLimiter(this.opts.rateLimitPerMinute);
     this.ids = new ContractIds(exchange.catalog);
     this.wire = new SimWire(exchange, this.ids);
-    this.rest = new SimRestApi(exchange, this.wire, this.ids, this.tokens, this.settings, this.logins, { validateAcceptsExpired: this.opts.validateAcceptsExpired });
+    this.rest = new SimRestApi(exchange, this.wire, this.ids, this.tokens, this.settings, this.logins, { validateAcceptsExpired: this.opts.validateAcceptsExpired, searchLagMs: this.opts.searchLagMs });
   }
 
   // ---- SimFrontEnd --------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ export interface RestReply {
 export interface SimRestOptions {
   /** Whether Auth/validate renews a token that has already expired (the docs disagree, §3.3). */
   readonly validateAcceptsExpired: boolean;
+  /** Order/search leaves out orders younger than this (ms, exchange clock): a search index that lags the hub. */
+  readonly searchLagMs?: number;
 }
 
 const id = z.number().int();
@@ -152,7 +154,10 @@ export class SimRestApi {
         return this.parsed(schemas.cancel, body, (b) => this.cancel(login, b.accountId, b.orderId));
       case 'order/search':
         return this.parsed(schemas.search, body, (b) =>
-          this.withAccount('Order/search', login, b.accountId, (a) => ok({ orders: inRange(a.orderLog, b.startTimestamp, b.endTimestamp).map((o) => this.wire.order(o)) })),
+          this.withAccount('Order/search', login, b.accountId, (a) => {
+            const listedBy = this.exchange.clock.now() - (this.options.searchLagMs ?? 0);
+            return ok({ orders: inRange(a.orderLog, b.startTimestamp, b.endTimestamp).filter((o) => o.createdAt <= listedBy).map((o) => this.wire.order(o)) });
+          }),
         );
       case 'order/searchopen':
         // Documented: Open-status orders only; suspended bracket children are left out (§6.4).
