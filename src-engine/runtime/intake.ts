@@ -5,6 +5,7 @@
  */
 import type { BrokerEvent } from '../orders/broker';
 import type { ConnectionRuntime, EngineCore } from './core';
+import { alignFollowerMirrors } from './mirrorAlign';
 import { mirrorMissing } from './missingMirrors';
 import { onLeaderFill, onLeaderOrder } from './copier';
 import { onFollowerFill, onFollowerOrder } from './orderFlow';
@@ -107,8 +108,11 @@ function startReconcile(core: EngineCore, conn: ConnectionRuntime, generation: n
         // With both books current: mirrors a follower missed while either side was unknown.
         for (const account of conn.accounts.values()) {
           const led = core.groupOfLeader(account);
-          for (const f of led?.followers ?? []) mirrorMissing(core, f.account);
-          if (core.groupOfFollower(account)) mirrorMissing(core, account);
+          const followers = [...(led?.followers.map((f) => f.account) ?? []), ...(core.groupOfFollower(account) ? [account] : [])];
+          for (const f of followers) {
+            alignFollowerMirrors(core, f);
+            mirrorMissing(core, f);
+          }
         }
       },
       (err: unknown) => {

@@ -38,3 +38,21 @@ function alignFollowerOrder(core: EngineCore, account: AccountId, leaderOrderId:
   }
   if (followerOrder && isOpenOrder(leaderOrder) && leaderOrder.price !== undefined && leaderOrder.price !== followerOrder.price) modifyMirrors(core, group, leader, leaderOrder, followerOrderId);
 }
+
+/**
+ * Every working mirror of a follower against its leader's orders as they are now, once both books
+ * are the brokers' (after either side's reconcile). A move or cancel the engine made while the
+ * follower's book was not read yet skipped this follower's mirror (no order in its book to move).
+ */
+export function alignFollowerMirrors(core: EngineCore, follower: AccountId): void {
+  const leader = core.groupOfFollower(follower)?.leader;
+  if (leader === undefined || !bothReconciled(core, leader, follower)) return;
+  for (const intent of core.intents.openFor(follower)) alignMirror(core, intent);
+}
+
+function bothReconciled(core: EngineCore, ...accounts: AccountId[]): boolean {
+  return accounts.every((a) => {
+    const conn = core.connectionOf(a);
+    return core.books.get(a)?.known === true && conn !== undefined && conn.status.state === 'connected' && conn.reconciledGeneration === conn.generation;
+  });
+}

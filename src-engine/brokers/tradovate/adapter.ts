@@ -235,6 +235,16 @@ export class TradovateConnection implements BrokerConnection {
   async snapshot(accountId: string): Promise<AccountSnapshot> {
     const id = this.requireAccount(accountId);
     await this.requireConnectedBarrier();
+    // An order whose contract or version is still being looked up would be missing from the
+    // snapshot, and the engine would take it for gone (its mirrors not moved, or cancelled). Finish
+    // those lookups first. One that still cannot be described (a product outside the catalog) is
+    // left out, and said so, rather than holding the connection's reconcile up for ever.
+    if (this.cache.undescribedOrders(id).length > 0) {
+      await this.resolver.resolveNow();
+      this.resolver.flush();
+      const still = this.cache.undescribedOrders(id);
+      if (still.length > 0) this.log.warn('orders left out of the snapshot: not described yet', { connection: this.name, accountId: id, orders: still });
+    }
     return {
       accountId,
       balance: this.cache.balance(id),

@@ -337,6 +337,19 @@ export class EntityCache {
     return typeof v === 'object' ? v : undefined;
   }
 
+  /**
+   * Orders of the account that may be open but cannot be described yet (their contract or version
+   * still to be looked up): a snapshot taken now would leave them out.
+   */
+  undescribedOrders(accountId: number): number[] {
+    const out: number[] = [];
+    for (const o of this.orders.values()) {
+      if (o.accountId !== accountId || FINAL_WIRE_STATUSES.has(o.ordStatus)) continue;
+      if (typeof this.orderView(o.id) !== 'object') out.push(o.id);
+    }
+    return out;
+  }
+
   openOrders(accountId: number): BrokerOrder[] {
     const out: BrokerOrder[] = [];
     for (const o of this.orders.values()) {
@@ -473,6 +486,9 @@ export class EntityCache {
  * is filled when the fills cover the order. Pending cancel/replace orders are still working, and
  * a pending order with fills is working whatever its last status update said.
  */
+/** Wire statuses after which an order is certainly not open (whatever its version says). */
+const FINAL_WIRE_STATUSES: ReadonlySet<WireOrdStatus> = new Set<WireOrdStatus>(['Filled', 'Canceled', 'Rejected', 'Expired']);
+
 function mapStatus(s: WireOrdStatus, filledQty: number, qty: number): BrokerOrderStatus {
   // Fills are facts even when the order's own update has not arrived yet (§4.4).
   if (filledQty >= qty && s !== 'Rejected') return 'filled';
