@@ -1,5 +1,5 @@
 /**
- * `mirrorfill chaos [--quick] [--seed N] [--runs N] [--verbose] [--keep]`: randomised runs over the
+ * `mirrorfill chaos [--quick | --profile full|quick|test] [--seed N] [--runs N] [--verbose] [--keep]`: randomised runs over the
  * Tradovate and ProjectX simulators with the engine in a child process killed at random instants
  * (src-engine/chaos). Prints one line per run and the totals; exit 1 on any duplicate, loss,
  * orphan, unjournaled order, damaged database or run that could not finish.
@@ -24,23 +24,32 @@ function line(r: RunReport): string {
   return `seed ${r.seed}: ${failed(r) ? 'FAIL' : 'ok'} in ${(r.durationMs / 1000).toFixed(1)} s — ${acts} leader actions, ${r.kills} kills, faults [${faults}], ${r.followerOrders} follower orders; ${counts}; excused ${r.excused.length}, unmirrored ${r.unmirrored.length}; integrity ${r.integrity}`;
 }
 
+/** `--profile full|quick|test` (`--quick` is `--profile quick`): the suite's run length and kill rate. */
+function profileOption(value: string | undefined, quick: boolean): keyof typeof PROFILES {
+  if (value === undefined) return quick ? 'quick' : 'full';
+  if (quick && value !== 'quick') throw new UsageError(`--quick and --profile ${value} disagree`);
+  if (value === 'full' || value === 'quick' || value === 'test') return value;
+  throw new UsageError(`--profile must be full, quick or test, got ${value}`);
+}
+
 function byReason(counts: Record<string, number>): string {
   const parts = Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([why, n]) => `${why} ${n}`);
   return parts.length > 0 ? parts.join(', ') : 'none';
 }
 
 export async function chaosCommand(args: readonly string[]): Promise<number> {
-  const p = parseArgs(args, { quick: 'flag', seed: 'value', runs: 'value', verbose: 'flag', keep: 'flag' });
+  const p = parseArgs(args, { quick: 'flag', profile: 'value', seed: 'value', runs: 'value', verbose: 'flag', keep: 'flag' });
   if (p.positional.length > 0) throw new UsageError(`unexpected argument ${p.positional[0] ?? ''}`);
-  const base = p.options.has('quick') ? PROFILES.quick : PROFILES.full;
+  const profileName = profileOption(stringOption(p, 'profile'), p.options.has('quick'));
+  const base = PROFILES[profileName];
   const seed = intOption(stringOption(p, 'seed'), 'seed', 1);
   const runs = intOption(stringOption(p, 'runs'), 'runs', 1) ?? (seed !== undefined ? 1 : base.runs);
   const profile = { runs, run: { ...base.run, ...(p.options.has('keep') ? { keepDir: true } : {}) } };
   const suiteSeed = seed ?? Math.floor(Math.random() * 2_000_000_000) + 1;
   const seeds = suiteSeeds(suiteSeed, runs);
   const verbose = p.options.has('verbose');
-  const profileFlag = p.options.has('quick') ? '--quick ' : '';
-  process.stdout.write(`chaos: ${p.options.has('quick') ? 'quick' : 'full'}, ${runs} run(s), seed ${suiteSeed} (replay one run with --seed N)\n`);
+  const profileFlag = profileName === 'full' ? '' : `--profile ${profileName} `;
+  process.stdout.write(`chaos: ${profileName}, ${runs} run(s), seed ${suiteSeed} (replay one run with --seed N)\n`);
 
   const catalog = Catalog.load();
   const reports = await runSuite(

@@ -46,6 +46,11 @@ export interface FollowerTrack {
   readonly entryBlock?: EntryBlock;
   /** The last target this follower was sent to. */
   readonly lastTarget: number;
+  /**
+   * When an entry was first held back because this follower's position was not known (epoch ms):
+   * the reconcile that reads its account decides it by the reconnect policy, as a missed entry.
+   */
+  readonly unknownSince?: number;
 }
 
 export interface Lifecycle {

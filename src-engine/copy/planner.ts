@@ -123,7 +123,8 @@ function decide(input: LeaderFillInput, lcIn: Lifecycle, view: FollowerView, P1:
     // Fail closed: with C unknown any order is a guess. The target is still recorded, so the
     // reconcile that reads the account shows it out of sync with the numbers (§8).
     const T = target(track, input, P1, direction, lcIn);
-    return skip(withTrack(lcIn, { ...track, lastTarget: T }), { kind: 'skip', account, reason: 'positionUnknown', detail: `target ${T}; the account's position at its broker is not known yet` });
+    const held: FollowerTrack = { ...track, lastTarget: T, ...(direction === 'entry' ? { unknownSince: track.unknownSince ?? input.now } : {}) };
+    return skip(withTrack(lcIn, held), { kind: 'skip', account, reason: 'positionUnknown', detail: `target ${T}; the account's position at its broker is not known yet` });
   }
 
   if (input.recovered && direction === 'entry') {
@@ -170,7 +171,9 @@ function decide(input: LeaderFillInput, lcIn: Lifecycle, view: FollowerView, P1:
     T = capped;
   }
 
-  const lc = withTrack(lcIn, { ...track, lastTarget: T });
+  // Decided on a known position: whatever was held back while it was unknown is in this order.
+  const { unknownSince: _decided, ...known } = track;
+  const lc = withTrack(lcIn, { ...known, lastTarget: T });
   const delta = T - current;
   // The fill comes from an order this follower mirrors: its mirror will fill at its own broker,
   // which C (positions plus in-flight market orders) does not count. Stacked mirrors, each sized

@@ -310,7 +310,9 @@ export class EngineCore {
         for (const [k, q] of totals) if (k !== c) sum += Math.abs(q);
         return sum;
       },
-      positionKnown: book?.known ?? false,
+      // Known, and its open intents resolved against it: before that a copy the broker filled
+      // counts twice (in the snapshot's position and as in flight).
+      positionKnown: book !== undefined && book.known && book.intentsResolved,
       hardLocked: gate.hardLocked || !book,
       entryGate: gate.entryGate,
       maxContracts: gate.maxContracts,

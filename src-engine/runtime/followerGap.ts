@@ -46,7 +46,9 @@ export function settleFollowerGap(core: EngineCore, conn: ConnectionRuntime): vo
 /**
  * Exits always catch up (§8): a tracked follower holding more than its target after its gap —
  * decisions skipped while its position was unknown record the target, not an order — is taken
- * back to it now. Entries it missed that way are not chased: it shows out of sync.
+ * back to it now. An entry held back that way is a missed entry: chased when the follower's
+ * reconnect policy is catchUp and it is younger than maxCatchUpMs, otherwise not, and then the
+ * follower is shown out of sync with what was not copied.
  */
 export function catchUpExits(core: EngineCore, conn: ConnectionRuntime): void {
   const intents: Intent[] = [];
@@ -55,15 +57,43 @@ export function catchUpExits(core: EngineCore, conn: ConnectionRuntime): void {
   for (const account of new Set(conn.accounts.values())) {
     for (const { group: g, lifecycle: lc, track: t } of core.trackedBy(account)) {
       const held = core.current(account, t.contract);
-      const desired = exitOnly(t.lastTarget, held);
+      const f = g.followers.find((x) => x.account === account);
+      const ageMs = t.unknownSince !== undefined ? now - t.unknownSince : undefined;
+      const chase = ageMs !== undefined && f !== undefined && effectiveReconnectPolicy(g, f) === 'catchUp' && ageMs <= effectiveMaxCatchUpMs(g, f);
+      const desired = chase ? t.lastTarget : exitOnly(t.lastTarget, held);
+      if (t.unknownSince !== undefined) settleHeldBackEntry(core, g.leader, lc, account, held, desired, chase);
       if (desired === held || exitUnderWay(core, account, t.contract)) continue;
+      const grows = desired !== 0 && (Math.sign(desired) !== Math.sign(held) || Math.abs(desired) > Math.abs(held));
       const cause = `catchUp:${lc.id}:${account}:${held}>${desired}`;
-      intents.push(core.newIntent({ accountId: account, groupId: g.id, purpose: 'gap', cause, contract: t.contract, signedQty: desired - held, priority: PRIORITY.exit, tag: intentTag(cause, account, 'gap') }));
-      rows.push({ time: now, groupId: g.id, accountId: account, cause, contract: t.contract, kind: 'order', reason: 'exitCatchUp', detail: `holds ${held}, target ${t.lastTarget}: exit to ${desired}` });
+      intents.push(core.newIntent({ accountId: account, groupId: g.id, purpose: 'gap', cause, contract: t.contract, signedQty: desired - held, priority: grows ? PRIORITY.entry : PRIORITY.exit, tag: intentTag(cause, account, 'gap') }));
+      rows.push({
+        time: now,
+        groupId: g.id,
+        accountId: account,
+        cause,
+        contract: t.contract,
+        kind: 'order',
+        reason: grows ? 'entryCatchUp' : 'exitCatchUp',
+        detail: `holds ${held}, target ${t.lastTarget}: ${grows ? `missed entry ${Math.round(ageMs ?? 0)} ms old, sent` : 'exit'} to ${desired}`,
+      });
     }
   }
   if (rows.length === 0) return;
   core.sendIntents(intents, rows);
+}
+
+/** The held-back entry is decided now: forgotten when chased, else blocked for the lifecycle and shown. */
+function settleHeldBackEntry(core: EngineCore, leader: AccountId | undefined, lc: Lifecycle, account: AccountId, held: number, desired: number, chase: boolean): void {
+  const t = lc.followers[account];
+  if (!t || leader === undefined) return;
+  const { unknownSince: _done, ...rest } = t;
+  if (chase) {
+    save(core, leader, withTrack(lc, rest));
+    return;
+  }
+  const target = t.lastTarget;
+  save(core, leader, withTrack(lc, { ...rest, entryBlock: 'catchUpExpired', lastTarget: desired }));
+  core.setOutOfSync(account, t.contract, desired === target ? undefined : entryNotCopied('catchUpExpired', held, t.contract, target));
 }
 
 /** A working order or a mirror grace may still take it there: a market exit on top could cross zero. */

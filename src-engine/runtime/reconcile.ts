@@ -81,14 +81,17 @@ export async function reconcileConnection(core: EngineCore, conn: ConnectionRunt
 /** Every open intent of this connection's accounts: what became of it at the broker? */
 async function resolveIntents(core: EngineCore, conn: ConnectionRuntime, generation: number): Promise<void> {
   const accounts = new Set(conn.accounts.values());
-  for (const intent of core.intents.open()) {
-    if (!accounts.has(intent.accountId) || intent.status === 'planned' || intent.status === 'queued') continue;
-    const info = core.requireAccount(intent.accountId);
-    const known = intent.brokerOrderId !== undefined ? core.books.get(intent.accountId)?.order(intent.brokerOrderId) : undefined;
-    const found = known && isOpenOrder(known) ? known : await lookUpTag(conn.connection, info.brokerAccountId, intent.tag, (ms) => core.pause(ms));
-    if (core.dead || conn.generation !== generation) return;
-    settle(core, intent, found);
-  }
+  const open = core.intents.open().filter((i) => accounts.has(i.accountId) && i.status !== 'planned' && i.status !== 'queued');
+  // Looked up side by side: each "not found" is asked again over about a second (lookupByTag).
+  const found = await Promise.all(
+    open.map((intent) => {
+      const known = intent.brokerOrderId !== undefined ? core.books.get(intent.accountId)?.order(intent.brokerOrderId) : undefined;
+      if (known && isOpenOrder(known)) return Promise.resolve(known);
+      return lookUpTag(conn.connection, core.requireAccount(intent.accountId).brokerAccountId, intent.tag, (ms) => core.pause(ms));
+    }),
+  );
+  if (core.dead || conn.generation !== generation) return;
+  open.forEach((intent, n) => settle(core, intent, found[n] ?? null));
 }
 
 function settle(core: EngineCore, intent: Intent, order: BrokerOrder | null): void {

@@ -74,4 +74,42 @@ describe.each<BrokerKind>(['paper', 'tradovate', 'projectx'])('a restart with a 
     expect(w.exchange.positionOf(f1, contract)).toBe(1);
     expect(w.requireEngine().accountFlags('f1').outOfSync).toEqual([]);
   }, 40_000);
+
+  it('sizes a mirror of a leader order placed while it was dead on that copy counted once', async () => {
+    const scenario = Scenario.parse({
+      name: 'restart with a copy in flight, then a mirror',
+      accounts: [
+        { id: 'lead', broker, balance: 50_000 },
+        { id: 'f1', broker, balance: 50_000 },
+      ],
+      groups: [{ name: 'G', leader: 'lead', followers: [{ account: 'f1', ratio: 1 }] }],
+      quotes: { ES: 6000 },
+      steps: [],
+    });
+    const w = new World({ ...scenario, steps: [] }, catalog);
+    world = w;
+    await w.setUp();
+    await settled(w);
+    const lead = account(w, 'lead');
+    const f1 = account(w, 'f1');
+    const contract = catalog.frontMonth('ES', w.clock.now());
+    const killed = new Promise<void>((resolve) => {
+      const off = w.exchange.onAccountEvent(f1, (e) => {
+        if (e.kind !== 'order') return;
+        off();
+        w.requireEngine().abandon();
+        resolve();
+      });
+    });
+    expect(w.exchange.place(lead, { contract, side: 'buy', qty: 2, type: 'market', source: 'manual' }).ok).toBe(true);
+    await killed;
+    // While the engine is dead the trader rests a take-profit for half the position.
+    expect(w.exchange.place(lead, { contract, side: 'sell', qty: 1, type: 'limit', price: 6010, source: 'manual' }).ok).toBe(true);
+    w.frontEnds.get(w.broker('f1'))?.applyFault(f1, { kind: 'delay', ms: 300 });
+    await w.restart();
+    await settled(w);
+
+    expect(w.exchange.positionOf(f1, contract)).toBe(2);
+    expect(w.exchange.openOrders(f1).map((o) => `${o.side} ${o.qty} ${o.type} @ ${o.price ?? '-'}`)).toEqual(['sell 1 limit @ 6010']);
+  }, 40_000);
 });
