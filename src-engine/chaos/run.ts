@@ -98,12 +98,21 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
     log(`engine restarted (pid ${engine.pid ?? '?'})`);
   };
 
-  const pace = async (p: Pace): Promise<void> => {
+  /** Waits as the step's pace says; false when the engine never went idle (the run is aborted with why). */
+  const pace = async (p: Pace, step: number): Promise<boolean> => {
     const e = requireEngine();
     if (p === 'reaction') {
-      await Promise.race([orderEvents.after(1), e.settle(settleTimeout)]);
+      const r = await Promise.race([orderEvents.after(1), e.settle(settleTimeout)]);
       orderEvents.dropWaiters();
-    } else if (p === 'settle') await settle(world, e, settleTimeout);
+      if (r === undefined) aborted = `step ${step}: engine not idle within ${settleTimeout} ms and no follower order came`;
+      return r !== undefined;
+    }
+    if (p === 'settle') {
+      const s = await settle(world, e, settleTimeout);
+      if (!s.ok) aborted = `step ${step}: ${s.busy}`;
+      return s.ok;
+    }
+    return true;
   };
 
   const settled = async (phase: string): Promise<boolean> => {
@@ -142,7 +151,7 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
         }
         continue;
       }
-      await pace(step.pace);
+      if (!(await pace(step.pace, i))) return await finish();
     }
     if (dead) await restart();
     for (const d of drivers) {

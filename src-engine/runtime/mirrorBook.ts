@@ -113,6 +113,12 @@ export class MirrorBook {
     return out;
   }
 
+  /** Whether this follower order is one of the mirrors (a native bracket leg, or a plain mirror) the book knows by id. */
+  isMirrorOrder(account: AccountId, orderId: string): boolean {
+    for (const list of this.byLeader.values()) for (const l of list) if (l.account === account && l.orderId === orderId) return true;
+    return false;
+  }
+
   /** Every leader order that has (or had) mirrors. */
   leaderOrderIds(): string[] {
     return [...this.byLeader.keys()];

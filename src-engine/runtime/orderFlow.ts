@@ -223,8 +223,10 @@ export function onFollowerFill(core: EngineCore, account: AccountId, fill: Broke
   const book = core.books.get(account);
   const bookOrder = book?.order(fill.orderId);
   let intent = core.intents.byOrder(fill.orderId) ?? (bookOrder?.tag !== undefined ? core.intents.get(bookOrder.tag) : undefined);
-  // The fill overtook the place response and the order event: it belongs to our in-flight order on that side.
-  if (!intent && !bookOrder) intent = core.intents.unlinkedFor(account, fill.contract, fill.side);
+  // The fill overtook the place response and the order event: it belongs to our in-flight order on
+  // that side — unless it is the fill of a bracket leg we know by id (its own events may come later;
+  // taken for the in-flight order it left that order 'partial' for ever, chaos seed 387236555).
+  if (!intent && !bookOrder && !core.mirrors.isMirrorOrder(account, fill.orderId)) intent = core.intents.unlinkedFor(account, fill.contract, fill.side);
   if (intent) {
     if (intent.brokerOrderId === undefined) core.intents.link(intent, fill.orderId);
     intent.filledQty = Math.min(intent.qty, intent.filledQty + fill.qty);
