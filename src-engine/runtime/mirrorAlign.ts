@@ -45,9 +45,24 @@ function alignFollowerOrder(core: EngineCore, account: AccountId, leaderOrderId:
  * follower's book was not read yet skipped this follower's mirror (no order in its book to move).
  */
 export function alignFollowerMirrors(core: EngineCore, follower: AccountId): void {
-  const leader = core.groupOfFollower(follower)?.leader;
-  if (leader === undefined || !bothReconciled(core, leader, follower)) return;
-  for (const intent of core.intents.openFor(follower)) alignMirror(core, intent);
+  const group = core.groupOfFollower(follower);
+  const leader = group?.leader;
+  if (!group || leader === undefined || !bothReconciled(core, leader, follower)) return;
+  const leaderBook = core.books.get(leader);
+  // From what the follower's broker has working, not from what the engine believes: a mirror whose
+  // intent was taken for final (its cancel reported, its order not listed once) still counts.
+  for (const o of core.books.get(follower)?.openOrders() ?? []) {
+    if (o.tag === undefined || o.parentOrderId !== undefined) continue; // native legs: settleFollowerLegs
+    const intent = core.intents.get(o.tag) ?? core.journal.intentByTag(o.tag);
+    if (intent?.purpose !== 'mirror' || intent.leaderOrderId === undefined) continue;
+    if (leaderBook?.order(intent.leaderOrderId)) {
+      alignFollowerOrder(core, follower, intent.leaderOrderId, o.orderId);
+      continue;
+    }
+    // The leader's broker, read just now, does not have the order: it ended while we could not see.
+    cancelFollowerOrder(core, follower, o.orderId, PRIORITY.protective);
+    core.emit({ t: 'decision', time: core.clock.now(), groupId: group.id, accountId: follower, cause: `order:${intent.leaderOrderId}`, contract: o.contract, kind: 'cancel', reason: 'leaderOrderGone', detail: o.orderId });
+  }
 }
 
 function bothReconciled(core: EngineCore, ...accounts: AccountId[]): boolean {
