@@ -36,8 +36,11 @@ export type Decision =
       readonly current: number;
       /** Set when a gate or the cap cut the order (it still goes, smaller). */
       readonly limitedBy?: EntryGate | 'maxContracts';
-      /** With `limitedBy`: the target before the gate or cap cut it (where the leader's rules put the follower). */
+      /** With `limitedBy`: the target before the gate or cap cut it. */
       readonly wanted?: number;
+      /** A gate in force on this follower's entries (whether or not it cut this order), and where the leader's rules put it. */
+      readonly heldBack?: EntryGate;
+      readonly ruleTarget?: number;
       /** A leftover in another variant of the product, closed as the lifecycle starts (§2); a follower may get one per contract besides its copy. */
       readonly absorb?: true;
     }
@@ -59,6 +62,9 @@ export type Decision =
       /** With `gate`: the target before it held the entry back, and what the follower holds. */
       readonly wanted?: number;
       readonly current?: number;
+      /** A gate in force on this follower's entries, and where the leader's rules put it. */
+      readonly heldBack?: EntryGate;
+      readonly ruleTarget?: number;
     };
 
 /** What the planner needs to know about one follower right now; the runtime builds it from its books. */

@@ -150,12 +150,15 @@ function decide(input: LeaderFillInput, lcIn: Lifecycle, view: FollowerView, P1:
     if (track.microFallback || target(track, input, P1, direction, lcIn) !== 0) track = { ...track, contractSettled: true };
   }
 
-  let T = target(track, input, P1, direction, lcIn);
-  if (direction === 'exit') T = exitOnly(T, current);
+  const ruleTarget = target(track, input, P1, direction, lcIn);
+  let T = direction === 'exit' ? exitOnly(ruleTarget, current) : ruleTarget;
 
   let limitedBy: EntryGate | 'maxContracts' | undefined;
   const wanted = T;
   const gate: EntryGate | undefined = view.entryGate ?? track.entryBlock;
+  // While a gate holds this follower back, every decision says where the leader's rules put it, so
+  // the screen can show it away from that until the lifecycle ends (§8), not only the one that cut.
+  const heldBack = gate !== undefined ? { heldBack: gate, ruleTarget, current } : {};
   if (gate !== undefined) {
     const blocked = blockEntries(T, current);
     if (blocked !== T) {
@@ -182,14 +185,14 @@ function decide(input: LeaderFillInput, lcIn: Lifecycle, view: FollowerView, P1:
     return [lc, { kind: 'awaitMirror', account, contract: track.contract, target: T, current, leaderOrderId: input.leaderOrderId }];
   }
   if (delta === 0) {
-    if (limitedBy === 'maxContracts') return [lc, { kind: 'skip', account, reason: 'capReached', gate: limitedBy, detail: `maxContracts ${view.maxContracts}`, wanted, current }];
-    if (limitedBy) return [lc, { kind: 'skip', account, reason: 'entriesBlocked', gate: limitedBy, wanted, current }];
+    if (limitedBy === 'maxContracts') return [lc, { kind: 'skip', account, reason: 'capReached', gate: limitedBy, detail: `maxContracts ${view.maxContracts}`, wanted, ...heldBack, current }];
+    if (limitedBy) return [lc, { kind: 'skip', account, reason: 'entriesBlocked', gate: limitedBy, wanted, ...heldBack, current }];
     if (T === 0 && P1 !== 0 && direction === 'entry') {
       return [lc, { kind: 'skip', account, reason: 'belowOneContract', detail: belowOneDetail(track, input) }];
     }
-    return [lc, { kind: 'skip', account, reason: 'atTarget' }];
+    return [lc, { kind: 'skip', account, reason: 'atTarget', ...heldBack }];
   }
-  return [lc, { kind: 'order', account, contract: track.contract, delta, target: T, current, ...(limitedBy ? { limitedBy, wanted } : {}) }];
+  return [lc, { kind: 'order', account, contract: track.contract, delta, target: T, current, ...(limitedBy ? { limitedBy, wanted } : {}), ...(gate !== undefined ? { heldBack: gate, ruleTarget } : {}) }];
 }
 
 function target(track: FollowerTrack, input: LeaderFillInput, P1: number, direction: Direction, lc: Lifecycle): number {

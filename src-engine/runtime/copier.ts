@@ -105,11 +105,11 @@ export function onLeaderFill(core: EngineCore, leader: AccountId, fill: BrokerFi
       const contract = d.kind === 'order' ? d.contract : (plan.lifecycle?.followers[d.account]?.contract ?? lifecycle?.followers[d.account]?.contract);
       // §8: an entry the reconnect policy let go leaves the follower away from where the leader's
       // rules put it, and the screen says so until the lifecycle ends (other gates show their own flag).
-      const gate = d.kind === 'order' ? d.limitedBy : d.gate;
-      const policyGap = (gate === 'catchUpExpired' || gate === 'skipEntries') && d.wanted !== undefined;
+      const gate = d.heldBack;
+      const policyGap = (gate === 'catchUpExpired' || gate === 'skipEntries') && d.ruleTarget !== undefined;
       if (policyGap && contract) {
         const held = d.kind === 'order' ? d.target : (d.current ?? core.current(d.account, contract));
-        core.setOutOfSync(d.account, contract, held === d.wanted ? undefined : entryNotCopied(gate, held, contract, d.wanted));
+        core.setOutOfSync(d.account, contract, held === d.ruleTarget ? undefined : entryNotCopied(gate, held, contract, d.ruleTarget));
       } else if (d.kind === 'order' || d.reason === 'atTarget') {
         // A decision that leaves the follower at its target clears a stale out-of-sync flag.
         if (contract) core.setOutOfSync(d.account, contract, undefined);
