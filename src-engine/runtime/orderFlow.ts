@@ -13,6 +13,7 @@ import { isFinal, transition, type IntentEvent } from '../orders/orderState';
 import { isTagInUse, retryTag } from '../orders/tag';
 import { withTrack } from '../copy/lifecycle';
 import type { EngineCore } from './core';
+import { settleFollowerLegs } from './leaderOrderGap';
 import { alignLegs, alignMirror } from './mirrorAlign';
 import { checkGraces } from './grace';
 import { lookUpTag } from './lookupByTag';
@@ -70,7 +71,7 @@ function onPlaceOutcome(core: EngineCore, i: Intent, outcome: PlaceOutcome): voi
       if (i.bracket.takeProfit !== undefined) kinds.push('limit');
       kinds.forEach((k, n) => {
         const id = legs[n];
-        if (id !== undefined) alignLegs(core, i.accountId, core.mirrors.resolveLeg(i.tag, k, id), id);
+        if (id !== undefined) linkLeg(core, i.accountId, i.tag, k, id);
       });
     }
     const received = core.receivedAt.get(i.cause);
@@ -213,9 +214,25 @@ export function onFollowerOrder(core: EngineCore, account: AccountId, order: Bro
     alignMirror(core, intent);
   } else if (order.parentOrderId !== undefined) {
     const parent = core.intents.byOrder(order.parentOrderId);
-    if (parent && (order.type === 'stop' || order.type === 'limit')) alignLegs(core, account, core.mirrors.resolveLeg(parent.tag, order.type, order.orderId), order.orderId);
+    if (parent && (order.type === 'stop' || order.type === 'limit')) linkLeg(core, account, parent.tag, order.type, order.orderId);
   }
   checkGraces(core, account);
+}
+
+/**
+ * A follower's native bracket leg became known: tied to the leader leg it mirrors and brought in
+ * line with it. When no link waits for it (the engine restarted between the entry's copy and its
+ * answer, or sent the copy again after the restart), it is tied again from the books the way a
+ * reconcile does — or cancelled if the leader's leg has ended (chaos seed 611310748: a take-profit
+ * leg left working after the leader's was gone).
+ */
+function linkLeg(core: EngineCore, account: AccountId, parentTag: string, kind: 'stop' | 'limit', orderId: string): void {
+  const resolved = core.mirrors.resolveLeg(parentTag, kind, orderId);
+  if (resolved.length > 0) {
+    alignLegs(core, account, resolved, orderId);
+    return;
+  }
+  if (!core.mirrors.isMirrorOrder(account, orderId)) settleFollowerLegs(core, account);
 }
 
 /** A follower fill: counts toward its intent in the same step as the position (the book already applied it). */
