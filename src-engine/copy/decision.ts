@@ -89,4 +89,9 @@ export interface FollowerView {
   readonly maxContracts: number | undefined;
   /** Whether this follower has a live mirror of that leader order at its broker. */
   hasLiveMirror(leaderOrderId: string): boolean;
+  /**
+   * Whether mirrors of leader orders that already filled are still to fill for this follower in
+   * that contract (a grace is running): C does not count them yet, its last target does.
+   */
+  awaitingMirrors(contract: ContractCode): boolean;
 }

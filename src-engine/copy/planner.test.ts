@@ -49,6 +49,7 @@ class Follower {
       entryGate: this.entryGate,
       maxContracts: this.maxContracts,
       hasLiveMirror: (id) => this.liveMirrors.has(id),
+      awaitingMirrors: () => false,
     };
   }
   apply(d: Decision): void {

@@ -151,7 +151,12 @@ function decide(input: LeaderFillInput, lcIn: Lifecycle, view: FollowerView, P1:
   }
 
   const ruleTarget = target(track, input, P1, direction, lcIn);
-  let T = direction === 'exit' ? exitOnly(ruleTarget, current) : ruleTarget;
+  // An exit never grows the follower's position; while its mirrors of orders the leader already
+  // filled are still to fill, that position is where they take it (its last target), not C (chaos
+  // seed 195296498: a take-profit right behind a stop clamped to the pre-stop size, and the grace
+  // then bought back what the mirrors had correctly sold).
+  const settling = view.awaitingMirrors(track.contract) ? track.lastTarget : current;
+  let T = direction === 'exit' ? exitOnly(ruleTarget, settling) : ruleTarget;
 
   let limitedBy: EntryGate | 'maxContracts' | undefined;
   const wanted = T;

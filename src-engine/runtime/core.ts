@@ -317,6 +317,10 @@ export class EngineCore {
       entryGate: gate.entryGate,
       maxContracts: gate.maxContracts,
       hasLiveMirror: (leaderOrderId) => this.mirrors.isLive(leaderOrderId, account, this),
+      awaitingMirrors: (c) => {
+        for (const g of this.graces.values()) if (g.accountId === account && g.contract === c) return true;
+        return false;
+      },
     };
   }
 
