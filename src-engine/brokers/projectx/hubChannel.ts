@@ -68,7 +68,10 @@ export class HubChannel {
       timeout: HANDSHAKE_TIMEOUT_MS,
       logger: signalrLogger(o.log),
       // Documented only in the client's JS, not its typings: the WebSocket class to use under Node.
-      WebSocket: tokenWebSocketClass((t) => this.guard(() => o.unauthorized(t))),
+      WebSocket: tokenWebSocketClass(
+        (t) => this.guard(() => o.unauthorized(t)),
+        (err) => o.log.warn('the hub client failed on a frame; the socket is dropped and connected again', { error: err instanceof Error ? err.message : String(err) }),
+      ),
     };
     this.connection = new HubConnectionBuilder()
       .withUrl(o.url, http)

@@ -24,7 +24,7 @@ function bearerFrom(options: Options | undefined): string | undefined {
   return /^Bearer\s+(.+)$/i.exec(value)?.[1];
 }
 
-export function tokenWebSocketClass(onUnauthorized: (token: string | undefined) => void) {
+export function tokenWebSocketClass(onUnauthorized: (token: string | undefined) => void, onListenerError: (error: unknown) => void = () => undefined) {
   return class TokenWebSocket extends WebSocket {
     constructor(address: string | URL, protocols?: string | string[], options?: Options) {
       const token = bearerFrom(options);
@@ -33,6 +33,22 @@ export function tokenWebSocketClass(onUnauthorized: (token: string | undefined) 
       this.on('error', (e: Error) => {
         if (/Unexpected server response: 401\b/.test(e.message)) onUnauthorized(token);
       });
+    }
+
+    /**
+     * The SignalR client throws from inside its socket listeners on a frame it cannot take (seen:
+     * an event ahead of the handshake answer makes it throw "stopConnection ... still in the
+     * connecting state"); thrown there, it would end the whole engine process (chaos seed
+     * 1812819565). Such a socket is dropped instead and the hub channel connects again.
+     */
+    override emit(event: string | symbol, ...args: unknown[]): boolean {
+      try {
+        return super.emit(event, ...args);
+      } catch (error) {
+        onListenerError(error);
+        if (this.readyState !== WebSocket.CLOSED) this.terminate();
+        return true;
+      }
     }
   };
 }
