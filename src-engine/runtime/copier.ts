@@ -215,7 +215,9 @@ export function planNewMirror(core: EngineCore, leader: AccountId, leaderOrderId
   const group = core.groupOfLeader(leader);
   const order = core.books.get(leader)?.order(leaderOrderId);
   if (!group || !order || !isOpenOrder(order) || order.price === undefined) return;
-  const mirrored = new Set(core.mirrors.links(leaderOrderId).map((l) => l.account));
+  // Followers with a mirror of it still able to fill; one whose mirror ended (an OCO sibling of a
+  // native leg that filled after the leader's was cancelled) is mirrored again.
+  const mirrored = new Set(group.followers.map((f) => f.account).filter((a) => core.mirrors.isLive(leaderOrderId, a, core)));
   const contract = order.contract;
   const lifecycle = core.lifecycle(leader, contract);
   const leaderPosition = core.books.get(leader)?.position(contract) ?? 0;
@@ -230,7 +232,7 @@ export function planNewMirror(core: EngineCore, leader: AccountId, leaderOrderId
     // A leg of a bracket entry this follower's copy carried natively: its own leg is that mirror,
     // linked once its book is read (after a restart the link may not be back yet). A plain mirror
     // on top would protect twice, and be left behind when the leader's leg moves.
-    if (order.parentOrderId !== undefined && core.journal.hasBracketCopy(f.account, order.parentOrderId)) continue;
+    if (order.parentOrderId !== undefined && core.journal.hasBracketCopy(f.account, order.parentOrderId) && hasOpenNativeLeg(core, f.account, order)) continue;
     const view = core.followerView(group, f);
     const size = sizeMirror({
       group,
@@ -274,6 +276,13 @@ export function planNewMirror(core: EngineCore, leader: AccountId, leaderOrderId
   core.dispatch(intents);
   core.emitDecisions(rows);
   for (const i of intents) core.emitIntent(i);
+}
+
+/** Whether the follower's book shows a working native leg of the same kind at that leader leg's price side (its copy's own leg). */
+function hasOpenNativeLeg(core: EngineCore, account: AccountId, leaderLeg: BrokerOrder): boolean {
+  const book = core.books.get(account);
+  if (!book?.known) return true; // not read yet: assume it is there (the reconcile looks again)
+  return book.openOrders().some((o) => o.parentOrderId !== undefined && o.type === leaderLeg.type && o.side === leaderLeg.side && o.contract === leaderLeg.contract);
 }
 
 function journalHas(core: EngineCore, tag: string): boolean {

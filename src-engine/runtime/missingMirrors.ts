@@ -25,7 +25,7 @@ export function mirrorMissing(core: EngineCore, follower: AccountId): void {
       const parent = leaderBook.order(order.parentOrderId);
       if (parent && isOpenOrder(parent)) continue;
     }
-    if (core.mirrors.links(order.orderId).some((l) => l.account === follower)) continue;
+    if (core.mirrors.isLive(order.orderId, follower, core)) continue;
     planNewMirror(core, leader, order.orderId, follower);
   }
 }
