@@ -11,7 +11,7 @@ import type { Decision } from '../copy/decision';
 import type { BrokerFill, BrokerOrder } from '../orders/broker';
 import { PRIORITY, type Intent, type Priority } from '../orders/intent';
 import type { DecisionRow } from '../orders/journal';
-import { intentTag } from '../orders/tag';
+import { intentTag, retryTag } from '../orders/tag';
 import { isOpenOrder } from './accountBook';
 import type { EngineCore } from './core';
 import { startGrace } from './grace';
@@ -250,6 +250,8 @@ export function planNewMirror(core: EngineCore, leader: AccountId, leaderOrderId
       rows.push({ time: now, groupId: group.id, accountId: f.account, cause, contract, kind: 'skip', reason: size.reason, detail: `mirror of ${order.type} ${order.side} ${order.qty} @ ${order.price}` });
       continue;
     }
+    const tag = mirrorTag(core, intentTag(cause, f.account, 'mirror'));
+    if (tag === undefined) continue;
     const tagCandidate = core.newIntent({
       accountId: f.account,
       groupId: group.id,
@@ -261,9 +263,9 @@ export function planNewMirror(core: EngineCore, leader: AccountId, leaderOrderId
       price: order.price,
       priority: size.direction === 'entry' ? PRIORITY.entry : PRIORITY.protective,
       leaderOrderId: order.orderId,
+      tag,
       ...(legs.length > 0 && size.direction === 'entry' ? { bracket: bracketOf(legs) } : {}),
     });
-    if (core.intents.get(tagCandidate.tag) || journalHas(core, tagCandidate.tag)) continue;
     intents.push(tagCandidate);
     rows.push({ time: now, groupId: group.id, accountId: f.account, cause, contract: size.contract, kind: 'mirror', reason: undefined, detail: `${tagCandidate.side} ${tagCandidate.qty} ${order.type} @ ${order.price}` });
   }
@@ -285,9 +287,24 @@ function hasOpenNativeLeg(core: EngineCore, account: AccountId, leaderLeg: Broke
   return book.openOrders().some((o) => o.parentOrderId !== undefined && o.type === leaderLeg.type && o.side === leaderLeg.side && o.contract === leaderLeg.contract);
 }
 
-function journalHas(core: EngineCore, tag: string): boolean {
-  return core.db.prepare('SELECT 1 FROM intents WHERE tag = ?').pluck().get(tag) !== undefined;
+/**
+ * The tag for a mirror of this leader order to this follower: the order's own, or — when an earlier
+ * mirror under it certainly never reached the broker (abandoned: not found after a restart) — the
+ * next retry tag, so a mirror planned again is not taken for the first one. Undefined when a mirror
+ * under one of them exists or existed at the broker: never a second one.
+ */
+function mirrorTag(core: EngineCore, base: string): string | undefined {
+  for (let n = 0; n <= MAX_MIRROR_RETRIES; n++) {
+    const tag = n === 0 ? base : retryTag(base, n);
+    const status = core.intents.get(tag)?.status ?? core.journal.intentByTag(tag)?.status;
+    if (status === undefined) return tag;
+    if (status !== 'abandoned') return undefined;
+  }
+  return undefined;
 }
+
+const MAX_MIRROR_RETRIES = 5;
+
 
 /** Moves the live mirrors of a leader order (only the follower order `onlyOrderId` when given). */
 export function modifyMirrors(core: EngineCore, group: Group, leader: AccountId, order: BrokerOrder, onlyOrderId?: string): void {

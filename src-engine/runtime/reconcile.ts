@@ -96,6 +96,15 @@ async function resolveIntents(core: EngineCore, conn: ConnectionRuntime, generat
 
 function settle(core: EngineCore, intent: Intent, order: BrokerOrder | null): void {
   if (!order) {
+    if (intent.purpose === 'mirror' && (intent.status === 'sending' || intent.status === 'unknown')) {
+      // Never reached the broker. Not sent again as it stands: its leader order may have filled,
+      // moved or gone meanwhile (chaos seed 1139861774: a mirror of a leader limit that had filled
+      // was sent after the restart and filled on top of the fill's own copy). It is planned again
+      // from the leader's order as it is, once both books are read (missingMirrors).
+      if (intent.status === 'sending') apply(core, intent, 'outcomeUnknown');
+      apply(core, intent, 'notFound', 'not found at the broker after reconnect; mirrored again from the leader order if it still works');
+      return;
+    }
     if (intent.status === 'sending' || intent.status === 'unknown') {
       // It never reached the broker: send it again under the same tag when the lane opens.
       if (intent.status === 'sending') apply(core, intent, 'outcomeUnknown');

@@ -112,4 +112,84 @@ describe.each<BrokerKind>(['paper', 'tradovate', 'projectx'])('a restart with a 
     expect(w.exchange.positionOf(f1, contract)).toBe(2);
     expect(w.exchange.openOrders(f1).map((o) => `${o.side} ${o.qty} ${o.type} @ ${o.price ?? '-'}`)).toEqual(['sell 1 limit @ 6010']);
   }, 40_000);
+
+  it('does not send a mirror that never reached the broker after its leader order filled while the engine was dead', async () => {
+    const scenario = Scenario.parse({
+      name: 'restart with a mirror never sent',
+      accounts: [
+        { id: 'lead', broker, balance: 50_000 },
+        { id: 'f1', broker, balance: 50_000 },
+      ],
+      groups: [{ name: 'G', leader: 'lead', followers: [{ account: 'f1', ratio: 2 }] }],
+      quotes: { ES: 6000 },
+      steps: [],
+    });
+    const w = new World({ ...scenario, steps: [] }, catalog);
+    world = w;
+    await w.setUp();
+    await settled(w);
+    const lead = account(w, 'lead');
+    const f1 = account(w, 'f1');
+    const contract = catalog.frontMonth('ES', w.clock.now());
+    // The engine dies as it hands the mirror to the follower's connection: journaled, never sent.
+    const engine = w.requireEngine();
+    const killed = new Promise<void>((resolve) => {
+      const off = engine.on((e) => {
+        if (e.t === 'intent' && e.intent.purpose === 'mirror' && e.intent.status === 'sending') {
+          off();
+          engine.abandon();
+          resolve();
+        }
+      });
+    });
+    expect(w.exchange.place(lead, { contract, side: 'buy', qty: 1, type: 'limit', price: 5995, source: 'manual' }).ok).toBe(true);
+    await killed;
+    expect(w.exchange.account(f1)?.orderLog.filter((o) => o.type === 'limit')).toEqual([]);
+    // While the engine is dead the leader's limit fills.
+    w.exchange.setQuote(contract, 5995);
+    expect(w.exchange.positionOf(lead, contract)).toBe(1);
+    await w.restart();
+    await settled(w);
+
+    expect(w.exchange.positionOf(f1, contract)).toBe(2);
+    expect(w.exchange.openOrders(f1)).toEqual([]);
+    expect(w.exchange.account(f1)?.orderLog.filter((o) => o.type === 'limit')).toEqual([]);
+  }, 40_000);
+
+  it('mirrors again, once, a leader order still working whose mirror never reached the broker', async () => {
+    const scenario = Scenario.parse({
+      name: 'restart with a mirror never sent, leader order still working',
+      accounts: [
+        { id: 'lead', broker, balance: 50_000 },
+        { id: 'f1', broker, balance: 50_000 },
+      ],
+      groups: [{ name: 'G', leader: 'lead', followers: [{ account: 'f1', ratio: 2 }] }],
+      quotes: { ES: 6000 },
+      steps: [],
+    });
+    const w = new World({ ...scenario, steps: [] }, catalog);
+    world = w;
+    await w.setUp();
+    await settled(w);
+    const lead = account(w, 'lead');
+    const f1 = account(w, 'f1');
+    const contract = catalog.frontMonth('ES', w.clock.now());
+    const engine = w.requireEngine();
+    const killed = new Promise<void>((resolve) => {
+      const off = engine.on((e) => {
+        if (e.t === 'intent' && e.intent.purpose === 'mirror' && e.intent.status === 'sending') {
+          off();
+          engine.abandon();
+          resolve();
+        }
+      });
+    });
+    expect(w.exchange.place(lead, { contract, side: 'buy', qty: 1, type: 'limit', price: 5995, source: 'manual' }).ok).toBe(true);
+    await killed;
+    await w.restart();
+    await settled(w);
+
+    expect(w.exchange.openOrders(f1).map((o) => `${o.side} ${o.qty} ${o.type} @ ${o.price ?? '-'}`)).toEqual(['buy 2 limit @ 5995']);
+    expect(w.exchange.account(f1)?.orderLog.filter((o) => o.type === 'limit')).toHaveLength(1);
+  }, 40_000);
 });
