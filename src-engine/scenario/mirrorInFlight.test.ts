@@ -10,62 +10,18 @@
  * engine first.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Catalog } from '../domain/instruments';
 import type { BrokerKind } from '../orders/broker';
-import { settle } from './runner';
-import { Scenario } from './schema';
-import { World } from './world';
+import { atFirstOrderEvent, settled, startPair, tearDownWorlds, working, type Pair } from './testWorld';
 
-const catalog = Catalog.load();
-let world: World | undefined;
+afterEach(tearDownWorlds);
 
-afterEach(async () => {
-  await world?.tearDown();
-  world = undefined;
-});
-
-async function start(broker: BrokerKind): Promise<World> {
-  const scenario = Scenario.parse({
-    name: 'mirror in flight',
-    accounts: [
-      { id: 'lead', broker, balance: 50_000 },
-      { id: 'f1', broker, balance: 50_000 },
-    ],
-    groups: [{ name: 'G', leader: 'lead', followers: [{ account: 'f1', ratio: 2 }] }],
-    quotes: { ES: 6000 },
-    steps: [],
-  });
-  world = new World({ ...scenario, steps: [] }, catalog);
-  await world.setUp();
-  await settled(world);
-  return world;
-}
-
-async function settled(w: World): Promise<void> {
-  const s = await settle(w);
-  if (!s.ok) throw new Error(`not settled: ${s.busy}`);
-}
-
-function account(w: World, key: string): number {
-  const a = w.exchange.accountByKey(key);
-  if (!a) throw new Error(`no account ${key}`);
-  return a.id;
-}
-
-/** Places a leader limit order and runs `act` on it inside the follower's first order event. */
-async function actWhileMirrorInFlight(w: World, act: (leader: number, orderId: number) => void): Promise<void> {
-  const lead = account(w, 'lead');
-  const f1 = account(w, 'f1');
-  const contract = catalog.frontMonth('ES', w.clock.now());
+/** Places a leader limit order and runs `act` on it inside the follower's first order event, its answers held. */
+async function actWhileMirrorInFlight(p: Pair, act: (orderId: number) => void): Promise<void> {
+  const { world: w, lead, f1, contract } = p;
   w.frontEnds.get(w.broker('f1'))?.applyFault(f1, { kind: 'delay', ms: 400 });
   const placed: { orderId?: number } = {};
-  const acted = new Promise<void>((resolve) => {
-    const off = w.exchange.onAccountEvent(f1, (e) => {
-      if (e.kind !== 'order' || placed.orderId === undefined) return;
-      off();
-      act(lead, placed.orderId);
-      resolve();
-    });
+  const acted = atFirstOrderEvent(w, f1, () => {
+    if (placed.orderId !== undefined) act(placed.orderId);
   });
   const r = w.exchange.place(lead, { contract, side: 'buy', qty: 1, type: 'limit', price: 5990, source: 'manual' });
   if (!r.ok) throw new Error(r.reason);
@@ -76,39 +32,29 @@ async function actWhileMirrorInFlight(w: World, act: (leader: number, orderId: n
 
 describe.each<BrokerKind>(['paper', 'tradovate', 'projectx'])('a leader order changed while its mirror is in flight (%s)', (broker) => {
   it('cancelled: the mirror is cancelled once the follower broker answers', async () => {
-    const w = await start(broker);
-    await actWhileMirrorInFlight(w, (lead, id) => {
-      expect(w.exchange.cancel(lead, id).ok).toBe(true);
+    const p = await startPair({ broker, ratio: 2 });
+    await actWhileMirrorInFlight(p, (id) => {
+      expect(p.world.exchange.cancel(p.lead, id).ok).toBe(true);
     });
-    const f1 = account(w, 'f1');
-    expect(w.exchange.openOrders(f1).map((o) => `${o.side} ${o.qty} ${o.type} @ ${o.price ?? '-'}`)).toEqual([]);
+    expect(working(p.world, p.f1)).toEqual([]);
     // It was placed, then cancelled: one order, nothing sent twice.
-    expect(w.exchange.account(f1)?.orderLog.map((o) => o.status)).toEqual(['cancelled']);
+    expect(p.world.exchange.account(p.f1)?.orderLog.map((o) => o.status)).toEqual(['cancelled']);
   }, 30_000);
 
   it('moved: the mirror moves to the leader order’s new price', async () => {
-    const w = await start(broker);
-    await actWhileMirrorInFlight(w, (lead, id) => {
-      expect(w.exchange.modify(lead, id, { price: 5992.5 }).ok).toBe(true);
+    const p = await startPair({ broker, ratio: 2 });
+    await actWhileMirrorInFlight(p, (id) => {
+      expect(p.world.exchange.modify(p.lead, id, { price: 5992.5 }).ok).toBe(true);
     });
-    const f1 = account(w, 'f1');
-    expect(w.exchange.openOrders(f1).map((o) => `${o.side} ${o.qty} ${o.type} @ ${o.price ?? '-'}`)).toEqual(['buy 2 limit @ 5992.5']);
+    expect(working(p.world, p.f1)).toEqual(['buy 2 limit @ 5992.5']);
   }, 30_000);
 
   it('a bracket leg cancelled while the entry’s copy is in flight: the follower’s native leg is cancelled too', async () => {
-    const w = await start(broker);
-    const lead = account(w, 'lead');
-    const f1 = account(w, 'f1');
-    const contract = catalog.frontMonth('ES', w.clock.now());
+    const { world: w, lead, f1, contract } = await startPair({ broker, ratio: 2 });
     w.frontEnds.get(w.broker('f1'))?.applyFault(f1, { kind: 'delay', ms: 400 });
     const legs: { takeProfit?: number } = {};
-    const acted = new Promise<void>((resolve) => {
-      const off = w.exchange.onAccountEvent(f1, (e) => {
-        if (e.kind !== 'order' || legs.takeProfit === undefined) return;
-        off();
-        expect(w.exchange.cancel(lead, legs.takeProfit).ok).toBe(true);
-        resolve();
-      });
+    const acted = atFirstOrderEvent(w, f1, () => {
+      if (legs.takeProfit !== undefined) expect(w.exchange.cancel(lead, legs.takeProfit).ok).toBe(true);
     });
     const r = w.exchange.place(lead, { contract, side: 'buy', qty: 1, type: 'market', source: 'manual', bracket: { stopLoss: 5990, takeProfit: 6010 } });
     if (!r.ok) throw new Error(r.reason);
@@ -116,6 +62,6 @@ describe.each<BrokerKind>(['paper', 'tradovate', 'projectx'])('a leader order ch
     await acted;
     await settled(w);
     expect(w.exchange.positionOf(f1, contract)).toBe(2);
-    expect(w.exchange.openOrders(f1).map((o) => `${o.side} ${o.qty} ${o.type} @ ${o.price ?? '-'}`)).toEqual(['sell 2 stop @ 5990']);
+    expect(working(w, f1)).toEqual(['sell 2 stop @ 5990']);
   }, 30_000);
 });

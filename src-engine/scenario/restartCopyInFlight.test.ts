@@ -6,62 +6,19 @@
  * follower's open intents were resolved by tag, so the filled copy counted twice (in the snapshot's
  * position and as in flight) and the follower's exit was skipped as "at target".
  *
- * Deterministic: the engine is killed inside the simulator's handling of the copy's place request.
+ * Deterministic: the engine is killed inside the simulator's handling of the copy's place request, or
+ * as it hands a mirror to the follower's connection.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Catalog } from '../domain/instruments';
 import type { BrokerKind } from '../orders/broker';
-import { settle } from './runner';
-import { Scenario } from './schema';
-import { World } from './world';
+import { atFirstOrderEvent, atIntent, settled, startPair, tearDownWorlds, working } from './testWorld';
 
-const catalog = Catalog.load();
-let world: World | undefined;
+afterEach(tearDownWorlds);
 
-afterEach(async () => {
-  await world?.tearDown();
-  world = undefined;
-});
-
-function account(w: World, key: string): number {
-  const a = w.exchange.accountByKey(key);
-  if (!a) throw new Error(`no account ${key}`);
-  return a.id;
-}
-
-async function settled(w: World): Promise<void> {
-  const s = await settle(w);
-  if (!s.ok) throw new Error(`not settled: ${s.busy}`);
-}
-
-describe.each<BrokerKind>(['paper', 'tradovate', 'projectx'])('a restart with a filled copy the engine never saw (%s)', (broker) => {
+describe.each<BrokerKind>(['paper', 'tradovate', 'projectx'])('a restart with a copy or mirror the engine never saw answered (%s)', (broker) => {
   it('counts that copy once when it recovers the leader fill missed while it was dead', async () => {
-    const scenario = Scenario.parse({
-      name: 'restart with a copy in flight',
-      accounts: [
-        { id: 'lead', broker, balance: 50_000 },
-        { id: 'f1', broker, balance: 50_000 },
-      ],
-      groups: [{ name: 'G', leader: 'lead', followers: [{ account: 'f1', ratio: 1 }] }],
-      quotes: { ES: 6000 },
-      steps: [],
-    });
-    const w = new World({ ...scenario, steps: [] }, catalog);
-    world = w;
-    await w.setUp();
-    await settled(w);
-    const lead = account(w, 'lead');
-    const f1 = account(w, 'f1');
-    const contract = catalog.frontMonth('ES', w.clock.now());
-
-    const killed = new Promise<void>((resolve) => {
-      const off = w.exchange.onAccountEvent(f1, (e) => {
-        if (e.kind !== 'order') return;
-        off();
-        w.requireEngine().abandon();
-        resolve();
-      });
-    });
+    const { world: w, lead, f1, contract } = await startPair({ broker });
+    const killed = atFirstOrderEvent(w, f1, () => w.requireEngine().abandon());
     expect(w.exchange.place(lead, { contract, side: 'buy', qty: 2, type: 'market', source: 'manual' }).ok).toBe(true);
     await killed;
     expect(w.exchange.positionOf(f1, contract)).toBe(2);
@@ -76,31 +33,8 @@ describe.each<BrokerKind>(['paper', 'tradovate', 'projectx'])('a restart with a 
   }, 40_000);
 
   it('sizes a mirror of a leader order placed while it was dead on that copy counted once', async () => {
-    const scenario = Scenario.parse({
-      name: 'restart with a copy in flight, then a mirror',
-      accounts: [
-        { id: 'lead', broker, balance: 50_000 },
-        { id: 'f1', broker, balance: 50_000 },
-      ],
-      groups: [{ name: 'G', leader: 'lead', followers: [{ account: 'f1', ratio: 1 }] }],
-      quotes: { ES: 6000 },
-      steps: [],
-    });
-    const w = new World({ ...scenario, steps: [] }, catalog);
-    world = w;
-    await w.setUp();
-    await settled(w);
-    const lead = account(w, 'lead');
-    const f1 = account(w, 'f1');
-    const contract = catalog.frontMonth('ES', w.clock.now());
-    const killed = new Promise<void>((resolve) => {
-      const off = w.exchange.onAccountEvent(f1, (e) => {
-        if (e.kind !== 'order') return;
-        off();
-        w.requireEngine().abandon();
-        resolve();
-      });
-    });
+    const { world: w, lead, f1, contract } = await startPair({ broker });
+    const killed = atFirstOrderEvent(w, f1, () => w.requireEngine().abandon());
     expect(w.exchange.place(lead, { contract, side: 'buy', qty: 2, type: 'market', source: 'manual' }).ok).toBe(true);
     await killed;
     // While the engine is dead the trader rests a take-profit for half the position.
@@ -110,38 +44,14 @@ describe.each<BrokerKind>(['paper', 'tradovate', 'projectx'])('a restart with a 
     await settled(w);
 
     expect(w.exchange.positionOf(f1, contract)).toBe(2);
-    expect(w.exchange.openOrders(f1).map((o) => `${o.side} ${o.qty} ${o.type} @ ${o.price ?? '-'}`)).toEqual(['sell 1 limit @ 6010']);
+    expect(working(w, f1)).toEqual(['sell 1 limit @ 6010']);
   }, 40_000);
 
   it('does not send a mirror that never reached the broker after its leader order filled while the engine was dead', async () => {
-    const scenario = Scenario.parse({
-      name: 'restart with a mirror never sent',
-      accounts: [
-        { id: 'lead', broker, balance: 50_000 },
-        { id: 'f1', broker, balance: 50_000 },
-      ],
-      groups: [{ name: 'G', leader: 'lead', followers: [{ account: 'f1', ratio: 2 }] }],
-      quotes: { ES: 6000 },
-      steps: [],
-    });
-    const w = new World({ ...scenario, steps: [] }, catalog);
-    world = w;
-    await w.setUp();
-    await settled(w);
-    const lead = account(w, 'lead');
-    const f1 = account(w, 'f1');
-    const contract = catalog.frontMonth('ES', w.clock.now());
+    const { world: w, lead, f1, contract } = await startPair({ broker, ratio: 2 });
     // The engine dies as it hands the mirror to the follower's connection: journaled, never sent.
     const engine = w.requireEngine();
-    const killed = new Promise<void>((resolve) => {
-      const off = engine.on((e) => {
-        if (e.t === 'intent' && e.intent.purpose === 'mirror' && e.intent.status === 'sending') {
-          off();
-          engine.abandon();
-          resolve();
-        }
-      });
-    });
+    const killed = atIntent(w, 'mirror', 'sending', () => engine.abandon());
     expect(w.exchange.place(lead, { contract, side: 'buy', qty: 1, type: 'limit', price: 5995, source: 'manual' }).ok).toBe(true);
     await killed;
     expect(w.exchange.account(f1)?.orderLog.filter((o) => o.type === 'limit')).toEqual([]);
@@ -152,44 +62,20 @@ describe.each<BrokerKind>(['paper', 'tradovate', 'projectx'])('a restart with a 
     await settled(w);
 
     expect(w.exchange.positionOf(f1, contract)).toBe(2);
-    expect(w.exchange.openOrders(f1)).toEqual([]);
+    expect(working(w, f1)).toEqual([]);
     expect(w.exchange.account(f1)?.orderLog.filter((o) => o.type === 'limit')).toEqual([]);
   }, 40_000);
 
   it('mirrors again, once, a leader order still working whose mirror never reached the broker', async () => {
-    const scenario = Scenario.parse({
-      name: 'restart with a mirror never sent, leader order still working',
-      accounts: [
-        { id: 'lead', broker, balance: 50_000 },
-        { id: 'f1', broker, balance: 50_000 },
-      ],
-      groups: [{ name: 'G', leader: 'lead', followers: [{ account: 'f1', ratio: 2 }] }],
-      quotes: { ES: 6000 },
-      steps: [],
-    });
-    const w = new World({ ...scenario, steps: [] }, catalog);
-    world = w;
-    await w.setUp();
-    await settled(w);
-    const lead = account(w, 'lead');
-    const f1 = account(w, 'f1');
-    const contract = catalog.frontMonth('ES', w.clock.now());
+    const { world: w, lead, f1, contract } = await startPair({ broker, ratio: 2 });
     const engine = w.requireEngine();
-    const killed = new Promise<void>((resolve) => {
-      const off = engine.on((e) => {
-        if (e.t === 'intent' && e.intent.purpose === 'mirror' && e.intent.status === 'sending') {
-          off();
-          engine.abandon();
-          resolve();
-        }
-      });
-    });
+    const killed = atIntent(w, 'mirror', 'sending', () => engine.abandon());
     expect(w.exchange.place(lead, { contract, side: 'buy', qty: 1, type: 'limit', price: 5995, source: 'manual' }).ok).toBe(true);
     await killed;
     await w.restart();
     await settled(w);
 
-    expect(w.exchange.openOrders(f1).map((o) => `${o.side} ${o.qty} ${o.type} @ ${o.price ?? '-'}`)).toEqual(['buy 2 limit @ 5995']);
+    expect(working(w, f1)).toEqual(['buy 2 limit @ 5995']);
     expect(w.exchange.account(f1)?.orderLog.filter((o) => o.type === 'limit')).toHaveLength(1);
   }, 40_000);
 });

@@ -4,30 +4,10 @@
  * stayed at the old price; the move was planned while that follower's book did not show the mirror).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Catalog } from '../domain/instruments';
 import type { BrokerKind } from '../orders/broker';
-import { settle } from './runner';
-import { Scenario } from './schema';
-import { World } from './world';
+import { accountId, catalog, settled, startWorld, tearDownWorlds } from './testWorld';
 
-const catalog = Catalog.load();
-let world: World | undefined;
-
-afterEach(async () => {
-  await world?.tearDown();
-  world = undefined;
-});
-
-function account(w: World, key: string): number {
-  const a = w.exchange.accountByKey(key);
-  if (!a) throw new Error(`no account ${key}`);
-  return a.id;
-}
-
-async function settled(w: World): Promise<void> {
-  const s = await settle(w);
-  if (!s.ok) throw new Error(`not settled: ${s.busy}`);
-}
+afterEach(tearDownWorlds);
 
 describe.each<[BrokerKind, BrokerKind]>([
   ['projectx', 'tradovate'],
@@ -35,7 +15,7 @@ describe.each<[BrokerKind, BrokerKind]>([
   ['paper', 'paper'],
 ])('a leader order moved while the engine was dead (leader %s, slow follower %s)', (leaderBroker, slowBroker) => {
   it('moves every mirror to the new price after the restart', async () => {
-    const scenario = Scenario.parse({
+    const w = await startWorld({
       name: 'moved while dead',
       accounts: [
         { id: 'lead', broker: leaderBroker, balance: 50_000 },
@@ -44,14 +24,10 @@ describe.each<[BrokerKind, BrokerKind]>([
       ],
       groups: [{ name: 'G', leader: 'lead', followers: [{ account: 'f1' }, { account: 'f2', ratio: 2 }] }],
       quotes: { ES: 6000 },
-      steps: [],
     });
-    const w = new World({ ...scenario, steps: [] }, catalog);
-    world = w;
-    await w.setUp();
-    const lead = account(w, 'lead');
-    const f1 = account(w, 'f1');
-    const f2 = account(w, 'f2');
+    const lead = accountId(w, 'lead');
+    const f1 = accountId(w, 'f1');
+    const f2 = accountId(w, 'f2');
     const contract = catalog.frontMonth('ES', w.clock.now());
     const r = w.exchange.place(lead, { contract, side: 'sell', qty: 2, type: 'limit', price: 6010, source: 'manual' });
     if (!r.ok) throw new Error(r.reason);
