@@ -15,7 +15,7 @@ import { intentTag, retryTag } from '../orders/tag';
 import { isOpenOrder } from './accountBook';
 import type { EngineCore } from './core';
 import { startGrace } from './grace';
-import { apply } from './orderFlow';
+import { apply, restoreAfterLeaderCancel } from './orderFlow';
 
 /**
  * A leader fill. `before` is the leader's position in the fill's contract before it.
@@ -360,6 +360,15 @@ export function cancelMirrors(core: EngineCore, leader: AccountId, leaderOrderId
   for (const live of core.mirrors.liveOrders(leaderOrderId, core)) {
     cancelFollowerOrder(core, live.account, live.orderId, PRIORITY.protective);
     core.emit({ t: 'decision', time: core.clock.now(), groupId: group?.id, accountId: live.account, cause: `order:${leaderOrderId}`, contract: undefined, kind: 'cancel', reason: 'leaderCancelled', detail: live.orderId });
+  }
+  // A mirror that filled although the leader's order never did (the price ran through it while
+  // the trader cancelled; the follower's fill may be seen before the leader's cancel).
+  const leaderOrder = core.books.get(leader)?.order(leaderOrderId);
+  if (!leaderOrder || leaderOrder.filledQty > 0) return;
+  for (const l of core.mirrors.links(leaderOrderId)) {
+    const id = l.orderId ?? (l.tag !== undefined ? (core.intents.get(l.tag) ?? core.journal.intentByTag(l.tag))?.brokerOrderId : undefined);
+    const o = id !== undefined ? core.books.get(l.account)?.order(id) : undefined;
+    if (o && o.filledQty > 0) restoreAfterLeaderCancel(core, l.account, leaderOrderId, o.contract, `order:${leaderOrderId}|filledBeforeCancel`, `${o.side} ${o.filledQty} @ ${o.price ?? '-'}`);
   }
 }
 

@@ -9,10 +9,22 @@ import type { AccountId, GroupId } from '../domain/group';
 import { PRIORITY } from '../orders/intent';
 import { isOpenOrder } from './accountBook';
 import type { EngineCore, Grace } from './core';
+import { mirrorMissing } from './missingMirrors';
 
 export function startGrace(
   core: EngineCore,
-  spec: { accountId: AccountId; groupId: GroupId; leaderAccount: AccountId; leaderContract: ContractCode; contract: ContractCode; leaderOrderId: string; cause: string; graceMs: number },
+  spec: {
+    accountId: AccountId;
+    groupId: GroupId;
+    leaderAccount: AccountId;
+    leaderContract: ContractCode;
+    contract: ContractCode;
+    leaderOrderId: string;
+    cause: string;
+    graceMs: number;
+    /** Once the gap is closed, mirror again the leader's orders the follower lost its mirror of (an OCO sibling gone with the fill). */
+    remirror?: boolean;
+  },
 ): void {
   const key = `${spec.accountId}|${spec.leaderOrderId}`;
   const existing = core.graces.get(key);
@@ -22,7 +34,9 @@ export function startGrace(
     grace.timer = undefined;
     if (core.dead || core.graces.get(key) !== grace) return;
     core.graces.delete(key);
-    void core.track(closeGap(core, grace, spec.groupId));
+    void core.track(closeGap(core, grace, spec.groupId).then(() => {
+      if (spec.remirror === true && !core.dead) mirrorMissing(core, spec.accountId);
+    }));
   }, spec.graceMs);
   core.graces.set(key, grace);
   checkGraces(core, spec.accountId);

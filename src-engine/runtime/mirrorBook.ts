@@ -113,6 +113,12 @@ export class MirrorBook {
     return out;
   }
 
+  /** The leader order a follower order mirrors, when the book knows it by id. */
+  leaderOrderOf(account: AccountId, orderId: string): string | undefined {
+    for (const [leaderOrderId, list] of this.byLeader) for (const l of list) if (l.account === account && l.orderId === orderId) return leaderOrderId;
+    return undefined;
+  }
+
   /** Whether this follower order is one of the mirrors (a native bracket leg, or a plain mirror) the book knows by id. */
   isMirrorOrder(account: AccountId, orderId: string): boolean {
     for (const list of this.byLeader.values()) for (const l of list) if (l.account === account && l.orderId === orderId) return true;

@@ -15,7 +15,7 @@ import { withTrack } from '../copy/lifecycle';
 import type { EngineCore } from './core';
 import { settleFollowerLegs } from './leaderOrderGap';
 import { alignLegs, alignMirror } from './mirrorAlign';
-import { checkGraces } from './grace';
+import { checkGraces, startGrace } from './grace';
 import { lookUpTag } from './lookupByTag';
 
 /** What a rejection says when the broker's event carries no reason (the place response may). */
@@ -251,7 +251,37 @@ export function onFollowerFill(core: EngineCore, account: AccountId, fill: Broke
     core.journal.updateIntent(intent);
   }
   core.emit({ t: 'position', accountId: account, contract: fill.contract, netPos: book?.position(fill.contract) ?? 0 });
+  afterLeaderCancel(core, account, fill, intent);
   checkGraces(core, account);
+}
+
+/**
+ * A mirror that filled after the trader cancelled the leader's order (the price ran through it
+ * inside the cancel's round trip): the leader did not trade, so the follower is brought back to its
+ * target at once, as a grace that expired would, and what it lost of its protection is mirrored
+ * again (chaos seeds 1169571494, 913358564: left short, its OCO stop gone, nothing on screen).
+ */
+function afterLeaderCancel(core: EngineCore, account: AccountId, fill: BrokerFill, intent: Intent | undefined): void {
+  // Off the usual path (the fill's order not linked to an open intent): the journal tells by tag.
+  const tag = intent ? undefined : core.books.get(account)?.order(fill.orderId)?.tag;
+  const mirror = intent ?? (tag !== undefined ? core.journal.intentByTag(tag) : undefined);
+  const leaderOrderId = mirror?.purpose === 'mirror' ? mirror.leaderOrderId : core.mirrors.leaderOrderOf(account, fill.orderId);
+  const group = core.groupOfFollower(account);
+  const leader = group?.leader;
+  if (leaderOrderId === undefined || !group || leader === undefined) return;
+  const leaderOrder = core.books.get(leader)?.order(leaderOrderId);
+  if (leaderOrder?.status !== 'cancelled' && leaderOrder?.status !== 'rejected') return;
+  restoreAfterLeaderCancel(core, account, leaderOrderId, fill.contract, `fill:${fill.fillId}|afterLeaderCancel`, `${fill.side} ${fill.qty} @ ${fill.price}`);
+}
+
+/** Brings a follower whose mirror filled on a leader order that was cancelled back to its target, and mirrors again what it lost. */
+export function restoreAfterLeaderCancel(core: EngineCore, account: AccountId, leaderOrderId: string, contract: BrokerFill['contract'], cause: string, detail: string): void {
+  const group = core.groupOfFollower(account);
+  const leader = group?.leader;
+  const leaderOrder = leader !== undefined ? core.books.get(leader)?.order(leaderOrderId) : undefined;
+  if (!group || leader === undefined || !leaderOrder) return;
+  core.emit({ t: 'decision', time: core.clock.now(), groupId: group.id, accountId: account, cause: `order:${leaderOrderId}`, contract, kind: 'gap', reason: 'mirrorFilledAfterLeaderCancel', detail });
+  startGrace(core, { accountId: account, groupId: group.id, leaderAccount: leader, leaderContract: leaderOrder.contract, contract, leaderOrderId, cause, graceMs: 0, remirror: true });
 }
 
 /** §6: a rejected entry quarantines the root; a rejected exit is retried once, then out of sync. */

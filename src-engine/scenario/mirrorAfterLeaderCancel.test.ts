@@ -1,0 +1,52 @@
+/**
+ * The trader cancels a leader order and the price runs through it before the engine's cancel of the
+ * follower's mirror lands: the mirror fills, the leader's order does not. The leader did not trade,
+ * so the follower is brought back to its target, and protection it lost with the fill (a native
+ * leg's OCO sibling) is mirrored again. Found by the chaos suite (seeds 1169571494, 913358564).
+ *
+ * Deterministic: the cancel and the price move happen in one turn, before the engine sees either.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { BrokerKind } from '../orders/broker';
+import { settled, startPair, tearDownWorlds, working } from './testWorld';
+
+afterEach(tearDownWorlds);
+
+describe.each<BrokerKind>(['paper', 'tradovate', 'projectx'])('a mirror filled after the leader cancelled its order (%s)', (broker) => {
+  it('a resting entry: the follower is taken back to its target (flat)', async () => {
+    const { world: w, lead, f1, contract } = await startPair({ broker, ratio: 2 });
+    const r = w.exchange.place(lead, { contract, side: 'buy', qty: 1, type: 'limit', price: 5995, source: 'manual' });
+    if (!r.ok) throw new Error(r.reason);
+    await settled(w);
+    expect(working(w, f1)).toEqual(['buy 2 limit @ 5995']);
+
+    expect(w.exchange.cancel(lead, r.order.orderId).ok).toBe(true);
+    w.exchange.setQuote(contract, 5995);
+    expect(w.exchange.positionOf(f1, contract)).toBe(2);
+    await settled(w);
+
+    expect(w.exchange.positionOf(lead, contract)).toBe(0);
+    expect(w.exchange.positionOf(f1, contract)).toBe(0);
+    expect(working(w, f1)).toEqual([]);
+  }, 40_000);
+
+  it('a take-profit leg: the follower is taken back to its target and its stop is mirrored again', async () => {
+    const { world: w, lead, f1, contract } = await startPair({ broker, ratio: 2 });
+    const r = w.exchange.place(lead, { contract, side: 'buy', qty: 1, type: 'market', source: 'manual', bracket: { stopLoss: 5990, takeProfit: 6005 } });
+    if (!r.ok) throw new Error(r.reason);
+    await settled(w);
+    expect(w.exchange.positionOf(f1, contract)).toBe(2);
+    expect(working(w, f1).sort()).toEqual(['sell 2 limit @ 6005', 'sell 2 stop @ 5990']);
+    const takeProfit = r.legs.find((l) => l.type === 'limit');
+    if (!takeProfit) throw new Error('no take-profit leg');
+
+    expect(w.exchange.cancel(lead, takeProfit.orderId).ok).toBe(true);
+    w.exchange.setQuote(contract, 6005);
+    expect(w.exchange.positionOf(f1, contract)).toBe(0);
+    await settled(w);
+
+    expect(w.exchange.positionOf(lead, contract)).toBe(1);
+    expect(w.exchange.positionOf(f1, contract)).toBe(2);
+    expect(working(w, f1)).toEqual(['sell 2 stop @ 5990']);
+  }, 40_000);
+});
