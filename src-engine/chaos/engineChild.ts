@@ -10,6 +10,7 @@ import { appendFileSync } from 'node:fs';
 import { SystemClock } from '../domain/clock';
 import { Catalog } from '../domain/instruments';
 import { createLogger } from '../domain/log';
+import { guardLibraryRejections } from '../host/libraryRejections';
 import type { BrokerConnection } from '../orders/broker';
 import { createTradovateConnection } from '../brokers/tradovate/adapter';
 import { createProjectXConnection } from '../brokers/projectx/adapter';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   // Synchronous appends: what the engine said before a SIGKILL is on disk. Debug level: every intent
   // transition, so a kept run's log tells what became of each follower order and why.
   const log = createLogger((line) => appendFileSync(logFile, `${JSON.stringify({ pid: process.pid, ...line })}\n`), 'engine', 'debug');
+  guardLibraryRejections(log);
   const catalog = Catalog.load();
   const clock = new SystemClock();
   const byLogin = new Map(spec.accounts.map((a) => [a.login, a]));

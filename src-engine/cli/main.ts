@@ -1,6 +1,8 @@
 /**
  * The `mirrorfill` command: simulate, serve, demo, sim, chaos.
  */
+import { createLogger, stderrSink } from '../domain/log';
+import { guardLibraryRejections } from '../host/libraryRejections';
 import { UsageError } from './args';
 import { chaosCommand } from './chaos';
 import { demoCommand } from './demo';
@@ -34,6 +36,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+guardLibraryRejections(createLogger(stderrSink, 'mirrorfill', 'warn'));
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -20,11 +20,13 @@ import { HostCommand, type ApiError, type HostReport, type ResponseEnvelope, typ
 import type { SettingsView } from '../api/views';
 import { SystemClock, type Clock } from '../domain/clock';
 import { Catalog } from '../domain/instruments';
+import { createLogger, stderrSink } from '../domain/log';
 import { DemoSecretStore } from '../secrets/demoSecretStore';
 import { EnvBackedSecretStore } from '../secrets/envSecretStore';
 import { KeytarSecretStore } from '../secrets/keytarStore';
 import type { SecretStore } from '../secrets/secretStore';
 import { openAppHost, type AppHost } from './appHost';
+import { guardLibraryRejections } from './libraryRejections';
 import { seedDemo, startDemoWorld, type DemoWorld } from './demo';
 import type { ApiHandler } from './headlessServer';
 
@@ -311,6 +313,7 @@ function delay(ms: number): Promise<void> {
 const parentPort = (process as { parentPort?: ParentPort }).parentPort;
 if (parentPort) {
   const port = parentPort;
+  guardLibraryRejections(createLogger(stderrSink, 'engine.host', 'warn'));
   let host: UtilityHost;
   try {
     host = startUtilityHost(port, parseHostArgs(process.argv));
