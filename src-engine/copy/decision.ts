@@ -36,8 +36,6 @@ export type Decision =
       readonly current: number;
       /** Set when a gate or the cap cut the order (it still goes, smaller). */
       readonly limitedBy?: EntryGate | 'maxContracts';
-      /** With `limitedBy`: the target before the gate or cap cut it. */
-      readonly wanted?: number;
       /** A gate in force on this follower's entries (whether or not it cut this order), and where the leader's rules put it. */
       readonly heldBack?: EntryGate;
       readonly ruleTarget?: number;
@@ -59,8 +57,7 @@ export type Decision =
       readonly reason: SkipReason;
       readonly detail?: string;
       readonly gate?: EntryGate | 'maxContracts';
-      /** With `gate`: the target before it held the entry back, and what the follower holds. */
-      readonly wanted?: number;
+      /** With `gate`: what the follower holds. */
       readonly current?: number;
       /** A gate in force on this follower's entries, and where the leader's rules put it. */
       readonly heldBack?: EntryGate;

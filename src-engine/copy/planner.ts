@@ -159,7 +159,6 @@ function decide(input: LeaderFillInput, lcIn: Lifecycle, view: FollowerView, P1:
   let T = direction === 'exit' ? exitOnly(ruleTarget, settling) : ruleTarget;
 
   let limitedBy: EntryGate | 'maxContracts' | undefined;
-  const wanted = T;
   const gate: EntryGate | undefined = view.entryGate ?? track.entryBlock;
   // While a gate holds this follower back, every decision says where the leader's rules put it, so
   // the screen can show it away from that until the lifecycle ends (§8), not only the one that cut.
@@ -190,14 +189,14 @@ function decide(input: LeaderFillInput, lcIn: Lifecycle, view: FollowerView, P1:
     return [lc, { kind: 'awaitMirror', account, contract: track.contract, target: T, current, leaderOrderId: input.leaderOrderId }];
   }
   if (delta === 0) {
-    if (limitedBy === 'maxContracts') return [lc, { kind: 'skip', account, reason: 'capReached', gate: limitedBy, detail: `maxContracts ${view.maxContracts}`, wanted, ...heldBack, current }];
-    if (limitedBy) return [lc, { kind: 'skip', account, reason: 'entriesBlocked', gate: limitedBy, wanted, ...heldBack, current }];
+    if (limitedBy === 'maxContracts') return [lc, { kind: 'skip', account, reason: 'capReached', gate: limitedBy, detail: `maxContracts ${view.maxContracts}`, ...heldBack, current }];
+    if (limitedBy) return [lc, { kind: 'skip', account, reason: 'entriesBlocked', gate: limitedBy, ...heldBack, current }];
     if (T === 0 && P1 !== 0 && direction === 'entry') {
       return [lc, { kind: 'skip', account, reason: 'belowOneContract', detail: belowOneDetail(track, input) }];
     }
     return [lc, { kind: 'skip', account, reason: 'atTarget', ...heldBack }];
   }
-  return [lc, { kind: 'order', account, contract: track.contract, delta, target: T, current, ...(limitedBy ? { limitedBy, wanted } : {}), ...(gate !== undefined ? { heldBack: gate, ruleTarget } : {}) }];
+  return [lc, { kind: 'order', account, contract: track.contract, delta, target: T, current, ...(limitedBy ? { limitedBy } : {}), ...(gate !== undefined ? { heldBack: gate, ruleTarget } : {}) }];
 }
 
 function target(track: FollowerTrack, input: LeaderFillInput, P1: number, direction: Direction, lc: Lifecycle): number {

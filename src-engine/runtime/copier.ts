@@ -130,9 +130,9 @@ export function onLeaderFill(core: EngineCore, leader: AccountId, fill: BrokerFi
 }
 
 /** The out-of-sync text of a follower its reconnect policy kept from an entry (§8). */
-export function entryNotCopied(gate: 'catchUpExpired' | 'skipEntries', held: number, contract: string, wanted: number | undefined): string {
+export function entryNotCopied(gate: 'catchUpExpired' | 'skipEntries', held: number, contract: string, ruleTarget: number): string {
   const why = gate === 'skipEntries' ? 'reconnect policy skipEntries' : 'missed while not connected, older than maxCatchUpMs';
-  return `entry not copied (${why}): holds ${held} ${contract}${wanted !== undefined ? `, the leader's position calls for ${wanted}` : ''}`;
+  return `entry not copied (${why}): holds ${held} ${contract}, the leader's position calls for ${ruleTarget}`;
 }
 
 /** Why an account's position is not known: its connection's state, with the broker's reason. */
@@ -208,8 +208,9 @@ export function onLeaderOrder(core: EngineCore, leader: AccountId, order: Broker
 }
 
 /**
- * Mirrors a leader working order on each follower that has none of it yet (only `onlyAccount` when
- * given). A follower that already mirrors it, or once did (its tag is journaled), gets nothing.
+ * Mirrors a leader working order on each follower with no live mirror of it (only `onlyAccount`
+ * when given). A follower whose mirror under the order's tag reached the broker once gets nothing
+ * more; one whose earlier mirror never did is mirrored under the next retry tag (mirrorTag).
  */
 export function planNewMirror(core: EngineCore, leader: AccountId, leaderOrderId: string, onlyAccount?: AccountId): void {
   const group = core.groupOfLeader(leader);
@@ -304,7 +305,6 @@ function mirrorTag(core: EngineCore, base: string): string | undefined {
 }
 
 const MAX_MIRROR_RETRIES = 5;
-
 
 /** Moves the live mirrors of a leader order (only the follower order `onlyOrderId` when given). */
 export function modifyMirrors(core: EngineCore, group: Group, leader: AccountId, order: BrokerOrder, onlyOrderId?: string): void {

@@ -158,7 +158,12 @@ export class EngineCore {
     });
   }
 
-  /** A timer that counts as pending work while it waits. */
+  /** Whether the account's book is its broker's now: read, and its connection up and reconciled. */
+  reconciled(account: AccountId): boolean {
+    const conn = this.connectionOf(account);
+    return this.books.get(account)?.known === true && conn !== undefined && conn.status.state === 'connected' && conn.reconciledGeneration === conn.generation;
+  }
+
   /** Resolves after `ms` on the engine's timers: true, or false when the engine stopped meanwhile. */
   pause(ms: number): Promise<boolean> {
     return new Promise((resolve) => {
@@ -167,6 +172,7 @@ export class EngineCore {
     });
   }
 
+  /** A timer that counts as pending work while it waits. */
   later(ms: number, fn: () => void): () => void {
     const t = setTimeout(() => {
       this.timers.delete(t);

@@ -1,9 +1,9 @@
 /**
  * §8, exactly once across a restart: a leader's missed fills may be planned only once each
  * follower's position is known, i.e. its book has been re-based on its broker's snapshot since the
- * engine started and its open intents resolved against it by tag. Every connection reconciles on its own; a leader connection reconciled first
- * would otherwise see its followers flat (an empty book, not a stale one) and send each its whole
- * target again on top of what it already holds.
+ * engine started and its open intents resolved against it by tag. Every connection reconciles on
+ * its own; a leader connection reconciled first would otherwise see its followers flat (an empty
+ * book, not a stale one) and send each its whole target again on top of what it already holds.
  */
 import type { AccountId } from '../domain/group';
 import type { EngineCore } from './core';

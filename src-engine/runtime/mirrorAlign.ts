@@ -66,8 +66,5 @@ export function alignFollowerMirrors(core: EngineCore, follower: AccountId): voi
 }
 
 function bothReconciled(core: EngineCore, ...accounts: AccountId[]): boolean {
-  return accounts.every((a) => {
-    const conn = core.connectionOf(a);
-    return core.books.get(a)?.known === true && conn !== undefined && conn.status.state === 'connected' && conn.reconciledGeneration === conn.generation;
-  });
+  return accounts.every((a) => core.reconciled(a));
 }

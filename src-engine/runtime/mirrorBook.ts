@@ -121,8 +121,7 @@ export class MirrorBook {
 
   /** Whether this follower order is one of the mirrors (a native bracket leg, or a plain mirror) the book knows by id. */
   isMirrorOrder(account: AccountId, orderId: string): boolean {
-    for (const list of this.byLeader.values()) for (const l of list) if (l.account === account && l.orderId === orderId) return true;
-    return false;
+    return this.leaderOrderOf(account, orderId) !== undefined;
   }
 
   /** Every leader order that has (or had) mirrors. */

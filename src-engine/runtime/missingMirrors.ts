@@ -15,9 +15,8 @@ export function mirrorMissing(core: EngineCore, follower: AccountId): void {
   const leader = group?.leader;
   if (!group || leader === undefined || group.settings.orderCopy !== 'mirror') return;
   const leaderBook = core.books.get(leader);
-  const leaderConn = core.connectionOf(leader);
   // The leader's book must be the broker's, now: an order it shows open may be gone otherwise.
-  if (!leaderBook?.known || !leaderConn || leaderConn.reconciledGeneration !== leaderConn.generation || leaderConn.status.state !== 'connected') return;
+  if (!leaderBook || !core.reconciled(leader)) return;
   for (const order of leaderBook.openOrders()) {
     if (order.type === 'market' || order.price === undefined || order.status === 'suspended') continue;
     // Legs of an entry still working travel with the entry's copy (one native bracket request).

@@ -265,7 +265,9 @@ function afterLeaderCancel(core: EngineCore, account: AccountId, fill: BrokerFil
   // Off the usual path (the fill's order not linked to an open intent): the journal tells by tag.
   const tag = intent ? undefined : core.books.get(account)?.order(fill.orderId)?.tag;
   const mirror = intent ?? (tag !== undefined ? core.journal.intentByTag(tag) : undefined);
-  const leaderOrderId = mirror?.purpose === 'mirror' ? mirror.leaderOrderId : core.mirrors.leaderOrderOf(account, fill.orderId);
+  // A copy's fill (every leader fill's) stops here; only an order without an intent (a native
+  // bracket leg) is looked for in the mirror book.
+  const leaderOrderId = mirror ? (mirror.purpose === 'mirror' ? mirror.leaderOrderId : undefined) : core.mirrors.leaderOrderOf(account, fill.orderId);
   const group = core.groupOfFollower(account);
   const leader = group?.leader;
   if (leaderOrderId === undefined || !group || leader === undefined) return;
