@@ -205,18 +205,15 @@ export class Journal {
   }
 
   /**
-   * Whether this follower was sent a copy of that leader order carrying a native bracket (its legs
-   * then live at the broker with the copy), whatever became of it since, short of never reaching
-   * the broker.
+   * This follower's copies of that leader order that carried a native bracket (its legs then live
+   * at the broker with the copy), whatever became of them since, short of never reaching the broker.
    */
-  hasBracketCopy(accountId: string, leaderOrderId: string): boolean {
+  bracketCopies(accountId: string, leaderOrderId: string): Intent[] {
     this.flush();
-    return (
-      this.db
-        .prepare("SELECT 1 FROM intents WHERE account_id = ? AND leader_order_id = ? AND bracket IS NOT NULL AND status NOT IN ('rejected','abandoned') LIMIT 1")
-        .pluck()
-        .get(accountId, leaderOrderId) !== undefined
-    );
+    const rows = this.db
+      .prepare("SELECT * FROM intents WHERE account_id = ? AND leader_order_id = ? AND bracket IS NOT NULL AND status NOT IN ('rejected','abandoned')")
+      .all(accountId, leaderOrderId) as IntentRow[];
+    return rows.map(fromRow);
   }
 
   /** One intent by its tag, final ones included (a bracket entry's legs after the entry filled). */

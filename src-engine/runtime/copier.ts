@@ -10,6 +10,7 @@ import { sizeMirror } from '../copy/mirror';
 import type { Decision } from '../copy/decision';
 import type { BrokerFill, BrokerOrder } from '../orders/broker';
 import { PRIORITY, type Intent, type Priority } from '../orders/intent';
+import { isFinal } from '../orders/orderState';
 import type { DecisionRow } from '../orders/journal';
 import { intentTag, retryTag } from '../orders/tag';
 import { isOpenOrder } from './accountBook';
@@ -233,7 +234,7 @@ export function planNewMirror(core: EngineCore, leader: AccountId, leaderOrderId
     // A leg of a bracket entry this follower's copy carried natively: its own leg is that mirror,
     // linked once its book is read (after a restart the link may not be back yet). A plain mirror
     // on top would protect twice, and be left behind when the leader's leg moves.
-    if (order.parentOrderId !== undefined && core.journal.hasBracketCopy(f.account, order.parentOrderId) && hasOpenNativeLeg(core, f.account, order)) continue;
+    if (order.parentOrderId !== undefined && hasOpenNativeLeg(core, f.account, order.parentOrderId, order)) continue;
     const view = core.followerView(group, f);
     const size = sizeMirror({
       group,
@@ -281,11 +282,20 @@ export function planNewMirror(core: EngineCore, leader: AccountId, leaderOrderId
   for (const i of intents) core.emitIntent(i);
 }
 
-/** Whether the follower's book shows a working native leg of the same kind at that leader leg's price side (its copy's own leg). */
-function hasOpenNativeLeg(core: EngineCore, account: AccountId, leaderLeg: BrokerOrder): boolean {
+/**
+ * Whether one of this follower's bracket copies of the leader's entry still has a working leg of
+ * that leader leg's kind. Only the copies' own legs count: another bracket's stop on the same side
+ * is not this one's (chaos seed 913358564: a stop lost to an OCO fill was never mirrored again).
+ */
+function hasOpenNativeLeg(core: EngineCore, account: AccountId, leaderEntryId: string, leaderLeg: BrokerOrder): boolean {
+  const copies = core.journal.bracketCopies(account, leaderEntryId);
+  if (copies.length === 0) return false;
   const book = core.books.get(account);
   if (!book?.known) return true; // not read yet: assume it is there (the reconcile looks again)
-  return book.openOrders().some((o) => o.parentOrderId !== undefined && o.type === leaderLeg.type && o.side === leaderLeg.side && o.contract === leaderLeg.contract);
+  // A copy not yet acknowledged carries its legs with it.
+  if (copies.some((c) => c.brokerOrderId === undefined && !isFinal(c.status))) return true;
+  const entries = new Set(copies.flatMap((c) => (c.brokerOrderId !== undefined ? [c.brokerOrderId] : [])));
+  return book.openOrders().some((o) => o.parentOrderId !== undefined && entries.has(o.parentOrderId) && o.type === leaderLeg.type && o.side === leaderLeg.side);
 }
 
 /**

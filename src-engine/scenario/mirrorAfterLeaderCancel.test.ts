@@ -49,4 +49,29 @@ describe.each<BrokerKind>(['paper', 'tradovate', 'projectx'])('a mirror filled a
     expect(w.exchange.positionOf(f1, contract)).toBe(2);
     expect(working(w, f1)).toEqual(['sell 2 stop @ 5990']);
   }, 40_000);
+
+  it('a take-profit leg beside another bracket: the stop it lost is mirrored again although the other bracket has one', async () => {
+    // The follower's other copy has a stop leg of the same kind; taken for this copy's own (chaos
+    // seed 913358564), the lost stop was never mirrored again.
+    const { world: w, lead, f1, contract } = await startPair({ broker, ratio: 2 });
+    const first = w.exchange.place(lead, { contract, side: 'buy', qty: 1, type: 'market', source: 'manual', bracket: { stopLoss: 5990, takeProfit: 6010 } });
+    if (!first.ok) throw new Error(first.reason);
+    await settled(w);
+    const second = w.exchange.place(lead, { contract, side: 'buy', qty: 1, type: 'market', source: 'manual', bracket: { stopLoss: 5992, takeProfit: 6005 } });
+    if (!second.ok) throw new Error(second.reason);
+    await settled(w);
+    expect(w.exchange.positionOf(f1, contract)).toBe(4);
+    expect(working(w, f1).sort()).toEqual(['sell 2 limit @ 6005', 'sell 2 limit @ 6010', 'sell 2 stop @ 5990', 'sell 2 stop @ 5992']);
+    const takeProfit = second.legs.find((l) => l.type === 'limit');
+    if (!takeProfit) throw new Error('no take-profit leg');
+
+    expect(w.exchange.cancel(lead, takeProfit.orderId).ok).toBe(true);
+    w.exchange.setQuote(contract, 6005);
+    expect(w.exchange.positionOf(f1, contract)).toBe(2);
+    await settled(w);
+
+    expect(w.exchange.positionOf(lead, contract)).toBe(2);
+    expect(w.exchange.positionOf(f1, contract)).toBe(4);
+    expect(working(w, f1).sort()).toEqual(['sell 2 limit @ 6010', 'sell 2 stop @ 5990', 'sell 2 stop @ 5992']);
+  }, 40_000);
 });
