@@ -261,6 +261,19 @@ describe('planLeaderFill: tracking, gates (§2, §6, §7)', () => {
     expect(lead.fill(-1, 'tp2')[0]).toMatchObject({ kind: 'awaitMirror', target: 1, current: 1, leaderOrderId: 'tp2' });
   });
 
+  it('an exit never grows what the follower holds, but takes one found on the other side of the leader to its target', () => {
+    const g = group({ followers: [{ account: 'f', ratio: 1 }] });
+    const f = new Follower(g, 'f');
+    const lead = new Leader(g, [f], MES);
+    expect(orders(lead.fill(3))).toEqual([3]);
+    f.positions.set(MES, 1); // cut back by hand: the leader's exit does not buy it back up
+    expect(orders(lead.fill(-1))).toEqual([0]);
+    // A native leg that filled after the leader's leg was cancelled (engine down) took it short;
+    // clamped, the exit left it flat beside a leader still long (chaos seed 512850357).
+    f.positions.set(MES, -1);
+    expect(lead.fill(-1)[0]).toMatchObject({ kind: 'order', delta: 2, target: 1, current: -1 });
+  });
+
   it('a ratio edited mid-lifecycle sizes the next fill at once (§1)', () => {
     const g1 = group({ followers: [{ account: 'f', ratio: 1 }] });
     const f = new Follower(g1, 'f');

@@ -156,7 +156,12 @@ function decide(input: LeaderFillInput, lcIn: Lifecycle, view: FollowerView, P1:
   // seed 195296498: a take-profit right behind a stop clamped to the pre-stop size, and the grace
   // then bought back what the mirrors had correctly sold).
   const settling = view.awaitingMirrors(track.contract) ? track.lastTarget : current;
-  let T = direction === 'exit' ? exitOnly(ruleTarget, settling) : ruleTarget;
+  // A follower on the other side of the leader is not one the trader cut back by hand: it was
+  // taken there by a fill the leader never had (a native leg that filled after the leader's was
+  // cancelled, while the engine was down: chaos seed 512850357). Clamped, it stayed flat against a
+  // leader still holding; the exit takes it to the target like any other order (§3: T − C).
+  const wrongSide = settling !== 0 && ruleTarget !== 0 && Math.sign(settling) !== Math.sign(ruleTarget);
+  let T = direction === 'exit' && !wrongSide ? exitOnly(ruleTarget, settling) : ruleTarget;
 
   let limitedBy: EntryGate | 'maxContracts' | undefined;
   const gate: EntryGate | undefined = view.entryGate ?? track.entryBlock;

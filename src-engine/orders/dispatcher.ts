@@ -17,8 +17,11 @@ export type Job =
   | { readonly kind: 'cancel'; readonly accountId: string; readonly orderId: string; readonly priority: Priority };
 
 export interface DispatchHooks {
-  /** A place was handed to the connection (status → sending). */
-  onSending(intent: Intent): void;
+  /**
+   * A place is about to be handed to the connection (status → sending). False when the intent no
+   * longer stands (abandoned or settled while it waited in the lane): nothing is sent for it.
+   */
+  onSending(intent: Intent): boolean;
   onQueued(intent: Intent): void;
   onPlaceOutcome(intent: Intent, outcome: PlaceOutcome): void;
   onCommandOutcome(job: Job & { kind: 'modify' | 'cancel' }, outcome: CommandOutcome): void;
@@ -160,6 +163,10 @@ export class Dispatcher {
   }
 
   private send(connectionId: string, lane: Lane, job: Job): void {
+    if (job.kind === 'place' && !this.hooks.onSending(job.intent)) {
+      this.maybeIdle();
+      return;
+    }
     lane.inFlight++;
     const done = (): void => {
       lane.inFlight--;
@@ -169,7 +176,6 @@ export class Dispatcher {
     };
     switch (job.kind) {
       case 'place': {
-        this.hooks.onSending(job.intent);
         const i = job.intent;
         lane.connection
           .place({

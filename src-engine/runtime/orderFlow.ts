@@ -25,6 +25,7 @@ export function dispatchHooks(core: () => EngineCore): DispatchHooks {
   return {
     // On the hot path, between the journal commit and the socket write: memory only. A crash
     // before the outcome leaves the intent journaled as planned, and the restart resolves it by tag.
+    // An intent that can no longer be sent (abandoned while it waited) is not (chaos seed 157536028).
     onSending: (i) => apply(core(), i, 'send', undefined, { journal: false }),
     onQueued: (i) => {
       if (i.status === 'planned') apply(core(), i, 'queue');

@@ -82,6 +82,7 @@ export async function reconcileConnection(core: EngineCore, conn: ConnectionRunt
 async function resolveIntents(core: EngineCore, conn: ConnectionRuntime, generation: number): Promise<void> {
   const accounts = new Set(conn.accounts.values());
   const open = core.intents.open().filter((i) => accounts.has(i.accountId) && i.status !== 'planned' && i.status !== 'queued');
+  const asked = open.map((i) => i.status);
   // Looked up side by side: each "not found" is asked again over about a second (lookupByTag).
   const found = await Promise.all(
     open.map((intent) => {
@@ -91,7 +92,12 @@ async function resolveIntents(core: EngineCore, conn: ConnectionRuntime, generat
     }),
   );
   if (core.dead || conn.generation !== generation) return;
-  open.forEach((intent, n) => settle(core, intent, found[n] ?? null));
+  // One that moved on while the broker was asked (its own outcome lookup settled it, a fill came)
+  // is no longer what the answer was about (chaos seed 157536028: re-queued by that lookup, then
+  // abandoned here as 'queued', its mirror planned again on top of the first one's resend).
+  open.forEach((intent, n) => {
+    if (intent.status === asked[n]) settle(core, intent, found[n] ?? null);
+  });
 }
 
 function settle(core: EngineCore, intent: Intent, order: BrokerOrder | null): void {
@@ -111,8 +117,6 @@ function settle(core: EngineCore, intent: Intent, order: BrokerOrder | null): vo
       apply(core, intent, 'notSent', 'not found at the broker after reconnect; sending again');
       const conn = core.connectionOf(intent.accountId);
       if (conn) core.dispatcher.submit(conn.row.id, { kind: 'place', intent });
-    } else if (intent.status === 'planned' || intent.status === 'queued') {
-      apply(core, intent, 'abandon');
     } else {
       // The broker had it once and has it no more (a working order gone from its books): it no longer stands.
       apply(core, intent, 'cancelled', 'not found at the broker after reconnect');
