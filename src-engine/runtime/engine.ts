@@ -15,6 +15,7 @@ import type { BrokerConnection } from '../orders/broker';
 import { Journal } from '../orders/journal';
 import { ConfigRepository, type AccountRow, type ConnectionRow } from '../store/configRepository';
 import { openDatabaseOrRecover, type Db } from '../store/db';
+import { startBackupSchedule, type BackupSchedule } from '../store/backups';
 import { startCheckpointer, type Checkpointer } from '../store/checkpointer';
 import * as controls from './controls';
 import { EngineCore, newBook, type ConnectionRuntime, type LatencyProbe } from './core';
@@ -58,6 +59,7 @@ export class Engine {
     /** Set when the database was damaged and replaced at open (the host shows it). */
     readonly recoveredFrom: string | undefined,
     private readonly checkpointer: Checkpointer | undefined,
+    private readonly backups: BackupSchedule | undefined,
   ) {}
 
   static open(opts: EngineOptions): Engine {
@@ -73,8 +75,12 @@ export class Engine {
     const risk = opts.createRisk({ db, catalog: opts.catalog, clock: opts.clock, log: opts.log.child('risk'), onAction: (a) => onRiskAction(getCore(), a) });
     const core = new EngineCore(opts.probe, db, journal, config, opts.catalog, opts.clock, opts.log, risk, dispatchHooks(getCore));
     holder.core = core;
-    const checkpointer = startCheckpointer(db, opts.dbPath, { onError: (m) => opts.log.warn('background checkpoint failed', { error: m }) });
-    const engine = new Engine(core, opts, recovered?.message, checkpointer);
+    const checkpointer = startCheckpointer(db, opts.dbPath, {
+      onError: (m) => opts.log.warn('background checkpoint failed', { error: m }),
+      onFallback: (reason) => opts.log.error('background checkpoints stopped; SQLite checkpoints automatically again', { reason }),
+    });
+    const backups = startBackupSchedule(db, opts.dbPath, { onError: (m) => opts.log.error('scheduled database backup failed', { error: m }) });
+    const engine = new Engine(core, opts, recovered?.message, checkpointer, backups);
     engine.load();
     return engine;
   }
@@ -122,6 +128,7 @@ export class Engine {
     await Promise.all([...core.connections.values()].map((c) => c.connection.stop().catch(() => undefined)));
     core.risk.dispose();
     core.journal.flush();
+    await this.backups?.stop();
     await this.checkpointer?.stop();
     core.db.close();
   }
@@ -136,6 +143,7 @@ export class Engine {
     for (const c of core.connections.values()) c.connection.abandon();
     core.risk.dispose();
     core.journal.discardPending();
+    void this.backups?.stop();
     this.checkpointer?.kill();
     core.db.close();
   }

@@ -16,7 +16,7 @@ db.pragma('busy_timeout = 1000');
 let stopping = false;
 const tick = () => {
   if (stopping) return;
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (err) { parentPort.postMessage({ error: String(err && err.message || err) }); }
+  try { db.pragma('wal_checkpoint(PASSIVE)'); parentPort.postMessage({ ok: true }); } catch (err) { parentPort.postMessage({ error: String(err && err.message || err) }); }
   timer = setTimeout(tick, workerData.intervalMs);
 };
 let timer = setTimeout(tick, workerData.intervalMs);
@@ -37,19 +37,54 @@ export interface Checkpointer {
   kill(): void;
 }
 
-export function startCheckpointer(db: Db, path: string, opts: { intervalMs?: number; onError?: (message: string) => void } = {}): Checkpointer | undefined {
+/** Failed checkpoints in a row after which the worker is given up. */
+export const FAILURES_BEFORE_FALLBACK = 3;
+/** SQLite's own default: a commit that finds the WAL this many pages long checkpoints it. */
+const AUTOCHECKPOINT_PAGES = 1000;
+
+/**
+ * Starts the worker and turns SQLite's automatic checkpoints off. When the worker fails (it dies,
+ * or its checkpoints keep failing), automatic checkpoints come back on the engine's connection:
+ * a checkpoint inside a commit costs milliseconds, a WAL that grows without bound costs the disk.
+ */
+export function startCheckpointer(
+  db: Db,
+  path: string,
+  opts: { intervalMs?: number; onError?: (message: string) => void; onFallback?: (reason: string) => void; workerSource?: string } = {},
+): Checkpointer | undefined {
   if (path === ':memory:') return undefined;
   db.pragma('wal_autocheckpoint = 0');
   const module = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER, { eval: true, workerData: { module, path, intervalMs: opts.intervalMs ?? 1000 } });
+  const worker = new Worker(opts.workerSource ?? WORKER, { eval: true, workerData: { module, path, intervalMs: opts.intervalMs ?? 1000 } });
   worker.unref();
-  worker.on('message', (m: { error?: string }) => {
-    if (m.error !== undefined) opts.onError?.(m.error);
+  let ending = false;
+  let failures = 0;
+  const fallBack = (reason: string): void => {
+    if (ending) return;
+    ending = true;
+    if (db.open) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+    opts.onFallback?.(reason);
+    void worker.terminate();
+  };
+  worker.on('message', (m: { error?: string; ok?: boolean }) => {
+    if (m.ok === true) failures = 0;
+    if (m.error === undefined) return;
+    opts.onError?.(m.error);
+    if (++failures >= FAILURES_BEFORE_FALLBACK) fallBack(`${failures} checkpoints failed in a row (last: ${m.error})`);
   });
-  worker.on('error', (err) => opts.onError?.(err.message));
+  worker.on('error', (err) => {
+    opts.onError?.(err.message);
+    fallBack(`the checkpoint worker failed: ${err.message}`);
+  });
+  worker.on('exit', (code) => fallBack(`the checkpoint worker exited (code ${code})`));
   return {
     stop: () =>
       new Promise<void>((resolve) => {
+        if (ending) {
+          resolve();
+          return;
+        }
+        ending = true;
         const done = (): void => {
           clearTimeout(guard);
           void worker.terminate().then(() => resolve());
@@ -61,6 +96,9 @@ export function startCheckpointer(db: Db, path: string, opts: { intervalMs?: num
         worker.once('exit', done);
         worker.postMessage('stop');
       }),
-    kill: () => void worker.terminate(),
+    kill: () => {
+      ending = true;
+      void worker.terminate();
+    },
   };
 }

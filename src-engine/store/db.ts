@@ -1,9 +1,11 @@
 /**
  * Opens the engine's SQLite file with the pragmas the journal relies on (WAL, synchronous=NORMAL,
- * foreign keys) and brings the schema up to date. One writer: the engine process.
+ * foreign keys) and brings the schema up to date, after a backup; refuses a newer schema. One
+ * writer: the engine process.
  */
 import Database from 'better-sqlite3';
-import { existsSync, copyFileSync, renameSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { backupNow, restoreNewestGood, type BackupFile } from './backups';
 import { MIGRATIONS } from './migrations';
 
 export type Db = Database.Database;
@@ -11,11 +13,29 @@ export type Db = Database.Database;
 export class DatabaseCorruptError extends Error {
   constructor(
     readonly path: string,
+    /** The damaged file, kept byte for byte, with the -wal and -shm it had before it was opened. */
     readonly backupPath: string,
     cause: unknown,
+    /** The backup the database was restored from, or undefined when it starts empty. */
+    readonly restoredFrom?: BackupFile,
   ) {
-    super(`The database ${path} is damaged and cannot be opened (${cause instanceof Error ? cause.message : String(cause)}). It was moved to ${backupPath}; Mirrorfill will start with an empty one.`);
+    const what = restoredFrom
+      ? `Mirrorfill restored the newest good backup, taken ${new Date(restoredFrom.takenAt).toISOString()} (${restoredFrom.path}): anything saved after it must be checked.`
+      : 'No good backup was found: Mirrorfill will start with an empty one.';
+    super(`The database ${path} is damaged and cannot be opened (${cause instanceof Error ? cause.message : String(cause)}). It was moved to ${backupPath}. ${what}`);
     this.name = 'DatabaseCorruptError';
+  }
+}
+
+/** A database written by a newer Mirrorfill: opening it would risk its data, so it is left alone. */
+export class DatabaseTooNewError extends Error {
+  constructor(
+    readonly path: string,
+    readonly found: number,
+    readonly known: number,
+  ) {
+    super(`The database ${path} was written by a newer version of Mirrorfill (schema ${found}; this version knows up to ${known}). It was not opened and nothing in it was changed: install the newer version again, or move the file aside to start fresh.`);
+    this.name = 'DatabaseTooNewError';
   }
 }
 
@@ -29,8 +49,9 @@ export function openDatabase(path: string): Db {
     if (path !== ':memory:') {
       const check: unknown = db.pragma('quick_check', { simple: true });
       if (check !== 'ok') throw new Error(`integrity check: ${String(check)}`);
+      restrictFiles(path);
     }
-    migrate(db);
+    migrate(db, path);
     return db;
   } catch (err) {
     db.close();
@@ -38,20 +59,59 @@ export function openDatabase(path: string): Db {
   }
 }
 
+/** The database and its WAL hold the trader's accounts and journal: readable by the owner only. */
+function restrictFiles(path: string): void {
+  for (const f of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+}
+
 /**
- * Opens the database; a damaged file is detected, kept as a backup beside it, and replaced by a
- * fresh one, with a clear error the host shows to the user.
+ * Opens the database. A damaged file is kept, with the -wal and -shm it had before anything opened
+ * it (closing a handle on a damaged file removes its WAL, and with it every commit not yet copied
+ * back), and the newest good backup takes its place — or a fresh database when there is none —
+ * with a clear error the host shows to the user.
  */
 export function openDatabaseOrRecover(path: string): { db: Db; recovered?: DatabaseCorruptError } {
+  const kept = path === ':memory:' ? [] : keepSidecars(path);
   try {
-    return { db: openDatabase(path) };
+    const db = openDatabase(path);
+    dropKept(kept);
+    return { db };
   } catch (err) {
-    if (path === ':memory:' || !existsSync(path) || !isCorruption(err)) throw err;
+    if (path === ':memory:' || !existsSync(path) || !isCorruption(err)) {
+      dropKept(kept);
+      throw err;
+    }
     const backup = `${path}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     renameSync(path, backup);
-    for (const suffix of ['-wal', '-shm']) if (existsSync(path + suffix)) copyFileSync(path + suffix, backup + suffix);
-    return { db: openDatabase(path), recovered: new DatabaseCorruptError(path, backup, err) };
+    for (const suffix of ['-wal', '-shm'] as const) {
+      const before = kept.find((k) => k.suffix === suffix);
+      if (before) renameSync(before.copy, backup + suffix);
+      rmSync(path + suffix, { force: true });
+    }
+    const restored = restoreNewestGood(path);
+    return { db: openDatabase(path), recovered: new DatabaseCorruptError(path, backup, err, restored) };
   }
+}
+
+interface KeptSidecar {
+  readonly suffix: '-wal' | '-shm';
+  readonly copy: string;
+}
+
+/** Copies of the -wal and -shm as they are before the first open of this run. */
+function keepSidecars(path: string): KeptSidecar[] {
+  const kept: KeptSidecar[] = [];
+  for (const suffix of ['-wal', '-shm'] as const) {
+    if (!existsSync(path + suffix)) continue;
+    const copy = `${path}.preopen${suffix}`;
+    copyFileSync(path + suffix, copy);
+    kept.push({ suffix, copy });
+  }
+  return kept;
+}
+
+function dropKept(kept: readonly KeptSidecar[]): void {
+  for (const k of kept) rmSync(k.copy, { force: true });
 }
 
 function isCorruption(err: unknown): boolean {
@@ -59,11 +119,17 @@ function isCorruption(err: unknown): boolean {
   return /SQLITE_CORRUPT|SQLITE_NOTADB|malformed|not a database|integrity check/i.test(text);
 }
 
-function migrate(db: Db): void {
+const KNOWN_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
+
+function migrate(db: Db, path: string): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
   const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
-  for (const m of MIGRATIONS) {
-    if (applied.has(m.version)) continue;
+  const newest = Math.max(0, ...applied);
+  if (newest > KNOWN_VERSION) throw new DatabaseTooNewError(path, newest, KNOWN_VERSION);
+  const pending = MIGRATIONS.filter((m) => !applied.has(m.version));
+  // A database with data gets a backup before its schema changes; a new one has nothing to lose.
+  if (pending.length > 0 && applied.size > 0 && path !== ':memory:') backupNow(db, path, 'migration');
+  for (const m of pending) {
     db.transaction(() => {
       m.up(db);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, Date.now());

@@ -16,6 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openAppHost } from '../host/appHost';
 import type { KeychainStatus, Secret, SecretStore } from '../secrets/secretStore';
+import { backupNow } from './backups';
 import { openDatabase, openDatabaseOrRecover, type Db } from './db';
 
 const WRITER = fileURLToPath(new URL('./durabilityWriter.ts', import.meta.url));
@@ -125,6 +126,36 @@ describe('torn writes', () => {
     const { path, wal } = await killedWithWal();
     truncateSync(wal, Math.floor(statSync(wal).size * fraction) + 7);
     reopensConsistent(path);
+  });
+
+  it('a damaged file with commits still in the WAL: the kept copy has that WAL byte for byte, and the newest good backup is restored', async () => {
+    const path = join(dir, 'engine.db');
+    cleanDatabase(path);
+    const good = openDatabase(path);
+    const backup = backupNow(good, path, 'scheduled');
+    good.close();
+    const { wal, reported } = await killedWithWal();
+    expect(reported).toBeGreaterThan(0);
+    const walBefore = readFileSync(wal);
+    // Page 1 may be newer in the WAL (which then masks a bad header): cut the file instead.
+    truncateSync(path, Math.floor(statSync(path).size / 2) + 100);
+    const damaged = readFileSync(path);
+
+    const { db, recovered } = openDatabaseOrRecover(path);
+    try {
+      expect(recovered?.message).toMatch(/damaged/);
+      expect(recovered?.message).toContain('restored the newest good backup');
+      expect(recovered?.restoredFrom?.path).toBe(backup.path);
+      // Everything needed to salvage the commits in the WAL is kept as it was before the open.
+      expect(readFileSync(recovered?.backupPath ?? '')).toEqual(damaged);
+      expect(readFileSync(`${recovered?.backupPath ?? ''}-wal`)).toEqual(walBefore);
+      // The backup's data is back; the new file works.
+      expect(db.prepare("SELECT value FROM settings WHERE key = 'kept'").get()).toEqual({ value: 'yes' });
+      expect(integrity(db)).toBe('ok');
+      expect(readdirSync(dir).filter((f) => f.includes('preopen'))).toEqual([]);
+    } finally {
+      db.close();
+    }
   });
 
   it('the WAL tail garbled reopens to a consistent prefix (the frames after the damage are dropped)', async () => {
