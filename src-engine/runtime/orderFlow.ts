@@ -87,6 +87,13 @@ function onPlaceOutcome(core: EngineCore, i: Intent, outcome: PlaceOutcome): voi
   }
   switch (outcome.class) {
     case 'permanent':
+      // The broker already has an order under this tag: ours reached it before (a power cut can
+      // take the commit that said so, while the order stands). Looked up, never taken as refused.
+      if (isTagInUse(outcome.reason) && (i.status === 'sending' || i.status === 'unknown')) {
+        if (i.status === 'sending') apply(core, i, 'outcomeUnknown', outcome.reason);
+        void core.track(resolveUnknown(core, i));
+        return;
+      }
       onRejected(core, i, outcome.reason);
       return;
     case 'transient': {

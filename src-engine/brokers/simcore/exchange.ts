@@ -262,6 +262,11 @@ export class SimExchange {
 
   // ---- queries --------------------------------------------------------------------------------
 
+  /** Every order of the account, final ones included. */
+  orders(accountId: number): SimOrder[] {
+    return [...this.requireAccount(accountId).orders.values()];
+  }
+
   openOrders(accountId: number): SimOrder[] {
     return [...this.requireAccount(accountId).orders.values()].filter(isOpen);
   }
@@ -354,7 +359,8 @@ export class SimExchange {
       updatedAt: now,
       legIds: [],
     };
-    if (spec.tag !== undefined) account.tags.set(spec.tag, order);
+    // The first order with a tag keeps it: a refused duplicate is recorded, never found by the tag.
+    if (spec.tag !== undefined && !account.tags.has(spec.tag)) account.tags.set(spec.tag, order);
     return order;
   }
 
