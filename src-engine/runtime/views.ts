@@ -143,13 +143,16 @@ function followerRowViews(core: EngineCore, g: Group, f: Follower, roots: Readon
     const open = g.leader !== undefined ? core.lifecyclesOf(g.leader).filter((l) => l.root === root && l.leaderPosition !== 0) : [];
     const lc = open[0];
     const track = lc?.followers[f.account];
-    const followerRoot = track ? rootOf(track.contract) : followerRootFor(g, f, root);
-    const contract = (track?.contract ?? mine.holdings[0]?.contract ?? mine.orders[0]?.contract) as ContractCode | undefined;
+    const followerRoot = followerRootFor(g, f, root);
+    // The contract it trades: the lifecycle's once decided and copied; before that (or while it
+    // copies nothing) what it really holds, e.g. the micro it fell back to in an earlier trade.
+    const decided = track?.tracking === true && track.contractSettled ? track.contract : undefined;
+    const contract = (decided ?? mine.holdings[0]?.contract ?? track?.contract ?? mine.orders[0]?.contract) as ContractCode | undefined;
     const position = contract !== undefined ? (book?.position(contract) ?? 0) : 0;
     const current = contract !== undefined ? core.current(f.account, contract) : 0;
     const stray = mine.holdings.filter((h) => h.contract !== contract).reduce((s, h) => s + Math.abs(h.netPos), 0);
     const target = track?.tracking ? track.lastTarget : lc ? undefined : 0;
-    const flags = new Set([root, followerRoot, ...mine.holdings.map((h) => rootOf(h.contract as ContractCode))]);
+    const flags = new Set([root, followerRoot, ...(contract !== undefined ? [rootOf(contract)] : []), ...mine.holdings.map((h) => rootOf(h.contract as ContractCode))]);
     const outOfSync = [...flags].map((r) => core.outOfSync.get(`${f.account}|${r}`)).find((d) => d !== undefined);
     const quarantined = track?.entryBlock === 'quarantine';
     const state = followerRowState({
