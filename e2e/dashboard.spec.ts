@@ -180,6 +180,23 @@ test('a cross symbol (MNQ → NQ, ratio 10) is one MNQ row; its Flatten and Sync
   await expect(page.getByRole('row', { name: '150KTC-DEMO-2 NQ' })).toHaveCount(0);
 });
 
+test('while the leader is flat in a symbol, its rows, sync switches and cross symbols are there to set', async ({ page }) => {
+  await openApp(page, demo, 'Dashboard');
+  await page.getByRole('combobox', { name: 'Add a symbol row for every follower' }).selectOption('ES');
+  await expect(page.getByText('ES added: every follower copies it')).toBeVisible();
+  const row = page.getByRole('row', { name: 'DEMO-FUNDED-1 ES' });
+  await expect(row.locator('[data-col=state]')).toContainText('Copying');
+  await expect(row.locator('[data-col=state]')).toContainText('leader flat; copies the next entry');
+  await expect(row.getByRole('switch', { name: 'Sync ES for DEMO-FUNDED-1' })).toHaveAttribute('aria-checked', 'true');
+  await row.getByRole('combobox', { name: 'Cross symbol for DEMO-FUNDED-1 ES' }).selectOption('MES');
+  await expect(page.getByRole('region', { name: 'Pending changes' })).toContainText('1 pending change');
+  await page.getByRole('region', { name: 'Pending changes' }).getByRole('button', { name: 'Discard' }).click();
+  const off = page.getByRole('switch', { name: 'Sync ES for PAPER-25K' });
+  await off.click();
+  await expect(off).toHaveAttribute('aria-checked', 'false');
+  await expect(page.getByRole('row', { name: 'PAPER-25K ES' }).locator('[data-col=state]')).toContainText('Not copying: sync off');
+});
+
 test('a locked follower says so; nothing else reads as copying for it', async ({ page }) => {
   await openApp(page, demo, 'Dashboard');
   await expect(stateOf(page, 'DEMO-FUNDED-1')).toHaveText(/Copying|Out of sync|Not copying/, { timeout: 60_000 });
@@ -188,6 +205,7 @@ test('a locked follower says so; nothing else reads as copying for it', async ({
   await command(page, 'risk.setRules', { account: 'demo-tv1', rules: { session: { flattenAt } } });
   await expect(stateOf(page, 'DEMO-FUNDED-1')).toContainText('Not copying: locked');
   await expect(stateOf(page, 'DEMO-FUNDED-1')).toContainText('Session end rule; review it on the Risk screen');
-  await expect(page.getByRole('row', { name: 'DEMO-FUNDED-1 MNQ' }).getByText('Locked · Session end')).toBeVisible();
+  // The account cell (on its first row) carries the lock too, linked to its review.
+  await expect(page.getByRole('row', { name: /^DEMO-FUNDED-1 / }).getByRole('link', { name: 'Locked · Session end' })).toBeVisible();
   await expect(stat(page, 'Locked')).toHaveText('1');
 });

@@ -202,5 +202,9 @@ describe('one state per row: nothing reads as copying while it is not', () => {
     expect(row(w, 'ES').syncOn).toBe(true);
     // The closing fills are the group's latest trades, with what each realized.
     expect(group(w).recentTrades.map((t) => t.accountId).sort()).toEqual(['f1', 'f2', 'lead']);
+    // A symbol the leader has not traded gets rows (and its switches) once it is switched on.
+    w.requireEngine().setMasterSync('G', 'NQ', true);
+    expect(group(w).roots).toEqual(['ES', 'NQ']);
+    expect(row(w, 'NQ').state).toEqual({ kind: 'copying', leaderFlat: true });
   }, 40_000);
 });

@@ -14,7 +14,7 @@ import { useCommand, useServices, useSnapshot } from '../app/hooks';
 import { Badge, ConfirmButton, Empty, FieldErrors, GroupStatusBadge, Money, PendingBar, Switch } from '../components/ui';
 import { accountById, accountName, BROKER_LABEL } from '../lib/accounts';
 import { ratioProblem, stepRatio } from '../lib/decimal';
-import { crossChoices } from '../lib/families';
+import { ALL_ROOTS, crossChoices } from '../lib/families';
 import { omitKey } from '../lib/objects';
 import { contractLabel } from '../lib/contracts';
 import { flattenConfirmText, stateCounts, stateWords, syncConfirmText } from '../lib/followerState';
@@ -135,6 +135,27 @@ function GroupDashboard({ snap, group }: { snap: SnapshotView; group: GroupView 
         <div className="panel-head">
           <h2 id="followers-title">Followers</h2>
           <span className="spacer" />
+          {followers.length ? (
+            <label className="inline-select add-root">
+              <span className="muted">Add a symbol</span>
+              <select
+                aria-label="Add a symbol row for every follower"
+                title="A row per follower for this symbol, so its sync switch and cross symbol can be set before the leader trades it"
+                value=""
+                onChange={(e) => {
+                  const root = e.target.value;
+                  if (root) void run('groups.setMasterSync', { group: group.id, root, on: true }, { done: `${root} added: every follower copies it`, failTitle: 'Symbol not added' });
+                }}
+              >
+                <option value="">Choose…</option>
+                {ALL_ROOTS.filter((r) => !group.roots.includes(r)).map((r) => (
+                  <option key={r} value={r}>
+                    {r}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
           {group.roots.length ? (
             <div className="master-sync" role="group" aria-label="Master sync">
               <span className="muted">Master sync</span>
