@@ -197,6 +197,20 @@ test('while the leader is flat in a symbol, its rows, sync switches and cross sy
   await expect(page.getByRole('row', { name: 'PAPER-25K ES' }).locator('[data-col=state]')).toContainText('Not copying: sync off');
 });
 
+test('a ratio error shows once, beside the ratio, in words', async ({ page }) => {
+  await openApp(page, demo, 'Dashboard');
+  const ratio = page.getByRole('textbox', { name: 'Ratio for DEMO-FUNDED-2' });
+  await ratio.fill('-1');
+  const row = page.getByRole('row', { name: /^DEMO-FUNDED-2 / }).first();
+  await expect(row.getByText(/^Ratio must be/)).toHaveCount(1);
+  const bar = page.getByRole('region', { name: 'Pending changes' });
+  await bar.getByRole('button', { name: 'Save' }).click();
+  await expect(row.getByText(/^Ratio must be/)).toHaveCount(1);
+  await expect(page.getByText(/followers\[/)).toHaveCount(0);
+  await bar.getByRole('button', { name: 'Discard' }).click();
+  await expect(row.getByText(/^Ratio must be/)).toHaveCount(0);
+});
+
 test('a locked follower says so; nothing else reads as copying for it', async ({ page }) => {
   await openApp(page, demo, 'Dashboard');
   await expect(stateOf(page, 'DEMO-FUNDED-1')).toHaveText(/Copying|Out of sync|Not copying/, { timeout: 60_000 });

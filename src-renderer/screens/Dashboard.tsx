@@ -9,7 +9,6 @@ import { Fragment, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { FollowerInput, GroupInput } from '../../src-engine/api/config';
 import type { AccountView, FollowerRowView, GroupView, HoldingView, SnapshotView, WorkingOrderView } from '../../src-engine/api/views';
-import { errorsUnder } from '../api/errors';
 import { useCommand, useServices, useSnapshot } from '../app/hooks';
 import { Badge, ConfirmButton, Empty, FieldErrors, GroupStatusBadge, Money, PendingBar, Switch } from '../components/ui';
 import { accountById, accountName, BROKER_LABEL } from '../lib/accounts';
@@ -17,6 +16,7 @@ import { ratioProblem, stepRatio } from '../lib/decimal';
 import { ALL_ROOTS, crossChoices } from '../lib/families';
 import { omitKey } from '../lib/objects';
 import { contractLabel } from '../lib/contracts';
+import { followerFieldErrors, type FollowerFieldErrors } from '../lib/followerErrors';
 import { flattenConfirmText, stateCounts, stateWords, syncConfirmText } from '../lib/followerState';
 import { clock, ms, plural, price, qty, ruleLabel } from '../lib/format';
 import { go, href } from '../lib/route';
@@ -217,7 +217,7 @@ function GroupDashboard({ snap, group }: { snap: SnapshotView; group: GroupView 
                       edited={ef}
                       groupRatio={edited.settings?.ratio ?? group.input.settings?.ratio ?? '1'}
                       groupMode={edited.settings?.mode ?? group.input.settings?.mode ?? 'multiplier'}
-                      errors={draft ? errorsUnder(draft.errors, `followers[${draftIndex}]`) : []}
+                      errors={followerFieldErrors(draft?.errors ?? {}, draftIndex)}
                       onEdit={(change) => editFollower(f.account, change)}
                     />
                   );
@@ -468,7 +468,7 @@ function FollowerRows({
   edited: FollowerInput;
   groupRatio: string | number;
   groupMode: string;
-  errors: readonly string[];
+  errors: FollowerFieldErrors;
   onEdit: (change: (f: FollowerInput) => FollowerInput) => void;
 }): ReactNode {
   const acc = accountById(snap, saved.account);
@@ -514,7 +514,7 @@ function FollowerRows({
                     {disabled ? <Badge tone="muted">Disabled</Badge> : null}
                     {acc && !acc.live ? <Badge tone="warn">Not connected</Badge> : null}
                   </div>
-                  <FieldErrors errors={errors} />
+                  <FieldErrors errors={errors.other} />
                 </td>
                 <td rowSpan={span} className="sizing-cell">
                   <div className="stepper">
@@ -535,7 +535,8 @@ function FollowerRows({
                       +
                     </button>
                   </div>
-                  {ratioErr ? <div className="field-errors">ratio {ratioErr}</div> : null}
+                  {/* Once, beside the field: the check as the trader types, else what the engine refused. */}
+                  <FieldErrors errors={ratioErr ? [`Ratio ${ratioErr}`] : errors.ratio.map((m) => `Ratio ${m}`)} />
                   <select
                     className="mode-select"
                     aria-label={`Sizing mode for ${name}`}
@@ -554,11 +555,12 @@ function FollowerRows({
                     <option value="fixed">Fixed</option>
                     <option value="balance">Balance</option>
                   </select>
+                  <FieldErrors errors={errors.mode} />
                 </td>
               </>
             ) : null}
             {row ? (
-              <FollowerRowCells row={row} group={group} account={saved.account} name={name} edited={edited} onEdit={onEdit} />
+              <FollowerRowCells row={row} group={group} account={saved.account} name={name} edited={edited} crossErrors={errors.cross[row.root] ?? []} onEdit={onEdit} />
             ) : (
               <td colSpan={5} className="muted">
                 No symbol yet: a row appears with the leader&apos;s first trade.
@@ -577,6 +579,7 @@ function FollowerRowCells({
   account,
   name,
   edited,
+  crossErrors,
   onEdit,
 }: {
   row: FollowerRowView;
@@ -584,6 +587,7 @@ function FollowerRowCells({
   account: string;
   name: string;
   edited: FollowerInput;
+  crossErrors: readonly string[];
   onEdit: (change: (f: FollowerInput) => FollowerInput) => void;
 }): ReactNode {
   const { run } = useCommand();
@@ -619,6 +623,7 @@ function FollowerRowCells({
             </option>
           ))}
         </select>
+        <FieldErrors errors={crossErrors} />
       </td>
       <td className="num position-cell">
         <div className={`big ${row.position > 0 ? 'pos' : row.position < 0 ? 'neg' : ''}`} data-col="position">
