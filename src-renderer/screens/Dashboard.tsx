@@ -8,7 +8,7 @@
 import { Fragment, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { FollowerInput, GroupInput } from '../../src-engine/api/config';
-import type { AccountView, FollowerRowView, GroupView, HoldingView, SnapshotView, WorkingOrderView } from '../../src-engine/api/views';
+import type { AccountView, FollowerRowView, GroupView, HoldingView, SnapshotView, TradeFillView, WorkingOrderView } from '../../src-engine/api/views';
 import { useCommand, useServices, useSnapshot } from '../app/hooks';
 import { Badge, ConfirmButton, Empty, FieldErrors, GroupStatusBadge, Money, PendingBar, Switch } from '../components/ui';
 import { accountById, accountName, BROKER_LABEL } from '../lib/accounts';
@@ -20,6 +20,7 @@ import { followerFieldErrors, type FollowerFieldErrors } from '../lib/followerEr
 import { flattenConfirmText, stateCounts, stateWords, syncConfirmText } from '../lib/followerState';
 import { clock, ms, plural, price, qty, ruleLabel } from '../lib/format';
 import { go, href } from '../lib/route';
+import { tradeLines } from '../lib/tradeGroups';
 import { pendingChanges } from '../stores/drafts';
 
 export function Dashboard({ groupId }: { groupId: string | undefined }): ReactNode {
@@ -383,50 +384,79 @@ function rootOfContract(c: string): string {
   return c.split(':')[0] ?? c;
 }
 
-/** The latest closing fills with what they realized, leader and followers: did every account get the trade? */
+/** One line per leader exit with each follower's PnL on its copy: did every account get the trade, and how did it do? */
 function RecentTrades({ snap, group }: { snap: SnapshotView; group: GroupView }): ReactNode {
-  const trades = group.recentTrades.slice(0, 12);
+  const rowRoot = (accountId: string, contract: string): string => {
+    const rows = group.followerRows[accountId] ?? [];
+    return rows.find((r) => r.holdings.some((h) => h.contract === contract) || r.contract === contract)?.root ?? rowRootByFamily(rows, contract);
+  };
+  const lines = tradeLines(group.recentTrades, group.input.leader ?? undefined, rowRoot).slice(0, 8);
   return (
     <section className="panel" aria-labelledby="trades-title">
       <div className="panel-head">
         <h2 id="trades-title">Latest copied trades</h2>
-        <span className="muted small">exits of today, newest first</span>
+        <span className="muted small">exits of today, newest first, with each account&apos;s PnL</span>
       </div>
-      {trades.length === 0 ? (
+      {lines.length === 0 ? (
         <div className="muted flat-note">No closed trades today.</div>
       ) : (
         <table className="grid compact trades" aria-label="Latest copied trades">
+          <colgroup>
+            <col className="c-time" />
+            <col className="c-exit" />
+            <col />
+          </colgroup>
           <thead>
             <tr>
               <th scope="col">Time</th>
-              <th scope="col">Account</th>
-              <th scope="col">Exit</th>
-              <th scope="col" className="num">
-                PnL
-              </th>
+              <th scope="col">Leader exit</th>
+              <th scope="col">Followers</th>
             </tr>
           </thead>
           <tbody>
-            {trades.map((t) => (
-              <tr key={`${t.accountId}:${t.time}:${t.contract}:${t.side}:${t.qty}:${t.price}`}>
-                <td className="num muted">{clock(t.time)}</td>
-                <td>
-                  {accountName(snap, t.accountId)}
-                  {t.accountId === group.input.leader ? <span className="muted small"> (leader)</span> : null}
-                </td>
-                <td>
-                  {t.side} {t.qty} {contractLabel(t.contract)} @ {price(t.price)}
-                </td>
-                <td className="num">
-                  <Money value={t.realized} signed />
-                </td>
-              </tr>
-            ))}
+            {lines.map((line) => {
+              const first = line.leader ?? line.followers[0];
+              if (!first) return null;
+              return (
+                <tr key={`${first.accountId}:${first.time}:${first.contract}:${first.qty}:${first.price}`}>
+                  <td className="num muted">{clock(first.time)}</td>
+                  <td>
+                    {line.leader ? (
+                      <>
+                        {fillText(line.leader)} <Money value={line.leader.realized} signed />
+                      </>
+                    ) : (
+                      <span className="muted">no leader exit (by hand or risk)</span>
+                    )}
+                  </td>
+                  <td>
+                    <span className="trade-chips">
+                      {line.followers.map((t) => (
+                        <span key={`${t.accountId}:${t.time}:${t.contract}:${t.qty}`} className="trade-chip" title={fillText(t)}>
+                          {accountName(snap, t.accountId)} <Money value={t.realized} signed />
+                        </span>
+                      ))}
+                      {line.followers.length === 0 ? <span className="muted">none copied</span> : null}
+                    </span>
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}
     </section>
   );
+}
+
+function fillText(t: TradeFillView): string {
+  return `${t.side} ${t.qty} ${contractLabel(t.contract)} @ ${price(t.price)}`;
+}
+
+/** A contract no row shows any more (closed): the row whose follower root or root it shares. */
+function rowRootByFamily(rows: readonly FollowerRowView[], contract: string): string {
+  const root = contract.split(':')[0] ?? contract;
+  return rows.find((r) => r.followerRoot === root || r.root === root)?.root ?? root;
 }
 
 /** The leader root, and what this follower really trades for it (cross symbol, mapping or micro; its month). */
