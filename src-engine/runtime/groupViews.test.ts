@@ -192,6 +192,27 @@ describe('one state per row: nothing reads as copying while it is not', () => {
     expect(row(w, 'ES').state).toEqual({ kind: 'notCopying', why: 'paused', detail: 'emergencyStop' });
   }, 40_000);
 
+  it('a follower added mid-trade waits for the next entry; Sync would open its position', async () => {
+    const w = await startWorld({
+      name: 'late joiner',
+      accounts: [
+        { id: 'lead', broker: 'paper', balance: 50_000 },
+        { id: 'f1', broker: 'paper', balance: 50_000 },
+        { id: 'f3', broker: 'paper', balance: 50_000 },
+      ],
+      groups: [{ name: 'G', leader: 'lead', followers: [{ account: 'f1', ratio: 1 }] }],
+      quotes: { ES: 6000 },
+    });
+    buy(w, 'lead', 'ES', 2);
+    await settled(w);
+    const e = w.requireEngine();
+    e.editGroup('G', { followers: [{ account: 'f1', ratio: 1 }, { account: 'f3', ratio: 1 }] });
+    await settled(w);
+    const r = row(w, 'ES', 'f3');
+    expect(r.state).toEqual({ kind: 'notCopying', why: 'waitsForNextEntry', detail: 'joinedLate' });
+    expect(r.syncWould).toEqual([{ contract: catalog.frontMonth('ES', w.clock.now()), from: 0, to: 2 }]);
+  }, 40_000);
+
   it('the leader flat: rows stay (with their switches), copying from the next entry', async () => {
     const w = await pairInTrade();
     buy(w, 'lead', 'ES', -1);

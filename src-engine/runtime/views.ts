@@ -162,7 +162,8 @@ function followerRowViews(core: EngineCore, g: Group, f: Follower, roots: Readon
       syncOn: syncOn(f, root),
       connected,
       quarantined,
-      track: track ? { tracking: track.tracking, notTracking: track.notTracking } : undefined,
+      // A follower the lifecycle does not list joined after it began: it waits for the next entry.
+      track: track ? { tracking: track.tracking, notTracking: track.notTracking } : lc ? { tracking: false, notTracking: 'joinedLate' } : undefined,
       leaderFlat: lc === undefined,
       current,
       strayContracts: stray,

@@ -10,7 +10,7 @@ export function Shell({ screen, children }: { screen: Screen; children: ReactNod
   const { status } = useServices();
   const { status: st, everOpen } = useStore(status);
   // Without the engine the figures on screen are the last ones it sent: dimmed, so nobody reads
-  // "In sync" or a position as live. Edits stay usable (they are kept for when it is back).
+  // "Copying" or a position as live. Edits stay usable (they are kept for when it is back).
   const stale = everOpen && st.state !== 'open';
   return (
     <div className="app">
