@@ -88,3 +88,14 @@ for (const width of [900, 1280, 1440]) {
     await expect(page.locator('.screen-head').getByRole('button', { name: 'Pause' })).toBeVisible();
   });
 }
+
+test('at 900 px the top bar fits on every screen, Emergency Stop on screen', async ({ page }) => {
+  await page.setViewportSize({ width: 900, height: 800 });
+  await openApp(page, demo);
+  for (const screen of ['Dashboard', 'Groups', 'Connections', 'Risk', 'Activity', 'Settings']) {
+    await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: new RegExp(`^${screen}`) }).click();
+    await expect(page.getByRole('heading', { level: 1 }).first()).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Emergency Stop: pause every group and flatten every account' })).toBeInViewport({ ratio: 1 });
+    expect(await page.locator('header.topbar').evaluate((el) => el.scrollWidth - el.clientWidth), screen).toBeLessThanOrEqual(0);
+  }
+});
