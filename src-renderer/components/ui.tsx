@@ -120,11 +120,20 @@ export function ConfirmButton({
     };
   }, [armed, question]);
 
+  // Answered without firing: focus goes back to the button, so the keyboard user is where they were.
+  const disarm = (): void => {
+    setArmed(false);
+    anchorRef.current?.focus();
+  };
+
   useEffect(() => {
     if (!armed) return;
     fireRef.current?.focus();
     const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') setArmed(false);
+      if (e.key === 'Escape') {
+        setArmed(false);
+        anchorRef.current?.focus();
+      }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -155,7 +164,7 @@ export function ConfirmButton({
         >
           {question ? <div className="confirm-question">{question}</div> : null}
           <div className="confirm-actions">
-            <button type="button" className="ghost small" onClick={() => setArmed(false)}>
+            <button type="button" className="ghost small" onClick={disarm}>
               Cancel
             </button>
             <button
