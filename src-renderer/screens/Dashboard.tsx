@@ -462,9 +462,12 @@ function rowRootByFamily(rows: readonly FollowerRowView[], contract: string): st
 /** The leader root, and what this follower really trades for it (cross symbol, mapping or micro; its month). */
 function TradesLine({ row }: { row: FollowerRowView }): ReactNode {
   const traded = row.contract ? contractLabel(row.contract) : row.followerRoot;
-  const other = (row.contract ? row.contract.split(':')[0] : row.followerRoot) !== row.root;
+  const tradedRoot = row.contract ? row.contract.split(':')[0] : row.followerRoot;
+  const other = tradedRoot !== row.root;
+  // E.g. "As NQ" chosen but the size was too small for one NQ: it trades the micro, and says so.
+  const instead = tradedRoot !== row.followerRoot ? ` instead of ${row.followerRoot}` : '';
   return (
-    <div className="trades small" title={`${row.root} of the leader is traded here as ${traded}`}>
+    <div className="trades small" title={`The leader's ${row.root} is traded here as ${traded}${instead}`}>
       → <span className={other ? 'cross-root' : undefined}>{traded}</span>
     </div>
   );
