@@ -35,9 +35,11 @@ test('Emergency Stop pauses every group, from any screen', async ({ page }) => {
   await estop.click();
   const fire = page.getByRole('button', { name: 'Confirm: stop all & flatten' });
   await expect(fire).toBeFocused();
-  // Escape disarms.
+  // The question says what it will do, and stays until answered; Escape answers it (focus back on the button).
+  await expect(page.getByRole('dialog')).toContainText('Pause every group and flatten every account in every group');
   await page.keyboard.press('Escape');
   await expect(fire).toBeHidden();
+  await expect(estop).toBeFocused();
   await estop.click();
   await fire.click();
   await expect(page.getByText('Emergency stop: every group paused, flatten sent')).toBeVisible();
@@ -49,6 +51,9 @@ test('Emergency Stop pauses every group, from any screen', async ({ page }) => {
   await rows.filter({ hasText: 'Demo' }).getByRole('link', { name: 'Dashboard' }).click();
   const head = page.locator('.screen-head');
   await expect(head.getByText('Paused — emergency stop')).toBeVisible();
+  // No follower row reads as copying after an Emergency Stop.
+  await expect(page.locator('table.followers [data-col=state]').filter({ hasText: /Copying/ })).toHaveCount(0);
+  await expect(page.locator('table.followers [data-col=state]').first()).toContainText('Not copying: paused');
   await head.getByRole('button', { name: 'Resume' }).click();
   await expect(head.getByText('Active', { exact: true })).toBeVisible();
 });

@@ -1,7 +1,11 @@
 /**
  * Dashboard and Activity: the self-trading leader's trades show up on the followers, copy orders
- * stream into Activity, sync toggles and ratio edits reach the engine, Flatten All flattens.
+ * stream into Activity, sync toggles and ratio edits reach the engine, Flatten All flattens and
+ * pauses. Each follower row has one state in plain words, and nothing reads as copying after a
+ * pause, sync off or a lock. A cross symbol's position is on the leader root's row, and that row's
+ * Flatten and Sync name the contract it really trades.
  */
+import type { Page } from '@playwright/test';
 import { startDemo, type Demo } from './demoHost';
 import { expect, goTo, openApp, screenshot, test } from './fixtures';
 
@@ -13,13 +17,45 @@ test.afterAll(async () => {
   await demo.stop();
 });
 
+const FOLLOWERS = ['DEMO-FUNDED-1', 'DEMO-FUNDED-2', '50KTC-DEMO-1', '150KTC-DEMO-2', 'PAPER-25K'];
+
+/** One engine command over the app's own API socket (the page's cookie authorises it). */
+async function command(page: Page, cmd: string, args: Record<string, unknown>): Promise<unknown> {
+  return page.evaluate(
+    async ({ cmd, args }) =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/api`);
+        ws.onopen = () => ws.send(JSON.stringify({ id: 1, cmd, args }));
+        ws.onmessage = (ev) => {
+          const m = JSON.parse(String(ev.data)) as { id?: number; ok?: boolean; result?: unknown; error?: { message?: string } };
+          if (m.id !== 1) return;
+          ws.close();
+          if (m.ok) resolve(m.result);
+          else reject(new Error(m.error?.message ?? 'refused'));
+        };
+        ws.onerror = () => reject(new Error('API socket error'));
+      }),
+    { cmd, args },
+  );
+}
+
+function stateOf(page: Page, follower: string, root = 'MNQ'): ReturnType<Page['locator']> {
+  return page.getByRole('row', { name: `${follower} ${root}` }).locator('[data-col=state]');
+}
+
+function stat(page: Page, label: string): ReturnType<Page['locator']> {
+  return page.getByLabel('Group summary').locator('.stat').filter({ has: page.locator('.stat-label', { hasText: new RegExp(`^${label}$`) }) }).locator('.stat-value');
+}
+
 test('a leader trade appears on the followers and in Activity', async ({ page }) => {
   await openApp(page, demo, 'Dashboard');
   await expect(page.getByRole('heading', { name: 'Demo', level: 1 })).toBeVisible();
   // The first copy: the leader opens a position, every follower row gets one (generous timeout).
   await expect(page.locator('[data-col=leader-position]').first()).toHaveText(/^[+−]\d+$/, { timeout: 60_000 });
   await expect(page.getByRole('row', { name: 'DEMO-FUNDED-2 MNQ' }).locator('[data-col=position]')).toHaveText(/^[+−]\d+$/, { timeout: 60_000 });
-  await expect(page.getByRole('row', { name: '150KTC-DEMO-2 MNQ' })).toContainText('In sync');
+  await expect(stateOf(page, 'DEMO-FUNDED-2')).toContainText('Copying', { timeout: 60_000 });
+  // The position comes with its entry, the current price and its open PnL.
+  await expect(page.getByRole('row', { name: 'DEMO-FUNDED-2 MNQ' }).locator('[data-col=holding]').first()).toHaveText(/[\d,.]+ → [\d,.]+.*\$/);
   await screenshot(page, 'dashboard');
 
   await goTo(page, 'Activity');
@@ -41,14 +77,40 @@ test('a leader trade appears on the followers and in Activity', async ({ page })
   await screenshot(page, 'activity');
 });
 
-test('sync toggle, ratio edit and Flatten All reach the engine', async ({ page }) => {
+test('after Pause and with sync off no row says copying; the summary counts the same states', async ({ page }) => {
   await openApp(page, demo, 'Dashboard');
-  // The sync switch lives on a follower's MNQ row, which exists while the leader holds MNQ.
+  await expect(stateOf(page, 'DEMO-FUNDED-1')).toHaveText(/Copying|Out of sync|Not copying/, { timeout: 60_000 });
+  const head = page.locator('.screen-head');
+
+  await head.getByRole('button', { name: 'Pause' }).click();
+  for (const name of FOLLOWERS) {
+    await expect(stateOf(page, name)).toContainText('Not copying: paused');
+    await expect(stateOf(page, name)).toContainText('paused by you');
+  }
+  await expect(page.locator('table.followers [data-col=state]').filter({ hasText: /Copying|In sync/ })).toHaveCount(0);
+  await expect(stat(page, 'Copying')).toHaveText('0/5');
+  await expect(stat(page, 'Not copying')).toHaveText('5');
+  await head.getByRole('button', { name: 'Resume' }).click();
+  await expect(head.getByText('Active', { exact: true })).toBeVisible();
+
+  const sync = page.getByRole('switch', { name: 'Sync MNQ for PAPER-25K' });
+  await sync.click();
+  await expect(sync).toHaveAttribute('aria-checked', 'false');
+  await expect(stateOf(page, 'PAPER-25K')).toContainText('Not copying: sync off');
+  await expect(stat(page, 'Not copying')).not.toHaveText('0');
+  await sync.click();
+  await expect(sync).toHaveAttribute('aria-checked', 'true');
+  await expect(stateOf(page, 'PAPER-25K')).not.toContainText('sync off');
+});
+
+test('sync toggle, ratio edit and Flatten All (which pauses the group) reach the engine', async ({ page }) => {
+  await openApp(page, demo, 'Dashboard');
+  // The sync switch lives on a follower's MNQ row, which stays once the leader has traded MNQ.
   const sync = page.getByRole('switch', { name: 'Sync MNQ for PAPER-25K' });
   await expect(sync).toHaveAttribute('aria-checked', 'true', { timeout: 60_000 });
   await sync.click();
   await expect(sync).toHaveAttribute('aria-checked', 'false');
-  await expect(page.getByRole('row', { name: 'PAPER-25K MNQ' })).toContainText('sync off');
+  await expect(stateOf(page, 'PAPER-25K')).toContainText('Not copying: sync off');
   await sync.click();
   await expect(sync).toHaveAttribute('aria-checked', 'true');
 
@@ -68,9 +130,96 @@ test('sync toggle, ratio edit and Flatten All reach the engine', async ({ page }
   await expect(page.getByRole('textbox', { name: 'Ratio for PAPER-25K' })).toHaveValue('0.6');
 
   await goTo(page, 'Dashboard');
+  // Cancel Orders says that the leader's own stop and target go too.
+  await page.getByRole('button', { name: 'Cancel Orders' }).click();
+  await expect(page.getByRole('dialog')).toContainText("the leader's own stop and target orders are cancelled too");
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toBeHidden();
+
   await page.getByRole('button', { name: 'Flatten All' }).click();
-  await page.getByRole('button', { name: 'Confirm: flatten every account' }).click();
-  await expect(page.getByText('Flatten sent for every account in the group')).toBeVisible();
+  await expect(page.getByRole('dialog')).toContainText('then pause Demo: copying starts again only after Resume');
+  await page.getByRole('dialog').getByRole('button', { name: 'Flatten and pause' }).click();
+  await expect(page.getByText('Flatten sent for every account in Demo; the group is paused')).toBeVisible();
+  const head = page.locator('.screen-head');
+  await expect(head.getByText('Paused — by you')).toBeVisible();
+  for (const name of FOLLOWERS) await expect(stateOf(page, name)).toContainText('Not copying: paused');
   await goTo(page, 'Activity');
   await expect(page.getByRole('table', { name: 'Latest activity' }).getByText(/— flatten —/).first()).toBeVisible();
+  await goTo(page, 'Dashboard');
+  await head.getByRole('button', { name: 'Resume' }).click();
+  await expect(head.getByText('Active', { exact: true })).toBeVisible();
+});
+
+test('a cross symbol (MNQ → NQ, ratio 10) is one MNQ row; its Flatten and Sync name NQ', async ({ page }) => {
+  await openApp(page, demo, 'Dashboard');
+  const state = (await command(page, 'state.get', {})) as { groups: { id: string; name: string; input: { followers?: { account: string }[] } }[] };
+  const demoGroup = state.groups.find((g) => g.name === 'Demo');
+  if (!demoGroup) throw new Error('no Demo group');
+  const group = { ...demoGroup.input, followers: (demoGroup.input.followers ?? []).map((f) => (f.account === 'demo-px2' ? { ...f, ratio: '10', cross: { MNQ: 'NQ' } } : f)) };
+  await command(page, 'groups.save', { id: demoGroup.id, group });
+
+  const row = page.getByRole('row', { name: '150KTC-DEMO-2 MNQ' });
+  // From the leader's next entry the follower trades NQ: 2 MNQ × 10 × (MNQ/NQ point value) = 2 NQ.
+  await expect(row.locator('.trades')).toHaveText(/→ NQ [A-Z]\d\d/, { timeout: 60_000 });
+  await expect(row.locator('[data-col=position]')).toHaveText(/^[+−]\d+$/, { timeout: 60_000 });
+  // No second row for the same position.
+  await expect(page.getByRole('row', { name: '150KTC-DEMO-2 NQ' })).toHaveCount(0);
+  await expect(page.getByRole('row', { name: /^150KTC-DEMO-2 / })).toHaveCount(1);
+
+  await row.getByRole('button', { name: 'Flatten 150KTC-DEMO-2 MNQ' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toHaveText(/Flatten: (buy|sell) \d+ NQ [A-Z]\d\d \(closes the position\)/);
+  await dialog.getByRole('button', { name: 'Flatten' }).click();
+  await expect(page.getByText('Flatten sent: 150KTC-DEMO-2 MNQ')).toBeVisible();
+
+  // Sync asks before it opens a position, in the contract the row trades.
+  await row.getByRole('button', { name: 'Sync 150KTC-DEMO-2 MNQ to target now' }).click();
+  await expect(dialog).toHaveText(/Sync: (buy|sell) \d+ NQ [A-Z]\d\d \((opens|closes) a? ?(the )?position\)|holds its target/, { timeout: 30_000 });
+  await dialog.getByRole('button', { name: 'Sync' }).click();
+  await expect(page.getByText(/Sync sent: 150KTC-DEMO-2 MNQ/)).toBeVisible();
+  await expect(page.getByRole('row', { name: '150KTC-DEMO-2 NQ' })).toHaveCount(0);
+});
+
+test('while the leader is flat in a symbol, its rows, sync switches and cross symbols are there to set', async ({ page }) => {
+  await openApp(page, demo, 'Dashboard');
+  await page.getByRole('combobox', { name: 'Add a symbol row for every follower' }).selectOption('ES');
+  await expect(page.getByText('ES added: every follower copies it')).toBeVisible();
+  const row = page.getByRole('row', { name: 'DEMO-FUNDED-1 ES' });
+  await expect(row.locator('[data-col=state]')).toContainText('Copying');
+  await expect(row.locator('[data-col=state]')).toContainText('leader flat; copies the next entry');
+  await expect(row.getByRole('switch', { name: 'Sync ES for DEMO-FUNDED-1' })).toHaveAttribute('aria-checked', 'true');
+  await row.getByRole('combobox', { name: 'Cross symbol for DEMO-FUNDED-1 ES' }).selectOption('MES');
+  await expect(page.getByRole('region', { name: 'Pending changes' })).toContainText('1 pending change');
+  await page.getByRole('region', { name: 'Pending changes' }).getByRole('button', { name: 'Discard' }).click();
+  const off = page.getByRole('switch', { name: 'Sync ES for PAPER-25K' });
+  await off.click();
+  await expect(off).toHaveAttribute('aria-checked', 'false');
+  await expect(page.getByRole('row', { name: 'PAPER-25K ES' }).locator('[data-col=state]')).toContainText('Not copying: sync off');
+});
+
+test('a ratio error shows once, beside the ratio, in words', async ({ page }) => {
+  await openApp(page, demo, 'Dashboard');
+  const ratio = page.getByRole('textbox', { name: 'Ratio for DEMO-FUNDED-2' });
+  await ratio.fill('-1');
+  const row = page.getByRole('row', { name: /^DEMO-FUNDED-2 / }).first();
+  await expect(row.getByText(/^Ratio must be/)).toHaveCount(1);
+  const bar = page.getByRole('region', { name: 'Pending changes' });
+  await bar.getByRole('button', { name: 'Save' }).click();
+  await expect(row.getByText(/^Ratio must be/)).toHaveCount(1);
+  await expect(page.getByText(/followers\[/)).toHaveCount(0);
+  await bar.getByRole('button', { name: 'Discard' }).click();
+  await expect(row.getByText(/^Ratio must be/)).toHaveCount(0);
+});
+
+test('a locked follower says so; nothing else reads as copying for it', async ({ page }) => {
+  await openApp(page, demo, 'Dashboard');
+  await expect(stateOf(page, 'DEMO-FUNDED-1')).toHaveText(/Copying|Out of sync|Not copying/, { timeout: 60_000 });
+  // A session end two minutes ago (Chicago time): a soft lock at once, whatever the market did.
+  const flattenAt = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Chicago', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(Date.now() - 120_000));
+  await command(page, 'risk.setRules', { account: 'demo-tv1', rules: { session: { flattenAt } } });
+  await expect(stateOf(page, 'DEMO-FUNDED-1')).toContainText('Not copying: locked');
+  await expect(stateOf(page, 'DEMO-FUNDED-1')).toContainText('Session end rule; review it on the Risk screen');
+  // The account cell (on its first row) carries the lock too, linked to its review.
+  await expect(page.getByRole('row', { name: /^DEMO-FUNDED-1 / }).getByRole('link', { name: 'Locked · Session end' })).toBeVisible();
+  await expect(stat(page, 'Locked')).toHaveText('1');
 });

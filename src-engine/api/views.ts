@@ -88,17 +88,79 @@ export type GroupStatusView =
   | { readonly status: 'Paused'; readonly reason: 'user' | 'noFollowers' | 'leaderBreach' | 'emergencyStop' }
   | { readonly status: 'Active' };
 
-/** One follower row per leader root the follower has a stake in. */
+/** An open position priced for the screens: entry, current price and open PnL (dollars). */
+export interface HoldingView {
+  readonly contract: string;
+  readonly netPos: number;
+  readonly avgPrice: number | undefined;
+  readonly mark: number | undefined;
+  readonly openPnl: number | undefined;
+}
+
+/**
+ * Why a follower row copies nothing now. `detail` carries the code behind it: the pause reason
+ * (paused), the lock rule (locked), the reason tracking stopped (waitsForNextEntry).
+ */
+export type NotCopyingReason = 'paused' | 'locked' | 'disabled' | 'syncOff' | 'disconnected' | 'quarantined' | 'waitsForNextEntry';
+
+/**
+ * The one state of a follower row, decided in the engine so every screen and the summary counts
+ * agree. `copying` only when the follower copies and holds its target (or the leader is flat and
+ * so is it); everything that stops copying wins over the numbers.
+ */
+export type FollowerRowState =
+  | { readonly kind: 'copying'; readonly leaderFlat: boolean }
+  | { readonly kind: 'outOfSync'; readonly holds: number; readonly target: number; readonly reason: string | undefined }
+  | { readonly kind: 'notCopying'; readonly why: NotCopyingReason; readonly detail: string | undefined };
+
+/** One order the row's Sync would send now: the contract from one size to another. */
+export interface SyncStepView {
+  readonly contract: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * One follower row per leader root: the follower's holdings in whatever contract it trades for
+ * that root (cross symbol, mapping, micro fallback) are on this row, never on a row of their own.
+ */
 export interface FollowerRowView {
+  /** The leader's root: the row's key. */
   readonly root: string;
+  /** The contract the follower trades for this root now (undefined while it holds and trades none). */
   readonly contract: string | undefined;
+  /** The root the follower trades for this leader root (cross symbol or mapping applied). */
+  readonly followerRoot: string;
+  /** Net position in `contract`. */
   readonly position: number;
   readonly target: number | undefined;
   readonly tracking: boolean;
   readonly notTracking: string | undefined;
+  /** Same as `state.kind === 'copying'`; kept for older readers. */
   readonly inSync: boolean;
   readonly syncOn: boolean;
   readonly quarantined: boolean;
+  readonly state: FollowerRowState;
+  /** The leader's net position in this root. */
+  readonly leaderPosition: number;
+  /** Every contract of this row the follower holds (usually one). */
+  readonly holdings: readonly HoldingView[];
+  /** The follower's own working orders in this row's contracts (mirrored stops and targets). */
+  readonly workingOrders: readonly WorkingOrderView[];
+  /** What Sync would send now; empty when the follower already holds its target. */
+  readonly syncWould: readonly SyncStepView[];
+}
+
+/** A fill of a follower or the leader today, with the PnL it realized. */
+export interface TradeFillView {
+  readonly accountId: string;
+  readonly contract: string;
+  readonly side: 'buy' | 'sell';
+  readonly qty: number;
+  readonly price: number;
+  readonly time: number;
+  /** Undefined for an opening fill, or one learnt from a broker snapshot. */
+  readonly realized: number | undefined;
 }
 
 export interface GroupView {
@@ -111,6 +173,12 @@ export interface GroupView {
   readonly followerRows: Readonly<Record<string, readonly FollowerRowView[]>>;
   /** Roots the leader currently holds or has working orders in. */
   readonly leaderRoots: readonly string[];
+  /** Every root the follower rows are keyed by: the leader's now and today, and those set up in the group. */
+  readonly roots: readonly string[];
+  /** The leader's open positions priced (entry, current, open PnL). */
+  readonly leaderHoldings: readonly HoldingView[];
+  /** The group's latest fills that closed something (leader and followers), newest first. */
+  readonly recentTrades: readonly TradeFillView[];
   readonly todayPnl: number | undefined;
 }
 

@@ -485,6 +485,29 @@ export class RiskEngine {
     };
   }
 
+  /** Open positions priced for the views: entry from the lots, the latest mark, open PnL. */
+  openPositions(accountId: string): { contract: ContractCode; netPos: number; avgPrice: number | undefined; mark: number | undefined; openPnl: Money | undefined }[] {
+    const a = this.accounts.get(accountId);
+    if (!a) return [];
+    return [...a.ledger.positions].map(([contract, p]) => {
+      const spec = this.spec(contract);
+      const entryKnown = spec !== undefined && !a.unknownEntry.has(contract) && p.netQty !== 0;
+      return {
+        contract,
+        netPos: p.netQty,
+        avgPrice: entryKnown ? p.costTicks.div(Rational.of(p.netQty)).mul(spec.tickSize).toNumber() : undefined,
+        mark: this.marks.get(contract)?.price,
+        openPnl: entryKnown ? a.unrealized.get(contract) : undefined,
+      };
+    });
+  }
+
+  /** The trading day's last `limit` fills (oldest first), with what each realized. */
+  dayFills(accountId: string, limit: number): readonly LockFill[] {
+    const fills = this.accounts.get(accountId)?.fills ?? [];
+    return fills.slice(Math.max(0, fills.length - limit));
+  }
+
   // ---- unlock ---------------------------------------------------------------------------------
 
   /**

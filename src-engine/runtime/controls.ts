@@ -8,12 +8,12 @@ import { parseContractCode, type ContractCode } from '../domain/contractCode';
 import { whitelisted, type AccountId, type Group, type GroupId, type SwitchOffReason } from '../domain/group';
 import { Refusal } from '../domain/refusal';
 import { stopTracking, withTrack, type NotTrackingReason } from '../copy/lifecycle';
-import { followerRootFor } from '../copy/join';
 import { planSync } from '../copy/sync';
 import { PRIORITY, type Intent } from '../orders/intent';
 import type { DecisionRow } from '../orders/journal';
 import type { EngineCore } from './core';
 import { cancelAccountOrders, flattenIntents, sendFlatten } from './flatten';
+import { rowContracts } from './followerRows';
 
 let controlSeq = 0;
 /** A unique cause per control invocation: the tags of its orders derive from it. */
@@ -79,8 +79,15 @@ function accountsOf(group: Group): AccountId[] {
   return [...group.followers.map((f) => f.account), ...(group.leader !== undefined ? [group.leader] : [])];
 }
 
+/**
+ * Flattens the group and pauses it: without the pause the leader's next entry would be copied
+ * again, which a trader who just flattened everything does not expect. Resume starts copying
+ * from the next entry (a stronger stop already in place is kept).
+ */
 export function flattenAll(core: EngineCore, groupId: GroupId): void {
   const g = requireGroup(core, groupId);
+  stopAllTracking(core, g, 'groupPaused');
+  saveGroups(core, [{ ...g, switchedOff: g.switchedOff ?? 'user' }]);
   sendFlatten(core, accountsOf(g), controlCause(core, 'flattenAll', g.id), 'flattenAll');
 }
 
@@ -89,11 +96,16 @@ export function cancelOrders(core: EngineCore, groupId: GroupId): void {
   for (const account of accountsOf(g)) cancelAccountOrders(core, account);
 }
 
-/** Closes one position on one account (every contract of that root it holds). */
+/**
+ * Closes one position on one account. For a follower, `root` is the leader's root of its row and
+ * every contract on that row is closed (its cross, mapped or micro contract), as the row shows it.
+ */
 export function flattenPosition(core: EngineCore, account: AccountId, root: string): void {
   core.requireAccount(account);
-  const contracts = contractsOfRoot(core, account, root);
   const leaderGroup = core.groupOfLeader(account);
+  const followerGroup = leaderGroup ? undefined : core.groupOfFollower(account);
+  const follower = followerGroup?.followers.find((f) => f.account === account);
+  const contracts = followerGroup && follower ? rowContracts(core, followerGroup, follower, root) : contractsOfRoot(core, account, root);
   if (!leaderGroup) {
     // The trader took this follower's position into their own hands: it stops tracking it.
     const g = core.groupOfFollower(account);
@@ -172,10 +184,9 @@ export function sync(core: EngineCore, account: AccountId, root: string): void {
     core.setOutOfSync(account, lc.contract, undefined);
   }
   if (lifecycles.length === 0) {
-    // The leader is flat in this root: the target is flat.
-    const followerRoot = followerRootFor(g, follower, root);
-    const micro = core.catalog.product(followerRoot)?.micro;
-    const contracts = new Set<ContractCode>([...contractsOfRoot(core, account, followerRoot), ...(micro ? contractsOfRoot(core, account, micro) : [])]);
+    // The leader is flat in this root: the target is flat, for exactly the contracts its row shows
+    // (a root the follower trades for another leader root is not this row's).
+    const contracts = rowContracts(core, g, follower, root);
     for (const i of flattenIntents(core, account, g.id, cause, contracts)) {
       intents.push({ ...i, purpose: 'sync' });
       rows.push({ time: core.clock.now(), groupId: g.id, accountId: account, cause, contract: i.contract, kind: 'sync', reason: 'leaderFlat', detail: `${i.side} ${i.qty}` });

@@ -53,6 +53,20 @@ export interface RiskNumbers {
   readonly riskUnknown: string | undefined;
 }
 
+/** One open position as the risk engine prices it (Dashboard): entry from its lots, the latest mark. */
+export interface OpenPositionNumbers {
+  readonly contract: ContractCode;
+  readonly netPos: number;
+  /** Average entry price of the open lots; undefined when the broker gave none. */
+  readonly avgPrice: number | undefined;
+  readonly mark: number | undefined;
+  /** Undefined until the contract has a price (or its entry is unknown). */
+  readonly openPnl: Money | undefined;
+}
+
+/** A fill of the current trading day, with what it realized (undefined: learnt from a snapshot). */
+export type DayFillRecord = RiskFillInput & { readonly realized?: Money | undefined };
+
 export interface RiskPort {
   setAccount(accountId: string, rules: RiskRulesInput): void;
   removeAccount(accountId: string): void;
@@ -72,6 +86,10 @@ export interface RiskPort {
   openLocks(accountId: string): readonly { readonly id: string; readonly kind: 'breach' | 'soft'; readonly rule: string }[];
   unlock(accountId: string, acknowledgement: string, lockId?: string): { readonly ok: true } | { readonly ok: false; readonly message: string };
   numbers(accountId: string): RiskNumbers;
+  /** Open positions with entry, mark and open PnL (views only, never the copy path). */
+  openPositions(accountId: string): readonly OpenPositionNumbers[];
+  /** The last `limit` fills of the trading day, newest last. */
+  dayFills(accountId: string, limit: number): readonly DayFillRecord[];
   locks(filter?: { readonly accountId?: string; readonly open?: boolean }): readonly RiskLockRecord[];
   lock(id: string): RiskLockRecord | undefined;
   dispose(): void;

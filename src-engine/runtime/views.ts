@@ -8,17 +8,25 @@ import type {
   FollowerRowView,
   GaugeView,
   GroupView,
+  HoldingView,
   LockEvidenceView,
   LockView,
   RiskAccountView,
+  SyncStepView,
+  TradeFillView,
+  WorkingOrderView,
 } from '../api/views';
-import { parseContractCode } from '../domain/contractCode';
-import { groupStatus, syncOn, type Group } from '../domain/group';
+import { parseContractCode, type ContractCode } from '../domain/contractCode';
+import { groupStatus, syncOn, whitelisted, type Follower, type Group, type GroupStatus } from '../domain/group';
 import { toGroupInput } from '../domain/groupEdit';
 import { moneyToDollars, type Money } from '../domain/money';
 import { followerRootFor } from '../copy/join';
+import { planSync } from '../copy/sync';
+import type { BrokerOrder } from '../orders/broker';
 import type { EngineCore } from './core';
 import { quarantinedRoots } from './controls';
+import { groupRoots, rootOf, rowContracts, rowRootOf } from './followerRows';
+import { followerRowState } from './followerRowState';
 import type { RiskLockRecord } from './riskPort';
 
 const dollars = (m: Money | undefined): number | undefined => (m === undefined ? undefined : moneyToDollars(m));
@@ -84,51 +92,162 @@ export function groupViews(core: EngineCore): GroupView[] {
 function groupView(core: EngineCore, g: Group): GroupView {
   const leaderBook = g.leader !== undefined ? core.books.get(g.leader) : undefined;
   const leaderRoots = new Set<string>();
-  for (const [c] of leaderBook?.openPositions() ?? []) leaderRoots.add(parseContractCode(c).root);
-  for (const o of leaderBook?.openOrders() ?? []) leaderRoots.add(parseContractCode(o.contract).root);
+  for (const [c] of leaderBook?.openPositions() ?? []) leaderRoots.add(rootOf(c));
+  for (const o of leaderBook?.openOrders() ?? []) leaderRoots.add(rootOf(o.contract));
   const lifecycles = g.leader !== undefined ? core.lifecyclesOf(g.leader) : [];
   for (const lc of lifecycles) leaderRoots.add(lc.root);
+  const roots = groupRoots(core, g);
+  const status = groupStatus(g);
 
   const followerRows: Record<string, FollowerRowView[]> = {};
+  const allRoots = new Set(roots);
   for (const f of g.followers) {
-    const book = core.books.get(f.account);
-    const rows: FollowerRowView[] = [];
-    const roots = new Set(leaderRoots);
-    for (const [c] of book?.openPositions() ?? []) roots.add(parseContractCode(c).root);
-    for (const root of roots) {
-      const lc = lifecycles.find((l) => l.root === root);
-      const track = lc?.followers[f.account];
-      const contract = track?.contract;
-      const position = contract !== undefined ? (book?.position(contract) ?? 0) : sumRoot(book?.openPositions() ?? [], followerRootFor(g, f, root));
-      const target = track?.tracking ? track.lastTarget : lc ? undefined : 0;
-      rows.push({
-        root,
-        contract,
-        position,
-        target,
-        tracking: track?.tracking ?? false,
-        notTracking: track && !track.tracking ? track.notTracking : undefined,
-        inSync: !core.outOfSync.has(`${f.account}|${root}`) && (target === undefined || target === position),
-        syncOn: syncOn(f, root),
-        quarantined: track?.entryBlock === 'quarantine',
-      });
-    }
-    followerRows[f.account] = rows.sort((a, b) => a.root.localeCompare(b.root));
+    const rows = followerRowViews(core, g, f, roots, status);
+    for (const r of rows) allRoots.add(r.root);
+    followerRows[f.account] = rows;
   }
   const leaderNumbers = g.leader !== undefined ? core.risk.numbers(g.leader) : undefined;
   return {
     id: g.id,
     name: g.name,
-    status: groupStatus(g),
+    status,
     input: toGroupInput(g),
     followerRows,
     leaderRoots: [...leaderRoots].sort(),
+    roots: [...allRoots].sort(),
+    leaderHoldings: g.leader !== undefined ? holdingViews(core, g.leader) : [],
+    recentTrades: recentTrades(core, g),
     todayPnl: dollars(leaderNumbers?.dayPnl),
   };
 }
 
-function sumRoot(positions: readonly [string, number][], root: string): number {
-  return positions.filter(([c]) => parseContractCode(c).root === root).reduce((s, [, q]) => s + q, 0);
+/** One row per group root (and per contract no root claims), holdings on the row of the root they copy. */
+function followerRowViews(core: EngineCore, g: Group, f: Follower, roots: ReadonlySet<string>, status: GroupStatus): FollowerRowView[] {
+  const book = core.books.get(f.account);
+  const holdings = holdingViews(core, f.account);
+  const orders = (book?.openOrders() ?? []).map(workingOrderView);
+  const byRoot = new Map<string, { holdings: HoldingView[]; orders: WorkingOrderView[] }>();
+  const slot = (root: string): { holdings: HoldingView[]; orders: WorkingOrderView[] } => {
+    let s = byRoot.get(root);
+    if (!s) byRoot.set(root, (s = { holdings: [], orders: [] }));
+    return s;
+  };
+  for (const r of roots) slot(r);
+  for (const h of holdings) slot(rowRootOf(core, g, f, roots, h.contract as ContractCode)).holdings.push(h);
+  for (const o of orders) slot(rowRootOf(core, g, f, roots, o.contract as ContractCode)).orders.push(o);
+
+  const locks = core.risk.openLocks(f.account);
+  const connected = book !== undefined && book.known && book.live;
+  const rows: FollowerRowView[] = [];
+  for (const [root, mine] of byRoot) {
+    const open = g.leader !== undefined ? core.lifecyclesOf(g.leader).filter((l) => l.root === root && l.leaderPosition !== 0) : [];
+    const lc = open[0];
+    const track = lc?.followers[f.account];
+    const followerRoot = followerRootFor(g, f, root);
+    // The contract it trades: the lifecycle's once decided and copied; before that (or while it
+    // copies nothing) what it really holds, e.g. the micro it fell back to in an earlier trade.
+    const decided = track?.tracking === true && track.contractSettled ? track.contract : undefined;
+    const contract = (decided ?? mine.holdings[0]?.contract ?? track?.contract ?? mine.orders[0]?.contract) as ContractCode | undefined;
+    const position = contract !== undefined ? (book?.position(contract) ?? 0) : 0;
+    const current = contract !== undefined ? core.current(f.account, contract) : 0;
+    const stray = mine.holdings.filter((h) => h.contract !== contract).reduce((s, h) => s + Math.abs(h.netPos), 0);
+    const target = track?.tracking ? track.lastTarget : lc ? undefined : 0;
+    const flags = new Set([root, followerRoot, ...(contract !== undefined ? [rootOf(contract)] : []), ...mine.holdings.map((h) => rootOf(h.contract as ContractCode))]);
+    const outOfSync = [...flags].map((r) => core.outOfSync.get(`${f.account}|${r}`)).find((d) => d !== undefined);
+    const quarantined = track?.entryBlock === 'quarantine';
+    const state = followerRowState({
+      group: status,
+      lockRule: locks[0]?.rule,
+      enabled: f.enabled,
+      syncOn: syncOn(f, root),
+      connected,
+      quarantined,
+      // A follower the lifecycle does not list joined after it began: it waits for the next entry.
+      track: track ? { tracking: track.tracking, notTracking: track.notTracking } : lc ? { tracking: false, notTracking: 'joinedLate' } : undefined,
+      leaderFlat: lc === undefined,
+      current,
+      strayContracts: stray,
+      target,
+      outOfSync,
+    });
+    rows.push({
+      root,
+      contract,
+      followerRoot,
+      position,
+      target,
+      tracking: track?.tracking ?? false,
+      notTracking: track && !track.tracking ? track.notTracking : undefined,
+      inSync: state.kind === 'copying',
+      syncOn: syncOn(f, root),
+      quarantined,
+      state,
+      leaderPosition: open.reduce((s, l) => s + l.leaderPosition, 0),
+      holdings: mine.holdings,
+      workingOrders: mine.orders,
+      syncWould: syncPreview(core, g, f, root),
+    });
+  }
+  return rows.sort((a, b) => a.root.localeCompare(b.root));
+}
+
+/** What Sync would send for this row now (the same planning the control does, nothing sent). */
+function syncPreview(core: EngineCore, g: Group, f: Follower, root: string): SyncStepView[] {
+  if (g.leader === undefined || !whitelisted(g, root)) return [];
+  const view = core.followerView(g, f);
+  if (view.hardLocked || !view.positionKnown) return [];
+  const lifecycles = core.lifecyclesOf(g.leader).filter((lc) => lc.root === root && lc.leaderPosition !== 0);
+  if (lifecycles.length > 0) {
+    const leaderBalance = core.books.get(g.leader)?.balance ?? (0 as Money);
+    return lifecycles.flatMap((lc) => {
+      const { decision } = planSync({ group: g, lifecycle: lc, view, leaderBalance, catalog: core.catalog, now: core.clock.now() });
+      return decision.kind === 'order' ? [{ contract: decision.contract, from: decision.current, to: decision.target }] : [];
+    });
+  }
+  return [...rowContracts(core, g, f, root)].map((c) => ({ contract: c, from: core.current(f.account, c), to: 0 })).filter((s) => s.from !== 0);
+}
+
+function holdingViews(core: EngineCore, account: string): HoldingView[] {
+  const priced = new Map(core.risk.openPositions(account).map((p) => [p.contract, p]));
+  return (core.books.get(account)?.openPositions() ?? []).map(([contract, netPos]) => {
+    const p = priced.get(contract);
+    const samePosition = p !== undefined && p.netPos === netPos;
+    return {
+      contract,
+      netPos,
+      avgPrice: samePosition ? p.avgPrice : undefined,
+      mark: p?.mark ?? core.quotes.get(contract)?.price,
+      openPnl: samePosition ? dollars(p.openPnl) : undefined,
+    };
+  });
+}
+
+function workingOrderView(o: BrokerOrder): WorkingOrderView {
+  return { orderId: o.orderId, contract: o.contract, root: rootOf(o.contract), side: o.side, qty: o.qty, type: o.type, price: o.price, status: o.status };
+}
+
+/** The group's last fills that realized PnL (the trades' exits), leader and followers, newest first. */
+function recentTrades(core: EngineCore, g: Group): TradeFillView[] {
+  const accounts = [...(g.leader !== undefined ? [g.leader] : []), ...g.followers.map((f) => f.account)];
+  const out: TradeFillView[] = [];
+  for (const a of accounts) {
+    // Walked back from today's position: a fill against the position it met closed (part of) a trade.
+    const book = core.books.get(a);
+    const held = new Map<string, number>();
+    const fills = core.risk.dayFills(a, 40);
+    for (let i = fills.length - 1; i >= 0; i--) {
+      const fill = fills[i];
+      if (fill === undefined) continue;
+      const signed = fill.side === 'buy' ? fill.qty : -fill.qty;
+      const after = held.get(fill.contract) ?? book?.position(fill.contract) ?? 0;
+      const before = after - signed;
+      held.set(fill.contract, before);
+      const closing = before !== 0 && Math.sign(before) !== Math.sign(signed);
+      if (!closing || fill.realized === undefined) continue;
+      out.push({ accountId: a, contract: fill.contract, side: fill.side, qty: fill.qty, price: fill.price, time: fill.time, realized: moneyToDollars(fill.realized) });
+    }
+  }
+  return out.sort((x, y) => y.time - x.time).slice(0, 30);
 }
 
 export function riskViews(core: EngineCore): RiskAccountView[] {

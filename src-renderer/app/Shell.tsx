@@ -10,7 +10,7 @@ export function Shell({ screen, children }: { screen: Screen; children: ReactNod
   const { status } = useServices();
   const { status: st, everOpen } = useStore(status);
   // Without the engine the figures on screen are the last ones it sent: dimmed, so nobody reads
-  // "In sync" or a position as live. Edits stay usable (they are kept for when it is back).
+  // "Copying" or a position as live. Edits stay usable (they are kept for when it is back).
   const stale = everOpen && st.state !== 'open';
   return (
     <div className="app">
@@ -56,6 +56,7 @@ function TopBar({ screen }: { screen: Screen }): ReactNode {
         label="Emergency Stop"
         ariaLabel="Emergency Stop: pause every group and flatten every account"
         confirmLabel="Confirm: stop all & flatten"
+        question="Pause every group and flatten every account in every group: positions closed, working orders cancelled. Copying starts again only after Resume."
         onConfirm={() => void run('controls.emergencyStop', {}, { done: 'Emergency stop: every group paused, flatten sent', failTitle: 'Emergency stop failed' })}
       />
     </header>
@@ -72,8 +73,8 @@ function EngineState(): ReactNode {
   return (
     <div className={`engine-state ${tone}`} role="status" aria-live="polite" title={snap ? `Mirrorfill ${snap.info.version}, ${snap.info.host} host` : undefined}>
       <span className="dot" aria-hidden="true" />
-      <span>{text}</span>
-      {host ? <span className="muted">· {host}</span> : null}
+      <span className="engine-text">{text}</span>
+      {host ? <span className="muted engine-host">· {host}</span> : null}
     </div>
   );
 }

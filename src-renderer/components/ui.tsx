@@ -1,5 +1,5 @@
 /** Small shared pieces: labelled fields with their errors, switches, two-step buttons, badges. */
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 import type { GroupStatusView, ConnectionStateView } from '../../src-engine/api/views';
 import { money, signClass, untilText } from '../lib/format';
 
@@ -69,64 +69,118 @@ export function Toggle({ on, onChange, label, hint, disabled }: { on: boolean; o
 }
 
 /**
- * Two steps: the first click arms (the button says what it will do), the second fires. Disarms by
- * itself after a few seconds, on Escape, or with Cancel.
+ * Two steps: the first click opens a small confirmation beside the button that says what will be
+ * sent (`question`), the second fires. It stays until answered (Confirm, Cancel or Escape): a
+ * trader who looks away for a moment must not come back to a vanished question. It floats over
+ * the page (fixed to the button), so the table it sits in neither widens nor shifts.
  */
 export function ConfirmButton({
   label,
   confirmLabel,
+  question,
   onConfirm,
   className,
   disabled,
-  armedMs = 5000,
   ariaLabel,
 }: {
   label: string;
   confirmLabel: string;
+  /** The sentence the confirmation shows: what will be sent. */
+  question?: string | undefined;
   onConfirm: () => void;
   className?: string;
   disabled?: boolean;
-  armedMs?: number;
   ariaLabel?: string;
 }): ReactNode {
   const [armed, setArmed] = useState(false);
+  const anchorRef = useRef<HTMLButtonElement>(null);
+  const popRef = useRef<HTMLDivElement>(null);
   const fireRef = useRef<HTMLButtonElement>(null);
+  const [place, setPlace] = useState<{ top: number; left: number } | undefined>(undefined);
+  const dialogId = useId();
+
+  useLayoutEffect(() => {
+    if (!armed) return;
+    const measure = (): void => {
+      const a = anchorRef.current?.getBoundingClientRect();
+      const p = popRef.current?.getBoundingClientRect();
+      if (!a || !p) return;
+      const margin = 8;
+      const below = a.bottom + 6;
+      const top = below + p.height + margin > window.innerHeight && a.top - 6 - p.height > margin ? a.top - 6 - p.height : below;
+      const left = Math.min(Math.max(margin, a.right - p.width), window.innerWidth - p.width - margin);
+      setPlace((was) => (was && was.top === top && was.left === left ? was : { top, left }));
+    };
+    measure();
+    window.addEventListener('resize', measure);
+    window.addEventListener('scroll', measure, true);
+    return () => {
+      window.removeEventListener('resize', measure);
+      window.removeEventListener('scroll', measure, true);
+    };
+  }, [armed, question]);
+
+  // Answered without firing: focus goes back to the button, so the keyboard user is where they were.
+  const disarm = (): void => {
+    setArmed(false);
+    anchorRef.current?.focus();
+  };
+
   useEffect(() => {
     if (!armed) return;
     fireRef.current?.focus();
-    const t = setTimeout(() => setArmed(false), armedMs);
     const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') setArmed(false);
+      if (e.key === 'Escape') {
+        setArmed(false);
+        anchorRef.current?.focus();
+      }
     };
     window.addEventListener('keydown', onKey);
-    return () => {
-      clearTimeout(t);
-      window.removeEventListener('keydown', onKey);
-    };
-  }, [armed, armedMs]);
-  if (!armed) {
-    return (
-      <button type="button" className={className} disabled={disabled} aria-label={ariaLabel} onClick={() => setArmed(true)}>
+    return () => window.removeEventListener('keydown', onKey);
+  }, [armed]);
+
+  return (
+    <span className="confirm-anchor">
+      <button
+        ref={anchorRef}
+        type="button"
+        className={`${className ?? ''}${armed ? ' pressed' : ''}`.trim() || undefined}
+        disabled={disabled}
+        aria-label={ariaLabel}
+        aria-expanded={armed}
+        aria-controls={armed ? dialogId : undefined}
+        onClick={() => setArmed(!armed)}
+      >
         {label}
       </button>
-    );
-  }
-  return (
-    <span className="confirm-group">
-      <button
-        ref={fireRef}
-        type="button"
-        className={`${className ?? ''} armed`}
-        onClick={() => {
-          setArmed(false);
-          onConfirm();
-        }}
-      >
-        {confirmLabel}
-      </button>
-      <button type="button" className="ghost small" onClick={() => setArmed(false)}>
-        Cancel
-      </button>
+      {armed ? (
+        <div
+          ref={popRef}
+          id={dialogId}
+          className="confirm-pop"
+          role="dialog"
+          aria-label={question ?? confirmLabel}
+          style={place ? { top: place.top, left: place.left } : { opacity: 0, top: 0, left: 0 }}
+        >
+          {question ? <div className="confirm-question">{question}</div> : null}
+          <div className="confirm-actions">
+            <button type="button" className="ghost small" onClick={disarm}>
+              Cancel
+            </button>
+            <button
+              ref={fireRef}
+              type="button"
+              className={`${className ?? ''} armed`}
+              onClick={() => {
+                setArmed(false);
+                onConfirm();
+              }}
+            >
+              {confirmLabel}
+            </button>
+          </div>
+        </div>
+      ) : null}
     </span>
   );
 }

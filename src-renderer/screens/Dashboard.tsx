@@ -1,22 +1,26 @@
 /**
- * One group at a glance: the leader (positions, working orders, PnL) and every follower by root —
- * sync toggles (immediate), ratio / mode / cross symbol (staged, saved with the pending bar like
- * every membership edit), position against target, the flags that explain why a follower is
- * where it is, copy latency, and the group's controls.
+ * One group at a glance: the leader (positions with entry, current price and open PnL, working
+ * orders), every follower by the leader's root — sync toggles (immediate), ratio / mode / cross
+ * symbol (staged, saved with the pending bar like every membership edit), the contract it really
+ * trades, its position against target, its own working orders, one state in plain words — the
+ * latest trades, and the group's controls, each confirming what it will send.
  */
 import { Fragment, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { FollowerInput, GroupInput } from '../../src-engine/api/config';
-import type { AccountView, FollowerRowView, GroupView, SnapshotView } from '../../src-engine/api/views';
-import { errorsUnder } from '../api/errors';
+import type { AccountView, FollowerRowView, GroupView, HoldingView, SnapshotView, TradeFillView, WorkingOrderView } from '../../src-engine/api/views';
 import { useCommand, useServices, useSnapshot } from '../app/hooks';
 import { Badge, ConfirmButton, Empty, FieldErrors, GroupStatusBadge, Money, PendingBar, Switch } from '../components/ui';
 import { accountById, accountName, BROKER_LABEL } from '../lib/accounts';
 import { ratioProblem, stepRatio } from '../lib/decimal';
-import { crossChoices } from '../lib/families';
+import { ALL_ROOTS, crossChoices } from '../lib/families';
 import { omitKey } from '../lib/objects';
-import { ms, price, qty, ruleLabel } from '../lib/format';
+import { contractLabel } from '../lib/contracts';
+import { followerFieldErrors, type FollowerFieldErrors } from '../lib/followerErrors';
+import { flattenConfirmText, stateCounts, stateWords, syncConfirmText } from '../lib/followerState';
+import { clock, ms, plural, price, qty, ruleLabel } from '../lib/format';
 import { go, href } from '../lib/route';
+import { tradeLines } from '../lib/tradeGroups';
 import { pendingChanges } from '../stores/drafts';
 
 export function Dashboard({ groupId }: { groupId: string | undefined }): ReactNode {
@@ -42,9 +46,12 @@ function GroupDashboard({ snap, group }: { snap: SnapshotView; group: GroupView 
   const edited: GroupInput = draft?.group ?? group.input;
   const leader = accountById(snap, group.input.leader);
   const followers = group.input.followers ?? [];
-  const roots = rootsOf(group);
   const paused = group.status.status === 'Paused';
-  const counts = summary(snap, group);
+  const allRows = followers.flatMap((f) => group.followerRows[f.account] ?? []);
+  const counts = stateCounts(allRows);
+  const locked = followers.filter((f) => accountById(snap, f.account)?.locked).length;
+  const orderCount = (leader?.workingOrders.length ?? 0) + allRows.reduce((n, r) => n + r.workingOrders.length, 0);
+  const leaderName = leader?.name ?? 'the leader';
 
   const editFollower = (account: string, change: (f: FollowerInput) => FollowerInput): void =>
     drafts.edit(group.id, group.input, (g) => ({ ...g, followers: (g.followers ?? []).map((f) => (f.account === account ? change(f) : f)) }));
@@ -70,25 +77,27 @@ function GroupDashboard({ snap, group }: { snap: SnapshotView; group: GroupView 
         </div>
         <div className="actions">
           {paused ? (
-            <button type="button" className="primary" onClick={() => void run('controls.resume', { group: group.id }, { done: `${group.name} resumed` })}>
+            <button type="button" className="primary" onClick={() => void run('controls.resume', { group: group.id }, { done: `${group.name} resumed: copying from the leader's next entry`, failTitle: 'Resume failed' })}>
               Resume
             </button>
           ) : (
-            <button type="button" onClick={() => void run('controls.pause', { group: group.id }, { done: `${group.name} paused` })} disabled={group.status.status === 'NotConfigured'}>
+            <button type="button" onClick={() => void run('controls.pause', { group: group.id }, { done: `${group.name} paused`, failTitle: 'Pause failed' })} disabled={group.status.status === 'NotConfigured'}>
               Pause
             </button>
           )}
           <ConfirmButton
             label="Cancel Orders"
-            confirmLabel="Confirm: cancel all working orders"
+            confirmLabel="Cancel every order"
+            question={`Cancel ${plural(orderCount, 'working order')} in ${group.name}, on the followers and on ${leaderName} itself: the leader's own stop and target orders are cancelled too. Positions stay open.`}
             className="warn"
-            onConfirm={() => void run('controls.cancelOrders', { group: group.id }, { done: 'Cancel sent for every working order in the group' })}
+            onConfirm={() => void run('controls.cancelOrders', { group: group.id }, { done: `Cancel sent for every working order in ${group.name}`, failTitle: 'Cancel Orders failed' })}
           />
           <ConfirmButton
             label="Flatten All"
-            confirmLabel="Confirm: flatten every account"
+            confirmLabel="Flatten and pause"
+            question={`Close every position and cancel every working order on ${leaderName} and ${plural(followers.length, 'follower')}, then pause ${group.name}: copying starts again only after Resume, from the leader's next entry.`}
             className="danger"
-            onConfirm={() => void run('controls.flattenAll', { group: group.id }, { done: 'Flatten sent for every account in the group' })}
+            onConfirm={() => void run('controls.flattenAll', { group: group.id }, { done: `Flatten sent for every account in ${group.name}; the group is paused`, failTitle: 'Flatten All failed' })}
           />
         </div>
       </div>
@@ -98,17 +107,17 @@ function GroupDashboard({ snap, group }: { snap: SnapshotView; group: GroupView 
           <Money value={group.todayPnl} signed />
         </Stat>
         <Stat label="Followers">{followers.length}</Stat>
-        <Stat label="In sync" tone={counts.outOfSync ? undefined : 'ok'}>
-          {counts.inSync}/{counts.rows}
+        <Stat label="Copying" tone={counts.rows > 0 && counts.copying === counts.rows ? 'ok' : undefined}>
+          {counts.copying}/{counts.rows}
         </Stat>
         <Stat label="Out of sync" tone={counts.outOfSync ? 'bad' : undefined}>
           {counts.outOfSync}
         </Stat>
-        <Stat label="Locked" tone={counts.locked ? 'bad' : undefined}>
-          {counts.locked}
+        <Stat label="Not copying" tone={counts.notCopying ? 'warn' : undefined}>
+          {counts.notCopying}
         </Stat>
-        <Stat label="Quarantined" tone={counts.quarantined ? 'warn' : undefined}>
-          {counts.quarantined}
+        <Stat label="Locked" tone={locked ? 'bad' : undefined}>
+          {locked}
         </Stat>
       </div>
 
@@ -127,15 +136,36 @@ function GroupDashboard({ snap, group }: { snap: SnapshotView; group: GroupView 
         <div className="panel-head">
           <h2 id="followers-title">Followers</h2>
           <span className="spacer" />
-          {roots.length ? (
+          {followers.length ? (
+            <label className="inline-select add-root">
+              <span className="muted">Add a symbol</span>
+              <select
+                aria-label="Add a symbol row for every follower"
+                title="A row per follower for this symbol, so its sync switch and cross symbol can be set before the leader trades it"
+                value=""
+                onChange={(e) => {
+                  const root = e.target.value;
+                  if (root) void run('groups.setMasterSync', { group: group.id, root, on: true }, { done: `${root} added: every follower copies it`, failTitle: 'Symbol not added' });
+                }}
+              >
+                <option value="">Choose…</option>
+                {ALL_ROOTS.filter((r) => !group.roots.includes(r)).map((r) => (
+                  <option key={r} value={r}>
+                    {r}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
+          {group.roots.length ? (
             <div className="master-sync" role="group" aria-label="Master sync">
               <span className="muted">Master sync</span>
-              {roots.map((root) => {
+              {group.roots.map((root) => {
                 const on = followers.every((f) => f.sync?.[root] !== false);
                 return (
                   <span key={root} className="master-item">
                     <span className="root">{root}</span>
-                    <Switch on={on} label={`Master sync ${root} for every follower`} onChange={(v) => void run('groups.setMasterSync', { group: group.id, root, on: v })} />
+                    <Switch on={on} label={`Master sync ${root} for every follower`} onChange={(v) => void run('groups.setMasterSync', { group: group.id, root, on: v }, { failTitle: 'Master sync not changed' })} />
                   </span>
                 );
               })}
@@ -147,18 +177,22 @@ function GroupDashboard({ snap, group }: { snap: SnapshotView; group: GroupView 
             No followers. <a href={href('groups', group.id)}>Add followers</a> in Groups.
           </Empty>
         ) : (
-          <div className="table-wrap">
+          <div className="followers-wrap">
             <table className="grid followers">
+              <colgroup>
+                <col className="c-account" />
+                <col className="c-sizing" />
+                <col className="c-symbol" />
+                <col className="c-position" />
+                <col className="c-target" />
+                <col className="c-state" />
+                <col className="c-actions" />
+              </colgroup>
               <thead>
                 <tr>
                   <th scope="col">Account</th>
-                  <th scope="col" className="num">
-                    Ratio
-                  </th>
-                  <th scope="col">Mode</th>
-                  <th scope="col">Root</th>
-                  <th scope="col">Sync</th>
-                  <th scope="col">Cross symbol</th>
+                  <th scope="col">Sizing</th>
+                  <th scope="col">Symbol</th>
                   <th scope="col" className="num">
                     Position
                   </th>
@@ -166,11 +200,8 @@ function GroupDashboard({ snap, group }: { snap: SnapshotView; group: GroupView 
                     Target
                   </th>
                   <th scope="col">State</th>
-                  <th scope="col" className="num" title="Copy latency: leader fill received → follower order acknowledged by its broker">
-                    Latency p50 / p99
-                  </th>
                   <th scope="col" className="actions-col">
-                    Actions
+                    <span className="sr-only">Actions</span>
                   </th>
                 </tr>
               </thead>
@@ -187,7 +218,7 @@ function GroupDashboard({ snap, group }: { snap: SnapshotView; group: GroupView 
                       edited={ef}
                       groupRatio={edited.settings?.ratio ?? group.input.settings?.ratio ?? '1'}
                       groupMode={edited.settings?.mode ?? group.input.settings?.mode ?? 'multiplier'}
-                      errors={draft ? errorsUnder(draft.errors, `followers[${draftIndex}]`) : []}
+                      errors={followerFieldErrors(draft?.errors ?? {}, draftIndex)}
                       onEdit={(change) => editFollower(f.account, change)}
                     />
                   );
@@ -197,6 +228,8 @@ function GroupDashboard({ snap, group }: { snap: SnapshotView; group: GroupView 
           </div>
         )}
       </section>
+
+      <RecentTrades snap={snap} group={group} />
     </div>
   );
 }
@@ -210,35 +243,10 @@ function Stat({ label, tone, children }: { label: string; tone?: 'ok' | 'warn' |
   );
 }
 
-function rootsOf(group: GroupView): string[] {
-  const roots = new Set(group.leaderRoots);
-  for (const rows of Object.values(group.followerRows)) for (const r of rows) roots.add(r.root);
-  return [...roots].sort();
-}
+const ORDER_TYPE: Readonly<Record<WorkingOrderView['type'], string>> = { market: 'market', limit: 'limit', stop: 'stop' };
 
-function summary(snap: SnapshotView, group: GroupView): { rows: number; inSync: number; outOfSync: number; locked: number; quarantined: number } {
-  let rows = 0;
-  let inSync = 0;
-  let outOfSync = 0;
-  let locked = 0;
-  let quarantined = 0;
-  for (const f of group.input.followers ?? []) {
-    const acc = accountById(snap, f.account);
-    if (acc?.locked) locked++;
-    if (acc && acc.quarantined.length) quarantined++;
-    const list = group.followerRows[f.account] ?? [];
-    if (list.length === 0) {
-      rows++;
-      if (acc && acc.outOfSync.length) outOfSync++;
-      else inSync++;
-    }
-    for (const r of list) {
-      rows++;
-      if (!r.inSync || acc?.outOfSync.some((o) => o.root === r.root)) outOfSync++;
-      else inSync++;
-    }
-  }
-  return { rows, inSync, outOfSync, locked, quarantined };
+function orderText(o: WorkingOrderView): string {
+  return `${o.side} ${o.qty} ${ORDER_TYPE[o.type]}${o.price !== undefined ? ` @ ${price(o.price)}` : ''}`;
 }
 
 function LeaderCard({ snap, group, leader }: { snap: SnapshotView; group: GroupView; leader: AccountView | undefined }): ReactNode {
@@ -265,7 +273,7 @@ function LeaderCard({ snap, group, leader }: { snap: SnapshotView; group: GroupV
         </span>
         {leader.locked ? <Badge tone={leader.locked === 'breach' ? 'bad' : 'warn'}>Locked ({ruleLabel(leader.lockRule ?? leader.locked)})</Badge> : null}
         {leader.riskUnknown ? <Badge tone="warn" title={leader.riskUnknown}>Risk unknown</Badge> : null}
-        {conn && conn.status.state !== 'connected' ? <Badge tone="warn">{conn.status.state}</Badge> : null}
+        {conn && conn.status.state !== 'connected' ? <Badge tone="warn">Not connected</Badge> : null}
         <span className="spacer" />
         <div className="kv">
           <span className="muted">Balance</span> <Money value={leader.balance} />
@@ -277,7 +285,7 @@ function LeaderCard({ snap, group, leader }: { snap: SnapshotView; group: GroupV
       <div className="leader-body">
         <div>
           <h3>Positions</h3>
-          {leader.positions.length === 0 ? (
+          {group.leaderHoldings.length === 0 ? (
             <div className="muted flat-note">Flat</div>
           ) : (
             <table className="grid compact" aria-label="Leader positions">
@@ -287,29 +295,47 @@ function LeaderCard({ snap, group, leader }: { snap: SnapshotView; group: GroupV
                   <th scope="col" className="num">
                     Net
                   </th>
+                  <th scope="col" className="num">
+                    Entry
+                  </th>
+                  <th scope="col" className="num">
+                    Now
+                  </th>
+                  <th scope="col" className="num">
+                    Open PnL
+                  </th>
                   <th scope="col" className="actions-col">
                     <span className="sr-only">Actions</span>
                   </th>
                 </tr>
               </thead>
               <tbody>
-                {leader.positions.map((p) => (
-                  <tr key={p.contract}>
-                    <td>{contractLabel(p.contract)}</td>
-                    <td className={`num big ${p.netPos > 0 ? 'pos' : 'neg'}`} data-col="leader-position">
-                      {qty(p.netPos)}
-                    </td>
-                    <td className="actions-col">
-                      <ConfirmButton
-                        className="small"
-                        label="Flatten"
-                        ariaLabel={`Flatten leader ${p.root}`}
-                        confirmLabel={`Flatten ${p.root}?`}
-                        onConfirm={() => void run('controls.flattenPosition', { account: leader.id, root: p.root }, { done: `Flatten sent: ${leader.name} ${p.root}` })}
-                      />
-                    </td>
-                  </tr>
-                ))}
+                {group.leaderHoldings.map((p) => {
+                  const root = rootOfContract(p.contract);
+                  return (
+                    <tr key={p.contract}>
+                      <td>{contractLabel(p.contract)}</td>
+                      <td className={`num big ${p.netPos > 0 ? 'pos' : 'neg'}`} data-col="leader-position">
+                        {qty(p.netPos)}
+                      </td>
+                      <td className="num">{avg(p.avgPrice)}</td>
+                      <td className="num">{price(p.mark)}</td>
+                      <td className="num">
+                        <Money value={p.openPnl} signed />
+                      </td>
+                      <td className="actions-col">
+                        <ConfirmButton
+                          className="small"
+                          label="Flatten"
+                          ariaLabel={`Flatten leader ${root}`}
+                          confirmLabel="Flatten"
+                          question={`Flatten ${leader.name}: ${p.netPos > 0 ? 'sell' : 'buy'} ${Math.abs(p.netPos)} ${contractLabel(p.contract)} (closes the position). The followers copy the exit.`}
+                          onConfirm={() => void run('controls.flattenPosition', { account: leader.id, root }, { done: `Flatten sent: ${leader.name} ${contractLabel(p.contract)}`, failTitle: 'Flatten failed' })}
+                        />
+                      </td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           )}
@@ -340,7 +366,7 @@ function LeaderCard({ snap, group, leader }: { snap: SnapshotView; group: GroupV
                     <td className={o.side === 'buy' ? 'pos' : 'neg'}>{o.side}</td>
                     <td className="num">{o.qty}</td>
                     <td>{contractLabel(o.contract)}</td>
-                    <td>{o.type}</td>
+                    <td>{ORDER_TYPE[o.type]}</td>
                     <td className="num">{price(o.price)}</td>
                     <td className="muted">{o.status}</td>
                   </tr>
@@ -354,34 +380,110 @@ function LeaderCard({ snap, group, leader }: { snap: SnapshotView; group: GroupV
   );
 }
 
-/** The leader root, and what this follower trades for it (its contract month; another root if crossed). */
-function ContractCell({ root, contract }: { root: string; contract: string | undefined }): ReactNode {
-  const c = splitContract(contract);
+function rootOfContract(c: string): string {
+  return c.split(':')[0] ?? c;
+}
+
+/** One line per leader exit with each follower's PnL on its copy: did every account get the trade, and how did it do? */
+function RecentTrades({ snap, group }: { snap: SnapshotView; group: GroupView }): ReactNode {
+  const rowRoot = (accountId: string, contract: string): string => {
+    const rows = group.followerRows[accountId] ?? [];
+    return rows.find((r) => r.holdings.some((h) => h.contract === contract) || r.contract === contract)?.root ?? rowRootByFamily(rows, contract);
+  };
+  const lines = tradeLines(group.recentTrades, group.input.leader ?? undefined, rowRoot).slice(0, 8);
   return (
-    <span title={contract ? `trading ${contractLabel(contract)}` : undefined}>
-      <span className="root">{root}</span>
-      {c && c.root !== root ? <span className="cross-root"> → {c.root}</span> : null}
-      {c ? <span className="muted small"> {c.expiry}</span> : null}
-    </span>
+    <section className="panel" aria-labelledby="trades-title">
+      <div className="panel-head">
+        <h2 id="trades-title">Latest copied trades</h2>
+        <span className="muted small">exits of today, newest first, with each account&apos;s PnL</span>
+      </div>
+      {lines.length === 0 ? (
+        <div className="muted flat-note">No closed trades today.</div>
+      ) : (
+        <table className="grid compact trades" aria-label="Latest copied trades">
+          <colgroup>
+            <col className="c-time" />
+            <col className="c-exit" />
+            <col />
+          </colgroup>
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">Leader exit</th>
+              <th scope="col">Followers</th>
+            </tr>
+          </thead>
+          <tbody>
+            {lines.map((line) => {
+              const first = line.leader ?? line.followers[0];
+              if (!first) return null;
+              return (
+                <tr key={`${first.accountId}:${first.time}:${first.contract}:${first.qty}:${first.price}`}>
+                  <td className="num muted">{clock(first.time)}</td>
+                  <td>
+                    {line.leader ? (
+                      <>
+                        {fillText(line.leader)} <Money value={line.leader.realized} signed />
+                      </>
+                    ) : (
+                      <span className="muted">no leader exit (by hand or risk)</span>
+                    )}
+                  </td>
+                  <td>
+                    <span className="trade-chips">
+                      {line.followers.map((t) => (
+                        <span key={`${t.accountId}:${t.time}:${t.contract}:${t.qty}`} className="trade-chip" title={fillText(t)}>
+                          {accountName(snap, t.accountId)} <Money value={t.realized} signed />
+                        </span>
+                      ))}
+                      {line.followers.length === 0 ? <span className="muted">none copied</span> : null}
+                    </span>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }
 
-function splitContract(c: string | undefined): { root: string; expiry: string } | undefined {
-  const label = contractLabel(c);
-  const [root, expiry] = label.split(' ');
-  return root && expiry ? { root, expiry } : undefined;
+function fillText(t: TradeFillView): string {
+  return `${t.side} ${t.qty} ${contractLabel(t.contract)} @ ${price(t.price)}`;
 }
 
-const MONTHS = ['F', 'G', 'H', 'J', 'K', 'M', 'N', 'Q', 'U', 'V', 'X', 'Z'];
-
-/** "MNQ:202612" → "MNQ Z26" */
-export function contractLabel(c: string | undefined): string {
-  if (!c) return '—';
-  const m = /^([A-Z0-9]+):(\d{4})(\d{2})$/.exec(c);
-  if (!m) return c;
-  const [, root = '', year = '', month = ''] = m;
-  return `${root} ${MONTHS[Number(month) - 1] ?? '?'}${year.slice(2)}`;
+/** A contract no row shows any more (closed): the row whose follower root or root it shares. */
+function rowRootByFamily(rows: readonly FollowerRowView[], contract: string): string {
+  const root = contract.split(':')[0] ?? contract;
+  return rows.find((r) => r.followerRoot === root || r.root === root)?.root ?? root;
 }
+
+/** The leader root, and what this follower really trades for it (cross symbol, mapping or micro; its month). */
+function TradesLine({ row }: { row: FollowerRowView }): ReactNode {
+  const traded = row.contract ? contractLabel(row.contract) : row.followerRoot;
+  const tradedRoot = row.contract ? row.contract.split(':')[0] : row.followerRoot;
+  const other = tradedRoot !== row.root;
+  // E.g. "As NQ" chosen but the size was too small for one NQ: it trades the micro, and says so.
+  const instead = tradedRoot !== row.followerRoot ? ` instead of ${row.followerRoot}` : '';
+  return (
+    <div className="trades small" title={`The leader's ${row.root} is traded here as ${traded}${instead}`}>
+      → <span className={other ? 'cross-root' : undefined}>{traded}</span>
+    </div>
+  );
+}
+
+/** Entry → current price, as short as fits a cell; the whole in the tooltip. */
+function entryNow(h: HoldingView): string {
+  return `${avg(h.avgPrice)} → ${price(h.mark)}`;
+}
+
+/** An average entry has more decimals than a trader reads (2 lots at 6000 and 1 at 6000.25). */
+function avg(n: number | undefined): string {
+  return n === undefined ? '—' : n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+}
+
+export { contractLabel };
 
 function FollowerRows({
   snap,
@@ -399,34 +501,38 @@ function FollowerRows({
   edited: FollowerInput;
   groupRatio: string | number;
   groupMode: string;
-  errors: readonly string[];
+  errors: FollowerFieldErrors;
   onEdit: (change: (f: FollowerInput) => FollowerInput) => void;
 }): ReactNode {
-  const { run } = useCommand();
   const acc = accountById(snap, saved.account);
   const name = accountName(snap, saved.account);
-  const rows: readonly (FollowerRowView | undefined)[] = group.followerRows[saved.account]?.length ? (group.followerRows[saved.account] ?? []) : [undefined];
+  const list = group.followerRows[saved.account] ?? [];
+  const rows: readonly (FollowerRowView | undefined)[] = list.length ? list : [undefined];
   const span = rows.length;
   const ratio = edited.ratio ?? groupRatio;
   const ratioErr = ratioProblem(edited.ratio);
   const disabled = edited.enabled === false;
-  const rowErrors = errors;
 
   return (
     <Fragment>
       {rows.map((row, i) => {
         const root = row?.root;
-        const oos = root ? acc?.outOfSync.find((o) => o.root === root) : acc?.outOfSync[0];
-        const quarantined = root ? row.quarantined || (acc?.quarantined.includes(root) ?? false) : false;
         return (
           <tr key={root ?? '-'} className={`${i === 0 ? 'first' : 'cont'}${acc?.locked ? ' locked' : ''}`} aria-label={`${name} ${root ?? ''}`.trim()}>
             {i === 0 ? (
               <>
                 <td rowSpan={span} className="account-cell">
-                  <div className="account-name">{name}</div>
+                  <div className="account-name" title={name}>
+                    {name}
+                  </div>
                   <div className="muted small">
                     {acc ? BROKER_LABEL[acc.broker] : '?'} · <Money value={acc?.balance} whole />
                   </div>
+                  {acc?.latency ? (
+                    <div className="muted small" title={`Copy latency, leader fill to follower order acknowledged: ${acc.latency.samples} copies, last ${ms(acc.latency.lastMs)} ms`}>
+                      copy {ms(acc.latency.p50Ms)} / {ms(acc.latency.p99Ms)} ms
+                    </div>
+                  ) : null}
                   <div className="flags">
                     {acc?.locked ? (
                       <a href={href('risk', acc.id)} className="badge-link">
@@ -439,11 +545,11 @@ function FollowerRows({
                       </Badge>
                     ) : null}
                     {disabled ? <Badge tone="muted">Disabled</Badge> : null}
-                    {acc && !acc.live ? <Badge tone="warn">Not live</Badge> : null}
+                    {acc && !acc.live ? <Badge tone="warn">Not connected</Badge> : null}
                   </div>
-                  <FieldErrors errors={rowErrors} />
+                  <FieldErrors errors={errors.other} />
                 </td>
-                <td rowSpan={span} className="num ratio-cell">
+                <td rowSpan={span} className="sizing-cell">
                   <div className="stepper">
                     <button type="button" className="small" aria-label={`Decrease ratio for ${name}`} onClick={() => onEdit((f) => ({ ...f, ratio: stepRatio(f.ratio ?? groupRatio, -1) }))}>
                       −
@@ -462,12 +568,12 @@ function FollowerRows({
                       +
                     </button>
                   </div>
-                  {ratioErr ? <div className="field-errors">ratio {ratioErr}</div> : null}
-                </td>
-                <td rowSpan={span}>
+                  {/* Once, beside the field: the check as the trader types, else what the engine refused. */}
+                  <FieldErrors errors={ratioErr ? [`Ratio ${ratioErr}`] : errors.ratio.map((m) => `Ratio ${m}`)} />
                   <select
                     className="mode-select"
                     aria-label={`Sizing mode for ${name}`}
+                    title={edited.mode === undefined ? `The group's mode (${groupMode})` : undefined}
                     value={edited.mode ?? ''}
                     onChange={(e) => {
                       const v = e.target.value;
@@ -482,83 +588,17 @@ function FollowerRows({
                     <option value="fixed">Fixed</option>
                     <option value="balance">Balance</option>
                   </select>
+                  <FieldErrors errors={errors.mode} />
                 </td>
               </>
             ) : null}
-            <td className="root-cell">
-              {root ? (
-                <ContractCell root={root} contract={row.contract} />
-              ) : (
-                <span className="muted">—</span>
-              )}
-            </td>
-            <td>{root ? <Switch on={row.syncOn} label={`Sync ${root} for ${name}`} onChange={(v) => void run('groups.setSync', { group: group.id, account: saved.account, root, on: v })} /> : <span className="muted">—</span>}</td>
-            <td>
-              {root ? (
-                <select
-                  aria-label={`Cross symbol for ${name} ${root}`}
-                  value={edited.cross?.[root] ?? ''}
-                  onChange={(e) => {
-                    const v = e.target.value;
-                    onEdit((f) => {
-                      const cross = v === '' ? omitKey({ ...f.cross }, root) : { ...f.cross, [root]: v };
-                      const { cross: _c, ...rest } = f;
-                      return Object.keys(cross).length ? { ...rest, cross } : rest;
-                    });
-                  }}
-                >
-                  <option value="">Same ({root})</option>
-                  {crossChoices(root).map((r) => (
-                    <option key={r} value={r}>
-                      {r}
-                    </option>
-                  ))}
-                </select>
-              ) : (
-                <span className="muted">—</span>
-              )}
-            </td>
-            <td className={`num big ${(row?.position ?? 0) > 0 ? 'pos' : (row?.position ?? 0) < 0 ? 'neg' : ''}`} data-col="position">
-              {row ? qty(row.position) : '0'}
-            </td>
-            <td className="num" data-col="target">
-              {row ? qty(row.target) : '—'}
-            </td>
-            <td className="state-cell" data-col="state">
-              <RowState row={row} oos={oos?.detail} locked={acc?.locked ?? false} quarantined={quarantined} />
-              {quarantined && root ? (
-                <button type="button" className="link small" onClick={() => void run('controls.releaseQuarantine', { account: saved.account, root }, { done: `${name}: ${root} released` })}>
-                  Release
-                </button>
-              ) : null}
-            </td>
-            {i === 0 ? (
-              <td rowSpan={span} className="num latency">
-                {acc?.latency ? (
-                  <span title={`${acc.latency.samples} copies, last ${ms(acc.latency.lastMs)} ms${acc.latency.sentP50Ms !== undefined ? `; order written p50 ${ms(acc.latency.sentP50Ms)} / p99 ${ms(acc.latency.sentP99Ms)} ms` : ''}`}>
-                    {ms(acc.latency.p50Ms)} / {ms(acc.latency.p99Ms)} <span className="muted">ms</span>
-                  </span>
-                ) : (
-                  <span className="muted">—</span>
-                )}
+            {row ? (
+              <FollowerRowCells row={row} group={group} account={saved.account} name={name} edited={edited} crossErrors={errors.cross[row.root] ?? []} onEdit={onEdit} />
+            ) : (
+              <td colSpan={5} className="muted">
+                No symbol yet: a row appears with the leader&apos;s first trade.
               </td>
-            ) : null}
-            <td className="actions-col">
-              {root ? (
-                <span className="row-actions">
-                  <button type="button" className="small" aria-label={`Sync ${name} ${root} to target now`} onClick={() => void run('controls.sync', { account: saved.account, root }, { done: `Sync sent: ${name} ${root}` })}>
-                    Sync
-                  </button>
-                  <ConfirmButton
-                    className="small"
-                    label="Flatten"
-                    ariaLabel={`Flatten ${name} ${root}`}
-                    confirmLabel="Flatten?"
-                    onConfirm={() => void run('controls.flattenPosition', { account: saved.account, root }, { done: `Flatten sent: ${name} ${root}` })}
-                  />
-                </span>
-              ) : null}
-            </td>
+            )}
           </tr>
         );
       })}
@@ -566,57 +606,111 @@ function FollowerRows({
   );
 }
 
-const NOT_TRACKING: Record<string, string> = {
-  joinedLate: 'joined late — waits for the leader to be flat, or press Sync',
-  syncOff: 'sync off',
-  disabled: 'disabled',
-  groupPaused: 'group paused — tracks from the next entry',
-  locked: 'locked',
-  flattenedByUser: 'flattened by you — waits for the next entry',
-  reconnectFlatten: 'flattened after a reconnect — waits for the next entry',
-  notWhitelisted: 'root not whitelisted when the trade began — waits for the leader to be flat, or press Sync',
-};
-
-function RowState({ row, oos, locked, quarantined }: { row: FollowerRowView | undefined; oos: string | undefined; locked: false | 'breach' | 'soft'; quarantined: boolean }): ReactNode {
-  const items: ReactNode[] = [];
-  if (oos) {
-    items.push(
-      <Badge key="oos" tone="bad" title={oos}>
-        Out of sync
-      </Badge>,
-    );
-  } else if (row && !row.inSync) {
-    items.push(
-      <Badge key="oos" tone="bad">
-        Out of sync
-      </Badge>,
-    );
-  } else {
-    items.push(
-      <Badge key="ok" tone="ok">
-        In sync
-      </Badge>,
-    );
-  }
-  if (quarantined)
-    items.push(
-      <Badge key="q" tone="warn">
-        Quarantined
-      </Badge>,
-    );
-  if (locked)
-    items.push(
-      <Badge key="l" tone={locked === 'breach' ? 'bad' : 'warn'}>
-        Locked
-      </Badge>,
-    );
-  const detail = oos ?? (row && !row.inSync ? `position ${qty(row.position)}, target ${qty(row.target)}` : undefined);
-  const note = row && !row.syncOn ? 'sync off' : row && !row.tracking && row.notTracking ? `not tracking: ${NOT_TRACKING[row.notTracking] ?? row.notTracking}` : undefined;
+function FollowerRowCells({
+  row,
+  group,
+  account,
+  name,
+  edited,
+  crossErrors,
+  onEdit,
+}: {
+  row: FollowerRowView;
+  group: GroupView;
+  account: string;
+  name: string;
+  edited: FollowerInput;
+  crossErrors: readonly string[];
+  onEdit: (change: (f: FollowerInput) => FollowerInput) => void;
+}): ReactNode {
+  const { run } = useCommand();
+  const root = row.root;
+  const words = stateWords(row.state);
+  const syncQuestion = syncConfirmText(row);
+  const nothingToFlatten = row.holdings.length === 0 && row.workingOrders.length === 0;
   return (
-    <div className="row-state">
-      <div className="badges">{items}</div>
-      {detail ? <div className="detail bad-text">{detail}</div> : null}
-      {note ? <div className="detail muted">{note}</div> : null}
-    </div>
+    <>
+      <td className="symbol-cell">
+        <div className="symbol-head">
+          <span className="root">{root}</span>
+          <Switch on={row.syncOn} label={`Sync ${root} for ${name}`} onChange={(v) => void run('groups.setSync', { group: group.id, account, root, on: v }, { failTitle: 'Sync switch not changed' })} />
+        </div>
+        <TradesLine row={row} />
+        <select
+          className="cross-select"
+          aria-label={`Cross symbol for ${name} ${root}`}
+          value={edited.cross?.[root] ?? ''}
+          onChange={(e) => {
+            const v = e.target.value;
+            onEdit((f) => {
+              const cross = v === '' ? omitKey({ ...f.cross }, root) : { ...f.cross, [root]: v };
+              const { cross: _c, ...rest } = f;
+              return Object.keys(cross).length ? { ...rest, cross } : rest;
+            });
+          }}
+        >
+          <option value="">Same ({root})</option>
+          {crossChoices(root).map((r) => (
+            <option key={r} value={r}>
+              As {r}
+            </option>
+          ))}
+        </select>
+        <FieldErrors errors={crossErrors} />
+      </td>
+      <td className="num position-cell">
+        <div className={`big ${row.position > 0 ? 'pos' : row.position < 0 ? 'neg' : ''}`} data-col="position">
+          {qty(row.position)}
+        </div>
+        {row.holdings.map((h) => (
+          <div key={h.contract} className="holding small" data-col="holding" title={`${qty(h.netPos)} ${contractLabel(h.contract)}: entry ${avg(h.avgPrice)}, now ${price(h.mark)}`}>
+            {h.contract !== row.contract ? <div className="bad-text">{`${qty(h.netPos)} ${contractLabel(h.contract)}`}</div> : null}
+            <div className="muted">{entryNow(h)}</div>
+            <Money value={h.openPnl} signed />
+          </div>
+        ))}
+        {row.workingOrders.map((o) => (
+          <div key={o.orderId} className="working small muted" data-col="working-order">
+            {orderText(o)}
+          </div>
+        ))}
+      </td>
+      <td className="num" data-col="target">
+        <div>{qty(row.target)}</div>
+        <div className="muted small">leader {qty(row.leaderPosition)}</div>
+      </td>
+      <td className="state-cell" data-col="state">
+        <div className="row-state">
+          <Badge tone={words.tone}>{words.label}</Badge>
+          {words.detail ? <div className={`detail ${words.tone === 'bad' ? 'bad-text' : 'muted'}`}>{words.detail}</div> : null}
+          {row.quarantined ? (
+            <button type="button" className="link small" onClick={() => void run('controls.releaseQuarantine', { account, root }, { done: `${name}: ${root} released`, failTitle: 'Release failed' })}>
+              Release
+            </button>
+          ) : null}
+        </div>
+      </td>
+      <td className="actions-col">
+        <span className="row-actions">
+          <ConfirmButton
+            className="small"
+            label="Sync"
+            ariaLabel={`Sync ${name} ${root} to target now`}
+            confirmLabel="Sync"
+            question={syncQuestion ?? `Sync: ${name} holds its target; nothing is sent, it copies ${root} from now on.`}
+            onConfirm={() => void run('controls.sync', { account, root }, { done: `Sync sent: ${name} ${root}`, failTitle: 'Sync failed' })}
+          />
+          <ConfirmButton
+            className="small"
+            label="Flatten"
+            ariaLabel={`Flatten ${name} ${root}`}
+            confirmLabel="Flatten"
+            question={`${flattenConfirmText(row)} ${name} stops copying this trade.`}
+            disabled={nothingToFlatten}
+            onConfirm={() => void run('controls.flattenPosition', { account, root }, { done: `Flatten sent: ${name} ${root}`, failTitle: 'Flatten failed' })}
+          />
+        </span>
+      </td>
+    </>
   );
 }
