@@ -11,6 +11,11 @@
 const SECRET_KEY = /pass(word)?|secret|^sec$|token|api[-_]?key|authorization|p-ticket|credential|^cookie$/i;
 export const REDACTED = '[redacted]';
 
+/** Whether a field of this name holds a secret (its value is never logged, stored in settings or shown). */
+export function isSecretKey(name: string): boolean {
+  return SECRET_KEY.test(name);
+}
+
 /** A name that is a secret's, as a key in text (`password=`, `"apiKey":`, `access_token:`). */
 const KEY_IN_TEXT = String.raw`[\w-]*(?:pass(?:word)?|secret|token|api[-_]?key|credential|p-ticket)[\w-]*|sec|authorization`;
 const TEXT_PATTERNS: readonly (readonly [RegExp, string])[] = [
