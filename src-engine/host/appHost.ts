@@ -57,7 +57,8 @@ export interface AppHost {
 
 export function openAppHost(opts: AppHostOptions): AppHost {
   const logDir = join(opts.dataDir, 'logs');
-  mkdirSync(logDir, { recursive: true });
+  // Only the user reads the logs (the database's own folder and files are the store's to protect).
+  mkdirSync(logDir, { recursive: true, mode: 0o700 });
   const logFile = join(logDir, 'engine.log');
   const file = new RotatingLogFile({
     file: logFile,

@@ -19,6 +19,23 @@ describe('RotatingLogFile', () => {
     await log.close();
   });
 
+  it('creates its files readable by their owner only', async () => {
+    const d = dir();
+    const file = join(d, 'engine.log');
+    const log = new RotatingLogFile({ file, maxBytes: 10, keep: 1 });
+    log.write('first line');
+    await log.flush();
+    log.write('second line, after a rotation');
+    await log.close();
+    log.flushSync();
+    for (const f of readdirSync(d)) expect((statSync(join(d, f)).mode & 0o777).toString(8)).toBe('600');
+    const sync = join(d, 'sync.log');
+    const other = new RotatingLogFile({ file: sync, maxBytes: 10, keep: 1 });
+    other.write('x');
+    other.flushSync();
+    expect((statSync(sync).mode & 0o777).toString(8)).toBe('600');
+  });
+
   it('rotates by size and keeps a bounded number of files, newest lines in the current one', async () => {
     const d = dir();
     const file = join(d, 'engine.log');

@@ -12,6 +12,9 @@
 import { appendFileSync } from 'node:fs';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 
+/** Log files tell what was traded on which account: only their owner reads them. */
+const FILE_MODE = 0o600;
+
 export interface RotatingLogFileOptions {
   readonly file: string;
   /** A file is rotated before a batch would take it past this size. */
@@ -69,7 +72,7 @@ export class RotatingLogFile {
     const text = this.take();
     if (text === '') return;
     try {
-      appendFileSync(this.opts.file, text);
+      appendFileSync(this.opts.file, text, { mode: FILE_MODE });
       if (this.handle) this.size += Buffer.byteLength(text); // the next batch rotates if this filled it
     } catch (err) {
       this.lost(text, err);
@@ -117,7 +120,7 @@ export class RotatingLogFile {
   private async append(text: string): Promise<void> {
     const bytes = Buffer.byteLength(text);
     if (!this.handle) {
-      this.handle = await open(this.opts.file, 'a');
+      this.handle = await open(this.opts.file, 'a', FILE_MODE);
       this.size = (await this.handle.stat()).size;
     }
     if (this.size > 0 && this.size + bytes > this.opts.maxBytes) this.handle = await this.rotate();
@@ -135,7 +138,7 @@ export class RotatingLogFile {
       for (let i = keep - 1; i >= 1; i--) await rename(`${file}.${i}`, `${file}.${i + 1}`).catch(ignoreMissing);
       await rename(file, `${file}.1`);
     }
-    const h = await open(file, 'a');
+    const h = await open(file, 'a', FILE_MODE);
     this.size = (await stat(file)).size;
     return h;
   }

@@ -4,7 +4,7 @@
  * stand-in here: an EventEmitter that delivers {data, ports} as Electron's does.
  */
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
@@ -14,6 +14,8 @@ import type { SnapshotView } from '../api/views';
 import { openAppHost, type AppHost } from './appHost';
 import { nodeApiPort, parseHostArgs, reportFatalErrors, servePort, startUtilityHost, type MainPortLike, type ParentPortLike, type UtilityHost } from './utilityProcessHost';
 import { MemorySecretStore } from '../secrets/memorySecretStore';
+import { silentLogger } from '../domain/log';
+import { guardLibraryRejections } from './libraryRejections';
 
 
 /** The renderer/main end of a port: numbered requests, responses by id, events collected. */
@@ -302,6 +304,17 @@ describe('an uncaught error in the engine process', () => {
     expect(await exited).toBe(1);
   });
 
+  it('says so for a rejection the rejection guard passed on', async () => {
+    const { proc, parent, exited } = setup();
+    const reasons = new EventEmitter();
+    guardLibraryRejections(silentLogger, reasons);
+    const reason = new Error('a promise of ours failed');
+    expect(() => reasons.emit('unhandledRejection', reason)).toThrow(reason);
+    proc.emit('uncaughtException', reason, 'uncaughtException'); // what Node does with the guard's throw
+    expect(parent.reports).toEqual([{ type: 'fatal', message: expect.stringMatching(/^The engine stopped on an unhandled promise rejection: Error: a promise of ours failed/) as unknown }]);
+    expect(await exited).toBe(1);
+  });
+
   it('reports once and still exits when the report or the flush fails', async () => {
     const { proc, parent, exited } = setup(() => {
       throw new Error('disk gone');
@@ -323,6 +336,9 @@ describe('an uncaught error in the engine process', () => {
       proc.emit('uncaughtException', new Error('boom'), 'uncaughtException');
       // Synchronously: the process may not live another turn.
       expect(readFileSync(join(dataDir, 'logs', 'engine.log'), 'utf8')).toContain('the last thing before the crash');
+      // Private: the log folder and its files are the user's only.
+      expect((statSync(join(dataDir, 'logs')).mode & 0o777).toString(8)).toBe('700');
+      expect((statSync(join(dataDir, 'logs', 'engine.log')).mode & 0o777).toString(8)).toBe('600');
     } finally {
       await app.close();
     }

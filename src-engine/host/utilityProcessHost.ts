@@ -26,7 +26,7 @@ import { EnvBackedSecretStore } from '../secrets/envSecretStore';
 import { KeytarSecretStore } from '../secrets/keytarStore';
 import type { SecretStore } from '../secrets/secretStore';
 import { openAppHost, type AppHost } from './appHost';
-import { guardLibraryRejections } from './libraryRejections';
+import { guardLibraryRejections, wasUnhandledRejection } from './libraryRejections';
 import { seedDemo, startDemoWorld, type DemoWorld } from './demo';
 import type { ApiHandler } from './headlessServer';
 
@@ -328,7 +328,7 @@ export function reportFatalErrors(proc: FatalSource, parent: Pick<ParentPortLike
   proc.on('uncaughtException', (err, origin) => {
     if (dying) return hooks.exit(1); // failing again while reporting: no second report
     dying = true;
-    const what = origin === 'unhandledRejection' ? 'an unhandled promise rejection' : 'an unexpected error';
+    const what = origin === 'unhandledRejection' || wasUnhandledRejection(err) ? 'an unhandled promise rejection' : 'an unexpected error';
     const detail = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
     const message = redactText(`The engine stopped on ${what}: ${detail}`);
     try {
