@@ -29,6 +29,15 @@ describe('redactText', () => {
     expect(redactText('user bob said s3cr3t-value-9 twice: s3cr3t-value-9')).toBe('user bob said [redacted] twice: [redacted]');
     expect(redactText('abc')).toBe('abc');
   });
+
+  it('forgets the oldest remembered values past its bound, keeping those in use', () => {
+    rememberSecret('first-token-000');
+    for (let i = 1; i <= 64; i++) rememberSecret(`session-token-${i}`);
+    rememberSecret('session-token-1'); // in use again: kept
+    rememberSecret('session-token-65');
+    expect(redactText('first-token-000')).toBe('first-token-000');
+    expect(redactText('session-token-1 session-token-65')).toBe('[redacted] [redacted]');
+  });
 });
 
 describe('redact', () => {

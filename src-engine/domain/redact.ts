@@ -29,21 +29,39 @@ const TEXT_PATTERNS: readonly (readonly [RegExp, string])[] = [
 
 /** Below this a value is too likely to be an ordinary word to be replaced everywhere it appears. */
 const MIN_REMEMBERED = 6;
+/** Session tokens are renewed for as long as the engine runs: the oldest are forgotten past this (each log string is checked against every one). */
+const MAX_REMEMBERED = 64;
 const remembered = new Set<string>();
+/** The remembered values longest first (one that contains another is replaced whole); rebuilt on change. */
+let longestFirst: string[] | undefined;
 
-/** Makes `value` redacted wherever it appears in text from now on (a secret the engine read). */
+/** Makes `value` redacted wherever it appears in text from now on (a secret or token the engine holds). */
 export function rememberSecret(value: string | undefined): void {
-  if (value !== undefined && value.length >= MIN_REMEMBERED) remembered.add(value);
+  if (value === undefined || value.length < MIN_REMEMBERED) return;
+  remembered.delete(value); // re-added as the newest
+  remembered.add(value);
+  if (remembered.size > MAX_REMEMBERED) {
+    const oldest = remembered.values().next();
+    if (oldest.done !== true) remembered.delete(oldest.value);
+  }
+  longestFirst = undefined;
 }
 
 /** Tests: forget what was remembered. */
 export function forgetSecrets(): void {
   remembered.clear();
+  longestFirst = undefined;
 }
 
+/** Text none of the patterns can match (most log strings): skipped cheaply. */
+const MAY_HOLD_PATTERN = /[:=]|bearer|basic|eyJ/i;
+
 export function redactText(text: string): string {
+  if (text.length < MIN_REMEMBERED) return text;
   let out = text;
-  for (const secret of remembered) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  longestFirst ??= [...remembered].sort((a, b) => b.length - a.length);
+  for (const secret of longestFirst) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  if (!MAY_HOLD_PATTERN.test(out)) return out;
   for (const [pattern, replacement] of TEXT_PATTERNS) out = out.replace(pattern, replacement);
   return out;
 }
