@@ -93,6 +93,19 @@ describe('JsonHttpClient reading raw responses', () => {
     expect(answerOf(await get(client))).toEqual({ status: 201, text: '{}' });
   });
 
+  it('reads a response whose 1xx, head and CRLFs are split across packets', async () => {
+    const { client } = await setup((s) => {
+      const parts = ['HTTP/1.1 100 Continue\r\n', '\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r', '\n2\r', '\n{}\r', '\n0\r\n', '\r\n'];
+      // Each part is its own packet (no Nagle), the next written once the previous has been flushed.
+      s.setNoDelay(true);
+      const next = (i: number): void => {
+        if (i < parts.length) s.write(parts[i] ?? '', () => setImmediate(() => next(i + 1)));
+      };
+      next(0);
+    });
+    expect(answerOf(await get(client))).toEqual({ status: 200, text: '{}' });
+  });
+
   it('reads a chunked body with trailers and keeps the connection for the next request', async () => {
     const { client, server } = await setup((s, _req, n) => s.write(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n${n}\r\n0\r\nX-Checksum: abc\r\nX-Other: d\r\n\r\n`));
     expect(answerOf(await get(client))).toEqual({ status: 200, text: '1' });
