@@ -65,7 +65,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     const timer = setTimeout(() => rej(new Error(`the demo did not print its address within 90 s\nstdout:\n${out}\nstderr:\n${err}`)), 90_000);
     child.stdout?.on('data', (d: string) => {
       out += d;
-      const m = /^(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/m.exec(out);
+      const m = /^(http:\/\/127\.0\.0\.1:\d+\/#token=\S+)$/m.exec(out);
       if (m?.[1]) {
         clearTimeout(timer);
         res(m[1]);
@@ -80,7 +80,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     });
   });
   const u = new URL(openUrl);
-  const token = u.searchParams.get('token') ?? '';
+  const token = new URLSearchParams(u.hash.slice(1)).get('token') ?? '';
   let stopped = false;
   return {
     url: u.origin,

@@ -24,11 +24,11 @@ export const test = base.extend<{ guard: undefined }>({
 
 export { expect };
 
-/** Opens the app the way a user does: the printed address (token once), then the cookie. */
+/** Opens the app the way a user does: the printed address (token in the fragment, once). */
 export async function openApp(page: Page, demo: Demo, screen?: string): Promise<void> {
   const response = await page.goto(demo.openUrl);
   expect(response?.status()).toBe(200);
-  // The token leaves the address bar once the page has it in its cookie.
+  // The token leaves the address bar once the page holds it.
   await expect(page).not.toHaveURL(/token=/);
   await expect(page.getByRole('status').filter({ hasText: 'Engine connected' })).toBeVisible();
   if (screen) await goTo(page, screen);

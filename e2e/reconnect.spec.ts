@@ -9,7 +9,7 @@ import { startDemo, type Demo } from './demoHost';
 import { expect, goTo, openApp, screenshot, test } from './fixtures';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'mirrorfill-e2e-reconnect-'));
-const token = 'e2e-reconnect-token';
+const token = 'e2e-reconnect-token-0123456789';
 let demo: Demo | undefined;
 
 test.afterAll(async () => {

@@ -50,6 +50,17 @@ interface Exchange {
   onError(err: Error & { code?: string }): void;
 }
 
+/**
+ * A Content-Length header's value, which may arrive repeated or as a list (RFC 9110 8.6): identical
+ * values are one length; anything else cannot frame the body and is an error, not a wait for close.
+ */
+function contentLength(joined: string): number | Error {
+  const values = new Set(joined.split(',').map((v) => v.trim()));
+  for (const v of values) if (!/^\d{1,15}$/.test(v)) return new Error(`invalid Content-Length header "${joined.slice(0, 40)}" in the response`);
+  if (values.size > 1) return new Error(`conflicting Content-Length headers in the response: ${[...values].join(', ')}`);
+  return Number([...values][0]);
+}
+
 /** Incremental reader of one HTTP/1.1 response after another on one connection. */
 class ResponseReader {
   private buf: Buffer = Buffer.alloc(0);
@@ -88,12 +99,18 @@ class ResponseReader {
         this.headers = headers;
         const conn = (headers.get('connection') ?? '').toLowerCase();
         this.closeAfter = conn.includes('close') || (m[1] === '0' && !conn.includes('keep-alive'));
-        const te = (headers.get('transfer-encoding') ?? '').toLowerCase();
+        const te = headers.get('transfer-encoding');
         const cl = headers.get('content-length');
         if (status === 204 || status === 304) this.mode = { kind: 'length', left: 0 };
-        else if (te.includes('chunked')) this.mode = { kind: 'chunked' };
-        else if (cl !== undefined && /^\d+$/.test(cl)) this.mode = { kind: 'length', left: Number(cl) };
-        else {
+        else if (te !== undefined && /(^|,)\s*chunked\s*$/i.test(te)) {
+          this.mode = { kind: 'chunked' };
+          // Framed both ways (RFC 9112 6.3): chunked wins, but the connection is not trusted again.
+          if (cl !== undefined) this.closeAfter = true;
+        } else if (te === undefined && cl !== undefined) {
+          const length = contentLength(cl);
+          if (length instanceof Error) return length;
+          this.mode = { kind: 'length', left: length };
+        } else {
           this.mode = { kind: 'close' };
           this.closeAfter = true;
         }
@@ -117,8 +134,9 @@ class ResponseReader {
       // chunked: size line, data, CRLF ... 0-size chunk, trailers, empty line
       const eol = this.buf.indexOf('\r\n');
       if (eol < 0) return 'more';
-      const size = parseInt(this.buf.toString('latin1', 0, eol).split(';')[0] ?? '', 16);
-      if (!Number.isFinite(size) || size < 0) return new Error('bad chunk size');
+      const sizeText = (this.buf.toString('latin1', 0, eol).split(';')[0] ?? '').trim();
+      if (!/^[0-9a-fA-F]{1,8}$/.test(sizeText)) return new Error(`invalid chunk size "${sizeText.slice(0, 20)}" in a chunked response`);
+      const size = parseInt(sizeText, 16);
       if (size === 0) {
         const end = this.buf.indexOf('\r\n\r\n', eol);
         if (end === eol) {
@@ -131,6 +149,7 @@ class ResponseReader {
         return this.complete();
       }
       if (this.buf.length < eol + 2 + size + 2) return 'more';
+      if (this.buf[eol + 2 + size] !== 0x0d || this.buf[eol + 3 + size] !== 0x0a) return new Error('chunk data not followed by CRLF in a chunked response (wrong chunk size)');
       this.pushBody(this.buf.subarray(eol + 2, eol + 2 + size));
       this.buf = this.buf.subarray(eol + 2 + size + 2);
       if (this.bodyBytes > MAX_BODY_BYTES) return new Error('response body too large');
@@ -140,6 +159,15 @@ class ResponseReader {
   /** The connection closed: a read-until-close body is complete now. */
   end(): { status: number; headers: Map<string, string>; text: string } | undefined {
     if (this.headers && this.mode?.kind === 'close') return this.complete();
+    return undefined;
+  }
+
+  /** Where a response stopped when the connection closed before it was complete, if it had begun. */
+  cutShort(): string | undefined {
+    if (!this.headers) return this.buf.length > 0 ? 'in the response head' : undefined;
+    const mode = this.mode;
+    if (mode?.kind === 'length') return `after ${this.bodyBytes} of ${this.bodyBytes + mode.left} body bytes`;
+    if (mode?.kind === 'chunked') return `in a chunked body after ${this.bodyBytes} bytes`;
     return undefined;
   }
 
@@ -186,7 +214,9 @@ class Connection {
     this.socket.on('close', () => {
       const whole = this.current ? this.reader.end() : undefined;
       if (whole) this.deliver(whole);
-      this.fail(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+      const where = this.current ? this.reader.cutShort() : undefined;
+      const message = where !== undefined ? `connection closed mid-response (${where})` : 'socket hang up';
+      this.fail(Object.assign(new Error(message), { code: 'ECONNRESET' }));
     });
   }
 

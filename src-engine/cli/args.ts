@@ -1,4 +1,9 @@
-/** Minimal, strict option parsing for the CLI: unknown options are errors, values are checked. */
+/**
+ * Strict option parsing for the CLI on `node:util` parseArgs: unknown options are errors, values
+ * are checked, and `--name=value` keeps every `=` of its value.
+ */
+import { parseArgs as parseNodeArgs } from 'node:util';
+
 export interface ParsedArgs {
   readonly positional: readonly string[];
   readonly options: ReadonlyMap<string, string | true>;
@@ -7,32 +12,39 @@ export interface ParsedArgs {
 export class UsageError extends Error {}
 
 export function parseArgs(args: readonly string[], spec: Readonly<Record<string, 'flag' | 'value'>>): ParsedArgs {
-  const positional: string[] = [];
-  const options = new Map<string, string | true>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] ?? '';
-    if (!a.startsWith('--')) {
-      positional.push(a);
-      continue;
-    }
-    const [name = '', inline] = a.slice(2).split('=', 2);
-    const kind = spec[name];
-    if (kind === undefined) throw new UsageError(`unknown option --${name}`);
-    if (kind === 'flag') options.set(name, true);
-    else {
-      const v = inline ?? args[++i];
-      if (v === undefined) throw new UsageError(`--${name} needs a value`);
-      options.set(name, v);
-    }
+  const options: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const [name, kind] of Object.entries(spec)) options[name] = { type: kind === 'flag' ? 'boolean' : 'string' };
+  let parsed: ReturnType<typeof parseNodeArgs>;
+  try {
+    parsed = parseNodeArgs({ args: [...args], options, strict: true, allowPositionals: true });
+  } catch (err) {
+    throw new UsageError(usageMessage(err));
   }
-  return { positional, options };
+  const out = new Map<string, string | true>();
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (typeof value === 'string') out.set(name, value);
+    else if (value === true) out.set(name, true);
+  }
+  return { positional: parsed.positionals, options: out };
+}
+
+/** parseArgs's messages, without its advice about `--` that does not apply to these commands. */
+function usageMessage(err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  const msg = err instanceof Error ? err.message : String(err);
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${/'([^']+)'/.exec(msg)?.[1] ?? msg}`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    const name = /--([\w-]+)/.exec(msg)?.[1];
+    return name !== undefined ? `--${name} ${msg.includes('does not take') ? 'takes no value' : 'needs a value'}` : msg;
+  }
+  return msg;
 }
 
 export function portOption(p: ParsedArgs): number {
   const v = p.options.get('port');
   if (v === undefined) return 0;
   const n = Number(v);
-  if (typeof v !== 'string' || !Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be 0..65535 (0 = any free port), got ${String(v)}`);
+  if (typeof v !== 'string' || !/^\d+$/.test(v) || !Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be 0..65535 (0 = any free port), got ${String(v)}`);
   return n;
 }
 

@@ -15,10 +15,13 @@ import { EnvBackedSecretStore } from '../secrets/envSecretStore';
 import { KeytarSecretStore } from '../secrets/keytarStore';
 import { parseArgs, portOption, stringOption } from './args';
 import { rendererDir } from './rendererDir';
+import { tokenOption } from './tokenOption';
 import { untilSignal } from './signals';
 
 export async function demoCommand(args: readonly string[]): Promise<number> {
-  const p = parseArgs(args, { port: 'value', data: 'value', token: 'value', 'leader-every-ms': 'value' });
+  const p = parseArgs(args, { port: 'value', data: 'value', token: 'value', 'token-file': 'value', 'leader-every-ms': 'value' });
+  const token = tokenOption(p);
+  const port = portOption(p);
   const given = stringOption(p, 'data');
   const dataDir = given ?? mkdtempSync(join(tmpdir(), 'mirrorfill-demo-'));
   const clock = new SystemClock();
@@ -26,8 +29,7 @@ export async function demoCommand(args: readonly string[]): Promise<number> {
   const secrets = new DemoSecretStore(new EnvBackedSecretStore(new KeytarSecretStore()), world.secrets);
   const app = openAppHost({ dataDir, host: 'demo', clock, secrets, paper: world.paper });
   await seedDemo(app.engine, world);
-  const token = stringOption(p, 'token');
-  const server = await startHeadlessServer({ handler: app.api, staticDir: rendererDir(), port: portOption(p), log: app.log.child('http'), ...(token ? { token } : {}) });
+  const server = await startHeadlessServer({ handler: app.api, staticDir: rendererDir(), port, log: app.log.child('http'), ...(token ? { token } : {}) });
   // As serve does: the address is printed once the page can be opened, and the engine connects
   // meanwhile (a broker that is slow or failing shows on the Connections screen, not as silence).
   // The leader starts trading once the engine is up, so its first trade is copied.

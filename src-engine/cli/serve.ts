@@ -7,18 +7,21 @@ import { defaultDataDir, openAppHost } from '../host/appHost';
 import { startHeadlessServer } from '../host/headlessServer';
 import { parseArgs, portOption, stringOption } from './args';
 import { rendererDir } from './rendererDir';
+import { tokenOption } from './tokenOption';
 import { untilSignal } from './signals';
 
-export const SERVE_USAGE = 'usage: mirrorfill serve [--port N (0 = any free port)] [--host ADDRESS] [--data DIR] [--token TOKEN]';
+export const SERVE_USAGE = 'usage: mirrorfill serve [--port N (0 = any free port)] [--host ADDRESS] [--data DIR] [--token TOKEN | --token-file FILE | env MIRRORFILL_TOKEN (at least 128 bits)]';
 
 export async function serveCommand(args: readonly string[]): Promise<number> {
-  const p = parseArgs(args, { port: 'value', host: 'value', data: 'value', token: 'value' });
+  const p = parseArgs(args, { port: 'value', host: 'value', data: 'value', token: 'value', 'token-file': 'value' });
+  // Every option is checked before anything is created or opened.
+  const token = tokenOption(p);
+  const port = portOption(p);
   const dataDir = stringOption(p, 'data') ?? defaultDataDir();
   mkdirSync(dataDir, { recursive: true });
   const app = openAppHost({ dataDir, host: 'serve' });
-  const token = stringOption(p, 'token');
   const host = stringOption(p, 'host');
-  const server = await startHeadlessServer({ handler: app.api, staticDir: rendererDir(), port: portOption(p), log: app.log.child('http'), ...(host ? { host } : {}), ...(token ? { token } : {}) });
+  const server = await startHeadlessServer({ handler: app.api, staticDir: rendererDir(), port, log: app.log.child('http'), ...(host ? { host } : {}), ...(token ? { token } : {}) });
   process.stdout.write(`Mirrorfill is running (data in ${dataDir}). Open:\n${server.openUrl}\n`);
   if (host && host !== '127.0.0.1' && host !== 'localhost') process.stdout.write(`Warning: listening on ${host}, not only on this machine. Anyone who has the token can trade your accounts.\n`);
   void app.engine.start().catch((err: unknown) => app.log.error('engine start failed', { error: String(err) }));

@@ -1,7 +1,13 @@
 /**
- * Structured logging with one rule that matters: secrets never reach a log line. Fields whose name
- * looks like a secret are replaced before anything is written, whatever the caller passed.
+ * Structured logging with two rules that matter: secrets never reach a log line (every message and
+ * field is scrubbed, ./redact.ts), and logging never fails the code that logs: a sink that throws
+ * (a full disk, a read-only folder) is counted, not propagated, since the caller may be placing an
+ * order.
  */
+import { redact, redactText } from './redact';
+
+export { redact, redactText, rememberSecret } from './redact';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Readonly<Record<string, unknown>>;
 
@@ -13,23 +19,23 @@ export interface Logger {
   child(scope: string): Logger;
 }
 
-const SECRET_KEY = /pass(word)?|secret|^sec$|token|api[-_]?key|authorization|p-ticket|credential/i;
-
-export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 6 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEY.test(k) ? '[redacted]' : redact(v, depth + 1);
-  return out;
-}
-
 export type LogSink = (line: { level: LogLevel; scope: string; msg: string; time: number; fields?: unknown }) => void;
+
+/** Lines a sink threw on, in this process (they are lost; the sink reports its own failure). */
+let sinkFailures = 0;
+export function logSinkFailures(): number {
+  return sinkFailures;
+}
 
 export function createLogger(sink: LogSink, scope = 'engine', minLevel: LogLevel = 'info'): Logger {
   const order: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
   const write = (level: LogLevel) => (msg: string, fields?: LogFields) => {
     if (order[level] < order[minLevel]) return;
-    sink({ level, scope, msg, time: Date.now(), ...(fields ? { fields: redact(fields) } : {}) });
+    try {
+      sink({ level, scope, msg: redactText(msg), time: Date.now(), ...(fields ? { fields: redact(fields) } : {}) });
+    } catch {
+      sinkFailures++;
+    }
   };
   return {
     debug: write('debug'),

@@ -2,7 +2,7 @@
  * Assembles the running app around the engine: data folder, log file, keychain, engine, API.
  * The same assembly serves `serve`, `demo` and the desktop utility process.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Catalog } from '../domain/instruments';
@@ -18,8 +18,13 @@ import type { PaperSim } from '../brokers/paper/paperBroker';
 import { checkConnectionSettings, connectionFactory } from './connectionFactory';
 import { EngineApi } from './engineApi';
 import { LatencyBook } from './latencyBook';
+import { RotatingLogFile } from './rotatingLogFile';
 
 export const VERSION = '0.1.0';
+
+/** engine.log plus 5 rotated files of 10 MB: at most 60 MB of logs, days of a busy session. */
+const LOG_MAX_BYTES = 10 * 1024 * 1024;
+const LOG_KEEP = 5;
 
 /** The per-user data folder, as the desktop app (Electron's userData) would place it. */
 export function defaultDataDir(): string {
@@ -45,14 +50,28 @@ export interface AppHost {
   readonly log: Logger;
   readonly catalog: Catalog;
   readonly secrets: SecretStore;
+  /** Writes the log lines still queued, synchronously: for a process about to exit on an error. */
+  flushLogSync(): void;
   close(): Promise<void>;
 }
 
 export function openAppHost(opts: AppHostOptions): AppHost {
   const logDir = join(opts.dataDir, 'logs');
-  mkdirSync(logDir, { recursive: true });
+  // Only the user reads the logs (the database's own folder and files are the store's to protect).
+  mkdirSync(logDir, { recursive: true, mode: 0o700 });
   const logFile = join(logDir, 'engine.log');
-  const fileSink: LogSink = (line) => appendFileSync(logFile, `${JSON.stringify(line)}\n`);
+  const file = new RotatingLogFile({
+    file: logFile,
+    maxBytes: LOG_MAX_BYTES,
+    keep: LOG_KEEP,
+    // stderr reaches main's log (main.log) in the desktop app and the terminal under serve.
+    onFailure: (err) => process.stderr.write(`mirrorfill: the engine log ${logFile} cannot be written (${err.message}); log lines are being dropped\n`),
+  });
+  const fileSink: LogSink = (line) => {
+    file.write(JSON.stringify(line));
+    // An error is what someone reads after a crash: it is on disk before the caller goes on.
+    if (line.level === 'error') file.flushSync();
+  };
   const sink: LogSink = opts.logToStderr ? (l) => (fileSink(l), stderrSink(l)) : fileSink;
   const log = createLogger(sink, 'engine');
   const catalog = Catalog.load();
@@ -87,9 +106,11 @@ export function openAppHost(opts: AppHostOptions): AppHost {
     log,
     catalog,
     secrets,
+    flushLogSync: () => file.flushSync(),
     close: async () => {
       api.dispose();
       await engine.stop();
+      await file.close();
     },
   };
 }

@@ -1,13 +1,15 @@
 /**
- * Stored connection rows → live production adapters. Settings are validated at save time (so the
- * form shows the field); the secret is read from the keychain only at connect time and handed to
- * the adapter, never stored elsewhere.
+ * Stored connection rows → live production adapters. Settings are validated at save time against
+ * a strict schema per broker (so the form shows the field, and nothing unknown, a password least
+ * of all, is saved in plain settings); what is stored is the parsed value. The secret is read from
+ * the keychain only at connect time and handed to the adapter, never stored elsewhere.
  */
 import { z } from 'zod';
 import type { Catalog } from '../domain/instruments';
 import type { Clock } from '../domain/clock';
 import type { Logger } from '../domain/log';
-import { Refusal } from '../domain/refusal';
+import { Refusal, type Issue } from '../domain/refusal';
+import { isSecretKey } from '../domain/redact';
 import type { BrokerConnection } from '../orders/broker';
 import { createTradovateConnection, tradovateSecretSchema, tradovateSettingsSchema } from '../brokers/tradovate/adapter';
 import { createProjectXConnection, projectXSecretSchema, projectXSettingsSchema } from '../brokers/projectx/adapter';
@@ -26,15 +28,31 @@ export const BROKER_HOSTS = {
   },
 } as const;
 
+// Reading a stored row drops keys it does not know (rows saved before the schemas were strict);
+// saving refuses them.
 const tradovateStored = tradovateSettingsSchema.omit({ name: true });
 const projectxStored = projectXSettingsSchema.omit({ name: true });
-const paperStored = z.strictObject({ login: z.string().min(1).max(64) });
+const paperStored = z.object({ login: z.string().min(1).max(64) });
+const SAVED = {
+  tradovate: z.strictObject(tradovateStored.shape),
+  projectx: z.strictObject(projectxStored.shape),
+  paper: z.strictObject(paperStored.shape),
+} as const;
 
-/** Refuses settings that would not connect, naming the field. */
-export function checkConnectionSettings(broker: 'paper' | 'tradovate' | 'projectx', settings: Readonly<Record<string, string>>): void {
-  const schema = broker === 'tradovate' ? tradovateStored : broker === 'projectx' ? projectxStored : paperStored;
-  const r = schema.safeParse(settings);
-  if (!r.success) throw new Refusal(r.error.issues.map((i) => ({ field: `settings.${i.path.map(String).join('.')}`, message: i.message })));
+/** The settings to store: exactly the broker's known keys, checked; refuses anything else, naming the field. */
+export function checkConnectionSettings(broker: 'paper' | 'tradovate' | 'projectx', settings: Readonly<Record<string, string>>): Record<string, string> {
+  const r = SAVED[broker].safeParse(settings);
+  if (r.success) return r.data;
+  const issues: Issue[] = [];
+  for (const i of r.error.issues) {
+    if (i.code === 'unrecognized_keys') {
+      for (const key of i.keys) {
+        const why = isSecretKey(key) ? ' (a secret is entered separately and kept in the OS keychain, never in settings)' : '';
+        issues.push({ field: `settings.${key}`, message: `unknown setting "${key}" for a ${broker} connection${why}` });
+      }
+    } else issues.push({ field: `settings.${i.path.map(String).join('.')}`, message: i.message });
+  }
+  throw new Refusal(issues);
 }
 
 export interface ConnectionFactoryDeps {

@@ -37,7 +37,7 @@ export interface EngineApiDeps {
   readonly info: Omit<EngineInfoView, 'keychain' | 'recoveredFrom'>;
   readonly latency: LatencyBook;
   /** Validates broker-specific connection settings; throws Refusal naming the field. */
-  readonly checkConnectionSettings: (broker: 'paper' | 'tradovate' | 'projectx', settings: Readonly<Record<string, string>>) => void;
+  readonly checkConnectionSettings: (broker: 'paper' | 'tradovate' | 'projectx', settings: Readonly<Record<string, string>>) => Record<string, string>;
   readonly presets: {
     list(): readonly PresetView[];
     apply(presetId: string): RiskRulesInput;
@@ -123,17 +123,17 @@ export class EngineApi implements ApiHandler {
     return {
       'state.get': () => this.snapshot(),
       'connections.add': async ({ broker, name, settings }) => {
-        this.deps.checkConnectionSettings(broker, settings);
+        const checked = this.deps.checkConnectionSettings(broker, settings);
         const id = `${broker}-${randomUUID().slice(0, 8)}`;
-        await engine.addConnection({ id, broker, name, settings });
+        await engine.addConnection({ id, broker, name, settings: checked });
         this.changed('connections', 'accounts');
         return { id };
       },
       'connections.update': async ({ id, name, settings }) => {
         const row = engine.core.config.connections().find((c) => c.id === id);
         if (!row) throw new Refusal([{ field: 'id', message: `unknown connection "${id}"` }]);
-        const next = { ...row, ...(name !== undefined ? { name } : {}), ...(settings !== undefined ? { settings } : {}) };
-        if (settings !== undefined) this.deps.checkConnectionSettings(row.broker, settings);
+        const checked = settings !== undefined ? this.deps.checkConnectionSettings(row.broker, settings) : undefined;
+        const next = { ...row, ...(name !== undefined ? { name } : {}), ...(checked !== undefined ? { settings: checked } : {}) };
         await engine.replaceConnection(next);
         this.changed('connections');
         return empty;

@@ -1,8 +1,12 @@
 /**
  * The headless host (`serve`, `demo`): the renderer's files and the engine API over one HTTP
- * server on 127.0.0.1, every request and socket refused without the random token printed at start.
- * A browser gets the token once in the URL; the server then sets it as a same-site cookie so the
- * page's assets and its WebSocket carry it without exposing it to scripts.
+ * server on 127.0.0.1. The API socket is refused without the token printed at start.
+ *
+ * The token is never a cookie (a cookie for 127.0.0.1 goes to every server on 127.0.0.1, whatever
+ * its port). The printed address carries it in the fragment, which the browser never sends; the
+ * page keeps it in memory and offers it as a WebSocket subprotocol (../api/socketAuth.ts). The
+ * renderer's files are served without it: they are the public build, and the engine's state and
+ * every command are only reachable through the socket.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -11,6 +15,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiEvent, ResponseEnvelope } from '../api/contract';
+import { SOCKET_PROTOCOL, tokenFromProtocols } from '../api/socketAuth';
 import type { Logger } from '../domain/log';
 
 export interface ApiHandler {
@@ -26,6 +31,7 @@ export interface HeadlessServerOptions {
   readonly port?: number;
   /** Loopback unless told otherwise. */
   readonly host?: string;
+  /** At least 128 bits (the CLI checks a user's); a random one otherwise. */
   readonly token?: string;
   readonly log: Logger;
 }
@@ -33,12 +39,13 @@ export interface HeadlessServerOptions {
 export interface HeadlessServer {
   readonly url: string;
   readonly token: string;
-  /** The address to open, token included. */
+  /** The address to open, token included (in the fragment: never sent to the server). */
   readonly openUrl: string;
   close(): Promise<void>;
 }
 
-const COOKIE = 'mirrorfill_token';
+/** The cookie older versions set; cleared when a browser still sends it. */
+const OLD_COOKIE = 'mirrorfill_token';
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -56,18 +63,16 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
   const host = opts.host ?? '127.0.0.1';
   const sockets = new Set<WebSocket>();
 
-  const authorised = (req: IncomingMessage): { ok: boolean; viaQuery: boolean } => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const q = url.searchParams.get('token');
-    if (q !== null && same(q, token)) return { ok: true, viaQuery: true };
-    const cookie = parseCookies(req.headers.cookie ?? '')[COOKIE];
-    return { ok: cookie !== undefined && same(cookie, token), viaQuery: false };
+  const authorised = (req: IncomingMessage): boolean => {
+    const offered = tokenFromProtocols(req.headers['sec-websocket-protocol']);
+    return offered !== undefined && same(offered, token);
   };
 
   const server = createServer((req, res) => {
     void serveHttp(req, res).catch((err: unknown) => {
       opts.log.error('http handler failed', { error: String(err) });
       if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
     });
   });
 
@@ -76,24 +81,23 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
       res.writeHead(421, { 'content-type': 'text/plain' }).end('misdirected request');
       return;
     }
-    const auth = authorised(req);
-    if (!auth.ok) {
-      res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' }).end('Mirrorfill: this address needs the token printed when the server started (…/?token=…).\n');
-      return;
-    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
     const headers: Record<string, string> = {
       'content-security-policy': CSP,
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
       'cache-control': 'no-store',
     };
-    if (auth.viaQuery) headers['set-cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
-    const file = await resolveStatic(opts.staticDir, url.pathname);
+    if (parseCookies(req.headers.cookie ?? '')[OLD_COOKIE] !== undefined) headers['set-cookie'] = `${OLD_COOKIE}=; Max-Age=0; Path=/`;
+    const pathname = requestPath(req.url);
+    if (pathname === undefined) {
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end(`Mirrorfill: malformed path ${JSON.stringify((req.url ?? '').slice(0, 200))}\n`);
+      return;
+    }
+    const file = await resolveStatic(opts.staticDir, pathname);
     if (!file) {
       res.writeHead(404, headers).end();
       return;
@@ -102,10 +106,10 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
     res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : file.body);
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20, handleProtocols: (offered) => (offered.has(SOCKET_PROTOCOL) ? SOCKET_PROTOCOL : false) });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== '/api' || !hostAllowed(req, host) || !authorised(req).ok || !originAllowed(req)) {
+    socket.on('error', () => socket.destroy());
+    if (requestPath(req.url) !== '/api' || !hostAllowed(req, host) || !authorised(req) || !originAllowed(req)) {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       socket.destroy();
       return;
@@ -118,9 +122,14 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
       ws.on('message', (data, isBinary) => {
         if (isBinary) return;
         const text = (Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)).toString('utf8');
-        void opts.handler.handle(text).then((response) => {
-          if (response && ws.readyState === ws.OPEN) ws.send(JSON.stringify(response));
-        });
+        opts.handler.handle(text).then(
+          (response) => {
+            if (response && ws.readyState === ws.OPEN) ws.send(JSON.stringify(response));
+          },
+          // handle() is documented never to reject; if it does, the request goes unanswered (the
+          // page times it out) and the server stays up.
+          (err: unknown) => opts.log.error('api handler failed', { error: err instanceof Error ? err.message : String(err) }),
+        );
       });
       ws.on('close', () => {
         detach();
@@ -143,7 +152,7 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
   return {
     url,
     token,
-    openUrl: `${url}/?token=${token}`,
+    openUrl: `${url}/#token=${encodeURIComponent(token)}`,
     close: async () => {
       for (const ws of sockets) ws.terminate();
       wss.close();
@@ -185,8 +194,18 @@ function originAllowed(req: IncomingMessage): boolean {
   }
 }
 
+/** The request's decoded path, or undefined when it cannot be decoded (a bad `%` escape, a NUL). */
+function requestPath(raw: string | undefined): string | undefined {
+  try {
+    const decoded = decodeURIComponent(new URL(raw ?? '/', 'http://localhost').pathname);
+    return decoded.includes('\0') ? undefined : decoded;
+  } catch {
+    return undefined;
+  }
+}
+
 async function resolveStatic(root: string, pathname: string): Promise<{ path: string; body: Buffer } | undefined> {
-  const rel = decodeURIComponent(pathname === '/' ? '/index.html' : pathname);
+  const rel = pathname === '/' ? '/index.html' : pathname;
   const full = normalize(join(root, rel));
   if (!full.startsWith(normalize(root + sep))) return undefined;
   try {

@@ -10,6 +10,13 @@ import type { Logger } from '../domain/log';
 
 const SIGNALR_HANDSHAKE_RACE = /^Error parsing handshake response: |^HttpConnection\.stopConnection\(.*\) was called while the connection is still in the connecting state\.$/s;
 
+/** Reasons the guard passed on: the uncaught exception they become can say it was a rejection. */
+const passedOn = new WeakSet<object>();
+
+export function wasUnhandledRejection(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && passedOn.has(err);
+}
+
 export function isSignalRHandshakeRace(reason: unknown): boolean {
   return reason instanceof Error && SIGNALR_HANDSHAKE_RACE.test(reason.message);
 }
@@ -26,6 +33,7 @@ export function guardLibraryRejections(log: Logger, proc: RejectionSource = proc
       log.warn('the ProjectX hub client failed a handshake; its connection retries', { error: reason instanceof Error ? reason.message : String(reason) });
       return;
     }
+    if (typeof reason === 'object' && reason !== null) passedOn.add(reason);
     throw reason;
   };
   proc.on('unhandledRejection', onRejection);

@@ -4,7 +4,7 @@
  * stand-in here: an EventEmitter that delivers {data, ports} as Electron's does.
  */
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
@@ -12,8 +12,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiEvent, HostReport, ResponseEnvelope, ServerMessage } from '../api/contract';
 import type { SnapshotView } from '../api/views';
 import { openAppHost, type AppHost } from './appHost';
-import { nodeApiPort, parseHostArgs, servePort, startUtilityHost, type MainPortLike, type ParentPortLike, type UtilityHost } from './utilityProcessHost';
+import { nodeApiPort, parseHostArgs, reportFatalErrors, servePort, startUtilityHost, type MainPortLike, type ParentPortLike, type UtilityHost } from './utilityProcessHost';
 import { MemorySecretStore } from '../secrets/memorySecretStore';
+import { silentLogger } from '../domain/log';
+import { guardLibraryRejections } from './libraryRejections';
 
 
 /** The renderer/main end of a port: numbered requests, responses by id, events collected. */
@@ -262,5 +264,83 @@ describe('the utility process host', () => {
     await expect(host.ready).rejects.toThrow();
     await new Promise((r) => setTimeout(r, 0));
     expect(parent.reports).toEqual([{ type: 'fatal', message: expect.stringMatching(/could not open its data/) as unknown }]);
+  });
+});
+
+describe('an uncaught error in the engine process', () => {
+  function setup(flushLog?: () => void): { proc: EventEmitter; parent: FakeParentPort; exited: Promise<number>; steps: string[] } {
+    const proc = new EventEmitter();
+    const parent = new FakeParentPort();
+    const steps: string[] = [];
+    const exited = new Promise<number>((resolve) =>
+      reportFatalErrors(proc, parent, {
+        flushLog: () => {
+          steps.push('flush');
+          flushLog?.();
+        },
+        exit: (code) => {
+          steps.push(`exit ${code}`);
+          resolve(code);
+        },
+        graceMs: 0,
+      }),
+    );
+    return { proc, parent, exited, steps };
+  }
+
+  it('tells main why before it exits, scrubbed like a log line, with the log flushed', async () => {
+    const { proc, parent, exited, steps } = setup();
+    proc.emit('uncaughtException', new TypeError('cannot read x of undefined (Authorization: Bearer abc.def)'), 'uncaughtException');
+    expect(parent.reports).toEqual([{ type: 'fatal', message: expect.stringMatching(/^The engine stopped on an unexpected error: TypeError: cannot read x of undefined \(Authorization: Bearer \[redacted\]\)/) as unknown }]);
+    expect(steps).toEqual(['flush']); // the report first; the exit after its grace
+    expect(await exited).toBe(1);
+    expect(steps).toEqual(['flush', 'exit 1']);
+  });
+
+  it('says when it was an unhandled rejection, whatever was rejected', async () => {
+    const { proc, parent, exited } = setup();
+    proc.emit('uncaughtException', 'plain string reason', 'unhandledRejection');
+    expect(parent.reports).toEqual([{ type: 'fatal', message: 'The engine stopped on an unhandled promise rejection: plain string reason' }]);
+    expect(await exited).toBe(1);
+  });
+
+  it('says so for a rejection the rejection guard passed on', async () => {
+    const { proc, parent, exited } = setup();
+    const reasons = new EventEmitter();
+    guardLibraryRejections(silentLogger, reasons);
+    const reason = new Error('a promise of ours failed');
+    expect(() => reasons.emit('unhandledRejection', reason)).toThrow(reason);
+    proc.emit('uncaughtException', reason, 'uncaughtException'); // what Node does with the guard's throw
+    expect(parent.reports).toEqual([{ type: 'fatal', message: expect.stringMatching(/^The engine stopped on an unhandled promise rejection: Error: a promise of ours failed/) as unknown }]);
+    expect(await exited).toBe(1);
+  });
+
+  it('reports once and still exits when the report or the flush fails', async () => {
+    const { proc, parent, exited } = setup(() => {
+      throw new Error('disk gone');
+    });
+    parent.postMessage = () => {
+      throw new Error('main gone');
+    };
+    proc.emit('uncaughtException', new Error('first'), 'uncaughtException');
+    proc.emit('uncaughtException', new Error('second'), 'uncaughtException');
+    expect(await exited).toBe(1);
+  });
+
+  it('leaves the engine log with the lines queued before the error', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'mirrorfill-fatal-'));
+    const app = openAppHost({ dataDir, host: 'test', secrets: new MemorySecretStore() });
+    try {
+      const { proc } = setup(() => app.flushLogSync());
+      app.log.warn('the last thing before the crash');
+      proc.emit('uncaughtException', new Error('boom'), 'uncaughtException');
+      // Synchronously: the process may not live another turn.
+      expect(readFileSync(join(dataDir, 'logs', 'engine.log'), 'utf8')).toContain('the last thing before the crash');
+      // Private: the log folder and its files are the user's only.
+      expect((statSync(join(dataDir, 'logs')).mode & 0o777).toString(8)).toBe('700');
+      expect((statSync(join(dataDir, 'logs', 'engine.log')).mode & 0o777).toString(8)).toBe('600');
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -20,13 +20,13 @@ import { HostCommand, type ApiError, type HostReport, type ResponseEnvelope, typ
 import type { SettingsView } from '../api/views';
 import { SystemClock, type Clock } from '../domain/clock';
 import { Catalog } from '../domain/instruments';
-import { createLogger, stderrSink } from '../domain/log';
+import { createLogger, redactText, stderrSink } from '../domain/log';
 import { DemoSecretStore } from '../secrets/demoSecretStore';
 import { EnvBackedSecretStore } from '../secrets/envSecretStore';
 import { KeytarSecretStore } from '../secrets/keytarStore';
 import type { SecretStore } from '../secrets/secretStore';
 import { openAppHost, type AppHost } from './appHost';
-import { guardLibraryRejections } from './libraryRejections';
+import { guardLibraryRejections, wasUnhandledRejection } from './libraryRejections';
 import { seedDemo, startDemoWorld, type DemoWorld } from './demo';
 import type { ApiHandler } from './headlessServer';
 
@@ -303,6 +303,49 @@ async function openEngine(opts: UtilityHostOptions): Promise<Opened> {
   }
 }
 
+// ---- dying with a reason ------------------------------------------------------------------------
+
+/** The process events this file listens to (the process itself, or a stand-in in tests). */
+export interface FatalSource {
+  on(event: 'uncaughtException', listener: (err: unknown, origin: string) => void): unknown;
+}
+
+export interface FatalHooks {
+  /** Writes the engine's queued log lines synchronously (the app host's, once it is open). */
+  readonly flushLog?: () => void;
+  readonly exit: (code: number) => void;
+  /** How long the report is given to reach main before the process exits. */
+  readonly graceMs?: number;
+}
+
+/**
+ * An uncaught exception (or an unhandled rejection, which the rejection guard turns into one) ends
+ * the engine as Node would, but first tells main why: main shows it as the crash reason and logs
+ * it, instead of only "the engine exited with code 1". The reason is scrubbed like a log line.
+ */
+export function reportFatalErrors(proc: FatalSource, parent: Pick<ParentPortLike, 'postMessage'>, hooks: FatalHooks): void {
+  let dying = false;
+  proc.on('uncaughtException', (err, origin) => {
+    if (dying) return hooks.exit(1); // failing again while reporting: no second report
+    dying = true;
+    const what = origin === 'unhandledRejection' || wasUnhandledRejection(err) ? 'an unhandled promise rejection' : 'an unexpected error';
+    const detail = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
+    const message = redactText(`The engine stopped on ${what}: ${detail}`);
+    try {
+      parent.postMessage({ type: 'fatal', message });
+    } catch {
+      // Main is gone: nobody to tell; the exit code still says it.
+    }
+    try {
+      process.stderr.write(`${message}\n`);
+      hooks.flushLog?.();
+    } catch {
+      // Best effort on the way out.
+    }
+    setTimeout(() => hooks.exit(1), hooks.graceMs ?? 200);
+  });
+}
+
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
@@ -314,6 +357,8 @@ const parentPort = (process as { parentPort?: ParentPort }).parentPort;
 if (parentPort) {
   const port = parentPort;
   guardLibraryRejections(createLogger(stderrSink, 'engine.host', 'warn'));
+  let app: AppHost | undefined;
+  reportFatalErrors(process, port, { flushLog: () => app?.flushLogSync(), exit: (code) => process.exit(code) });
   let host: UtilityHost;
   try {
     host = startUtilityHost(port, parseHostArgs(process.argv));
@@ -322,6 +367,9 @@ if (parentPort) {
     process.exit(1);
   }
   // A failed open was reported (fatal); exiting lets main's supervisor restart with backoff.
-  host.ready.catch(() => process.exit(1));
+  host.ready.then(
+    (r) => (app = r.app),
+    () => process.exit(1),
+  );
   void host.closed.then(() => process.exit(0));
 }

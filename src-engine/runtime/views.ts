@@ -20,6 +20,7 @@ import { parseContractCode, type ContractCode } from '../domain/contractCode';
 import { groupStatus, syncOn, whitelisted, type Follower, type Group, type GroupStatus } from '../domain/group';
 import { toGroupInput } from '../domain/groupEdit';
 import { moneyToDollars, type Money } from '../domain/money';
+import { isSecretKey } from '../domain/redact';
 import { followerRootFor } from '../copy/join';
 import { planSync } from '../copy/sync';
 import type { BrokerOrder } from '../orders/broker';
@@ -36,7 +37,8 @@ export function connectionViews(core: EngineCore, hasSecret: (id: string) => boo
   return rows.map((row) => {
     const rt = core.connections.get(row.id);
     const settings: Record<string, string> = {};
-    for (const [k, v] of Object.entries(row.settings)) if (typeof v === 'string' || typeof v === 'number') settings[k] = String(v);
+    // A secret-named key saved before settings were checked strictly is never shown.
+    for (const [k, v] of Object.entries(row.settings)) if ((typeof v === 'string' || typeof v === 'number') && !isSecretKey(k)) settings[k] = String(v);
     return {
       id: row.id,
       broker: row.broker,

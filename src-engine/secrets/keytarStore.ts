@@ -3,6 +3,7 @@
  * (GNOME Keyring, KWallet). When none answers, nothing is stored and the user is told why.
  */
 import { createRequire } from 'node:module';
+import { rememberSecret } from '../domain/redact';
 import { NoKeychainError, type KeychainStatus, type Secret, type SecretStore } from './secretStore';
 
 interface Keytar {
@@ -55,6 +56,7 @@ export class KeytarSecretStore implements SecretStore {
 
   async set(connectionId: string, secret: Secret): Promise<void> {
     const k = await this.require();
+    for (const v of Object.values(secret)) rememberSecret(v);
     await k.setPassword(this.service, connectionId, JSON.stringify(secret));
   }
 
@@ -80,6 +82,8 @@ export function parseSecret(raw: string, connectionId: string): Secret {
   if (value === null || typeof value !== 'object' || Array.isArray(value) || !Object.values(value).every((v) => typeof v === 'string')) {
     throw new Error(`the stored secret of connection ${connectionId} has an unexpected shape; set it again`);
   }
+  // From now on this value is scrubbed from any log line or error text it turns up in.
+  for (const v of Object.values(value as Secret)) rememberSecret(v);
   return value as Secret;
 }
 

@@ -3,10 +3,12 @@
  * same shape as the engine's, plus the engine process's own stdout/stderr (a crash trace lands
  * here, since the engine can no longer write its own log when it dies).
  *
- * Main never holds a secret, so nothing here needs redacting beyond what the engine prints.
+ * Main never holds a secret, but the engine's own output is copied here verbatim and a library may
+ * print one: every line is scrubbed as the engine's log lines are.
  */
-import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { redact, redactText } from '../../src-engine/domain/redact';
 
 export type MainLogLevel = 'info' | 'warn' | 'error';
 
@@ -31,32 +33,56 @@ export function createMainLog(write: (line: MainLogLine) => void, now: () => num
   const at =
     (level: MainLogLevel) =>
     (msg: string, fields?: Readonly<Record<string, unknown>>): void => {
-      write({ time: now(), level, scope: 'main', msg, ...(fields ? { fields } : {}) });
+      write({ time: now(), level, scope: 'main', msg: redactText(msg), ...(fields ? { fields: redact(fields) as Record<string, unknown> } : {}) });
     };
   return {
     info: at('info'),
     warn: at('warn'),
     error: at('error'),
-    engineOutput: (stream, line) => write({ time: now(), level: stream === 'stderr' ? 'warn' : 'info', scope: `engine.${stream}`, msg: line }),
+    engineOutput: (stream, line) => write({ time: now(), level: stream === 'stderr' ? 'warn' : 'info', scope: `engine.${stream}`, msg: redactText(line) }),
   };
 }
 
 const ROTATE_AT_BYTES = 5 * 1024 * 1024;
+const KEEP = 3;
 
 /**
- * Appends to `file`, rotating once to `file.1` when it has grown past 5 MB at open. Writes are
- * synchronous: the last lines before a crash or a kill must be on disk.
+ * Appends to `file`, rotating it to `file.1` (… `file.3`, the oldest dropped) whenever it passes
+ * 5 MB, at open or while the app runs for weeks. Writes are synchronous: the last lines before a
+ * crash or a kill must be on disk; main writes few lines, so this costs nothing that matters.
  */
-export function openMainLog(file: string, mirror?: (line: MainLogLine) => void): MainLog {
-  mkdirSync(dirname(file), { recursive: true });
+export function openMainLog(file: string, mirror?: (line: MainLogLine) => void, rotateAtBytes = ROTATE_AT_BYTES): MainLog {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  let size = 0;
   try {
-    if (statSync(file).size > ROTATE_AT_BYTES) renameSync(file, `${file}.1`);
+    size = statSync(file).size;
   } catch {
-    // No log yet: nothing to rotate.
+    // No log yet.
   }
-  return createMainLog((line) => {
+  const rotate = (): void => {
     try {
-      appendFileSync(file, `${JSON.stringify(line)}\n`);
+      rmSync(`${file}.${KEEP}`, { force: true });
+      for (let i = KEEP - 1; i >= 1; i--) {
+        try {
+          renameSync(`${file}.${i}`, `${file}.${i + 1}`);
+        } catch {
+          // That one does not exist yet.
+        }
+      }
+      renameSync(file, `${file}.1`);
+    } catch {
+      // Cannot rotate (read-only folder): keep appending; the write itself reports nothing either.
+    }
+    size = 0;
+  };
+  if (size > rotateAtBytes) rotate();
+  return createMainLog((line) => {
+    const text = `${JSON.stringify(line)}\n`;
+    const bytes = Buffer.byteLength(text);
+    try {
+      if (size > 0 && size + bytes > rotateAtBytes) rotate();
+      appendFileSync(file, text, { mode: 0o600 });
+      size += bytes;
     } catch {
       // A full disk must not take the app down; the line is lost.
     }

@@ -3,8 +3,8 @@
  * channel the host offers:
  *  - Electron: the preload exposes `window.mirrorfill` (verbs typed as `MirrorfillApi`), or hands
  *    the page a MessagePort that speaks the raw envelope;
- *  - headless serve/demo: a WebSocket to `/api` on the same origin (the token travels as the
- *    HttpOnly cookie the server set when the page was opened with `?token=`).
+ *  - headless serve/demo: a WebSocket to `/api` on the same origin, offering the token the page
+ *    was opened with as a subprotocol (src-engine/api/socketAuth.ts, ./pageToken.ts).
  *
  * The socket channel numbers requests, keeps a pending map, rejects every pending request when the
  * socket closes, and reconnects with capped backoff and jitter. Status changes are published so the
@@ -21,6 +21,7 @@ import {
   type ResponseEnvelope,
   type ServerMessage,
 } from '../../src-engine/api/contract';
+import { socketProtocols } from '../../src-engine/api/socketAuth';
 import { ApiError, toApiError } from './errors';
 
 export { ApiError };
@@ -176,7 +177,9 @@ export class SocketClient implements EngineClient {
     try {
       s = this.opts.connect();
     } catch (err) {
-      this.scheduleRetry(err instanceof Error ? err.message : String(err));
+      const reason = err instanceof Error ? err.message : String(err);
+      if (this.opts.reconnect === false) this.setStatus({ state: 'closed', reason });
+      else this.scheduleRetry(reason);
       return;
     }
     this.socket = s;
@@ -371,8 +374,8 @@ function isMirrorfillApi(x: unknown): x is MirrorfillApi {
   return typeof x === 'object' && x !== null && typeof (x as MirrorfillApi).invoke === 'function' && typeof (x as MirrorfillApi).onEvent === 'function';
 }
 
-/** The client for the page this runs in. */
-export function clientForPage(win: Window & typeof globalThis = window): EngineClient {
+/** The client for the page this runs in; `token` is the headless server's, when the page has it. */
+export function clientForPage(token: string | undefined, win: Window & typeof globalThis = window): EngineClient {
   const exposed = (win as unknown as { mirrorfill?: unknown }).mirrorfill;
   if (isMirrorfillApi(exposed)) return new PreloadClient(exposed);
   const port = (win as unknown as { mirrorfillPort?: unknown }).mirrorfillPort;
@@ -381,5 +384,14 @@ export function clientForPage(win: Window & typeof globalThis = window): EngineC
   }
   const scheme = win.location.protocol === 'https:' ? 'wss:' : 'ws:';
   const url = `${scheme}//${win.location.host}/api`;
-  return new SocketClient({ connect: () => new WebSocket(url) as unknown as SocketLike, channel: 'websocket' });
+  if (token === undefined) {
+    return new SocketClient({
+      connect: () => {
+        throw new Error('This address needs the token printed when the server started (open the whole address, …/#token=…).');
+      },
+      channel: 'websocket',
+      reconnect: false,
+    });
+  }
+  return new SocketClient({ connect: () => new WebSocket(url, socketProtocols(token)) as unknown as SocketLike, channel: 'websocket' });
 }

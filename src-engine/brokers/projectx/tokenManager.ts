@@ -6,6 +6,7 @@
  */
 import type { Clock } from '../../domain/clock';
 import type { Logger } from '../../domain/log';
+import { rememberSecret } from '../../domain/redact';
 
 const DEFAULT_LIFETIME_MS = 24 * 60 * 60 * 1000;
 const MIN_RETRY_MS = 1_000;
@@ -107,6 +108,7 @@ export class TokenManager {
   }
 
   private adopt(token: string): void {
+    rememberSecret(token);
     this.token = token;
     this.schedule(lifetimeOf(token) / 2);
   }

@@ -19,6 +19,7 @@ import type { Catalog } from '../../domain/instruments';
 import type { ContractCode } from '../../domain/contractCode';
 import type { Clock } from '../../domain/clock';
 import type { Logger } from '../../domain/log';
+import { redactText } from '../../domain/redact';
 import type {
   AccountSnapshot,
   BrokerAccount,
@@ -318,7 +319,7 @@ export class TradovateConnection implements BrokerConnection {
       if (!parsed.success) return { ok: false, class: 'unknown', reason: `unreadable place answer: ${describeZodError(parsed.error)}` };
       const r = parsed.data;
       if (isFailure(r)) {
-        const reason = r.failureText ?? r.failureReason ?? 'rejected';
+        const reason = redactText(r.failureText ?? r.failureReason ?? 'rejected');
         if (r.orderId !== undefined) {
           this.cache.rememberPlaced(r.orderId, req.tag);
           this.cache.rememberPlaceFailure(r.orderId, reason);
@@ -538,7 +539,9 @@ export class TradovateConnection implements BrokerConnection {
 
   // ---- protocol errors and resync ------------------------------------------------------------
 
-  private onProtocolError(detail: string, resync = true): void {
+  private onProtocolError(raw: string, resync = true): void {
+    // The detail quotes the frame it could not read, which may carry a token: it is shown and logged.
+    const detail = redactText(raw);
     this.protocolErrors++;
     // Thousands of bad frames must not become thousands of log lines.
     if (this.protocolErrors <= 10 || this.protocolErrors % 100 === 0) this.log.warn('tradovate sent a message we could not read', { connection: this.name, detail, count: this.protocolErrors });
@@ -592,7 +595,7 @@ export class TradovateConnection implements BrokerConnection {
       const data = await this.rest.call({ endpoint, body, mutates: true });
       const parsed = commandResultSchema.safeParse(data);
       if (!parsed.success) return { ok: false, class: 'unknown', reason: `unreadable answer: ${describeZodError(parsed.error)}` };
-      if (isFailure(parsed.data)) return { ok: false, class: 'permanent', reason: parsed.data.failureText ?? parsed.data.failureReason ?? 'refused' };
+      if (isFailure(parsed.data)) return { ok: false, class: 'permanent', reason: redactText(parsed.data.failureText ?? parsed.data.failureReason ?? 'refused') };
       return { ok: true };
     } catch (err) {
       return this.failedOutcome(err);

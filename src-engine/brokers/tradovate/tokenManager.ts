@@ -6,6 +6,7 @@
  */
 import type { Clock } from '../../domain/clock';
 import type { Logger } from '../../domain/log';
+import { rememberSecret } from '../../domain/redact';
 import { BrokerError } from './brokerError';
 import { httpCall, type HttpResult } from './httpTransport';
 import { sendHonouringPenalties, type PenaltyContext } from './penalty';
@@ -177,6 +178,8 @@ export class TokenManager {
       userId: r.userId ?? previous?.userId ?? 0,
       userName: r.name ?? previous?.userName ?? this.deps.settings.username,
     };
+    rememberSecret(session.accessToken);
+    rememberSecret(session.mdAccessToken);
     this.session = session;
     this.scheduleRenewal(session);
     return session;
