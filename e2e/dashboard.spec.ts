@@ -6,6 +6,7 @@
  * Flatten and Sync name the contract it really trades.
  */
 import type { Page } from '@playwright/test';
+import { socketProtocols } from '../src-engine/api/socketAuth';
 import { startDemo, type Demo } from './demoHost';
 import { expect, goTo, openApp, screenshot, test } from './fixtures';
 
@@ -19,12 +20,12 @@ test.afterAll(async () => {
 
 const FOLLOWERS = ['DEMO-FUNDED-1', 'DEMO-FUNDED-2', '50KTC-DEMO-1', '150KTC-DEMO-2', 'PAPER-25K'];
 
-/** One engine command over the app's own API socket (the page's cookie authorises it). */
+/** One engine command over the app's own API socket, authorised as the app does it (the token it keeps, offered as a subprotocol). */
 async function command(page: Page, cmd: string, args: Record<string, unknown>): Promise<unknown> {
   return page.evaluate(
-    async ({ cmd, args }) =>
+    async ({ cmd, args, protocols }) =>
       new Promise((resolve, reject) => {
-        const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/api`);
+        const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/api`, protocols);
         ws.onopen = () => ws.send(JSON.stringify({ id: 1, cmd, args }));
         ws.onmessage = (ev) => {
           const m = JSON.parse(String(ev.data)) as { id?: number; ok?: boolean; result?: unknown; error?: { message?: string } };
@@ -35,7 +36,7 @@ async function command(page: Page, cmd: string, args: Record<string, unknown>): 
         };
         ws.onerror = () => reject(new Error('API socket error'));
       }),
-    { cmd, args },
+    { cmd, args, protocols: socketProtocols(demo.token) },
   );
 }
 
