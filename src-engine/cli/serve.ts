@@ -18,7 +18,7 @@ export async function serveCommand(args: readonly string[]): Promise<number> {
   const token = tokenOption(p);
   const port = portOption(p);
   const dataDir = stringOption(p, 'data') ?? defaultDataDir();
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const app = openAppHost({ dataDir, host: 'serve' });
   const host = stringOption(p, 'host');
   const server = await startHeadlessServer({ handler: app.api, staticDir: rendererDir(), port, log: app.log.child('http'), ...(host ? { host } : {}), ...(token ? { token } : {}) });

@@ -58,6 +58,8 @@ export interface AppHost {
 export function openAppHost(opts: AppHostOptions): AppHost {
   const logDir = join(opts.dataDir, 'logs');
   // Only the user reads the logs (the database's own folder and files are the store's to protect).
+  // The trader's accounts, journal and logs: the folder is the owner's alone (0700) when created here.
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   mkdirSync(logDir, { recursive: true, mode: 0o700 });
   const logFile = join(logDir, 'engine.log');
   const file = new RotatingLogFile({

@@ -231,6 +231,17 @@ describe('a damaged database file', () => {
     expect(readdirSync(dir).filter((f) => f.includes('corrupt'))).toEqual([]);
   });
 
+  it('the app host creates its data folder for the owner alone, and the database readable by the owner only', async () => {
+    const dataDir = join(dir, 'fresh', 'Mirrorfill');
+    const host = openAppHost({ dataDir, host: 'test', secrets: new MemorySecrets() });
+    try {
+      expect(statSync(dataDir).mode & 0o777).toBe(0o700);
+      expect(statSync(join(dataDir, 'mirrorfill.db')).mode & 0o777).toBe(0o600);
+    } finally {
+      await host.close();
+    }
+  });
+
   it('the app host surfaces it: snapshot info, the log, and the backup beside the file', async () => {
     const path = join(dir, 'mirrorfill.db');
     cleanDatabase(path);
