@@ -206,3 +206,18 @@ export interface SnapshotView {
   readonly risk: readonly RiskAccountView[];
   readonly settings: SettingsView;
 }
+
+/**
+ * What a group save (or delete) would leave open or resize, asked before it is applied: removed
+ * followers that hold positions or working orders, and followers whose open position a sizing
+ * change would resize (`from` → `to`, signed contracts of `contract`).
+ */
+export interface SaveImpactView {
+  readonly removed: readonly {
+    readonly account: string;
+    readonly name: string;
+    readonly positions: readonly { readonly contract: string; readonly root: string; readonly qty: number }[];
+    readonly workingOrders: number;
+  }[];
+  readonly resized: readonly { readonly account: string; readonly contract: string; readonly root: string; readonly from: number; readonly to: number }[];
+}

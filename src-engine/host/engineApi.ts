@@ -164,12 +164,13 @@ export class EngineApi implements ApiHandler {
         this.changed('connections');
         return empty;
       },
-      'groups.save': ({ id, group }) => {
-        const g = engine.saveGroup(group, id);
+      'groups.save': ({ id, group, removed, resize }) => {
+        const g = engine.saveGroup(group, id, { ...(removed ? { removed } : {}), ...(resize ? { resize } : {}) });
         this.changed('groups', 'accounts');
         return { id: g.id };
       },
-      'groups.delete': ({ id }) => done(() => (engine.deleteGroup(id), this.changed('groups', 'accounts'))),
+      'groups.delete': ({ id, removed }) => done(() => (engine.deleteGroup(id, removed), this.changed('groups', 'accounts'))),
+      'groups.impact': ({ id, group }) => engine.saveImpact(id, group),
       'groups.setSync': ({ group, account, root, on }) => done(() => (engine.setSync(group, account, root, on), this.changed('groups'))),
       'groups.setMasterSync': ({ group, root, on }) => done(() => (engine.setMasterSync(group, root, on), this.changed('groups'))),
       'controls.pause': ({ group }) => done(() => engine.pause(group)),

@@ -86,6 +86,8 @@ export function rowFromEvent(e: EngineEvent, seq: number): ActivityRow | undefin
 }
 
 function decisionText(kind: string, reason: string | undefined, detail: string | undefined): string {
+  // The trader's own actions carry their sentence whole.
+  if (kind === 'user' && detail !== undefined) return detail;
   const why = [reason, detail].filter((x) => x !== undefined && x !== '').join(': ');
   return kind === 'skip' ? `no order: ${why}` : `${kind}${why ? ` — ${why}` : ''}`;
 }
