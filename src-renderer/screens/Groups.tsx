@@ -3,10 +3,10 @@
  * name, leader, followers, settings — goes into a draft; the bar says how many changes are
  * pending and Save sends the whole group at once. A refusal shows next to the field it names.
  */
-import { type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { FollowerInput, GroupInput, GroupSettingsInput } from '../../src-engine/api/config';
-import type { AccountView, GroupView, SnapshotView } from '../../src-engine/api/views';
+import type { AccountView, GroupView, SaveImpactView, SnapshotView } from '../../src-engine/api/views';
 import { errorsAt, errorsUnder, unclaimed, type FieldErrors as Errors } from '../api/errors';
 import { useCommand, useServices, useSnapshot } from '../app/hooks';
 import { ConfirmButton, Empty, Field, FieldErrors, GroupStatusBadge, Money, PendingBar, Switch } from '../components/ui';
@@ -15,7 +15,8 @@ import { ratioProblem } from '../lib/decimal';
 import { ALL_ROOTS } from '../lib/families';
 import { omitKey } from '../lib/objects';
 import { go, href } from '../lib/route';
-import { NEW_GROUP, pendingChanges } from '../stores/drafts';
+import { ImpactDialog } from '../components/ImpactDialog';
+import { NEW_GROUP, pendingChanges, type SaveAnswers } from '../stores/drafts';
 import { EMPTY_GROUP } from '../stores/groupEdit';
 
 export function Groups({ selected }: { selected: string | undefined }): ReactNode {
@@ -23,9 +24,25 @@ export function Groups({ selected }: { selected: string | undefined }): ReactNod
   const { drafts } = useServices();
   const allDrafts = useStore(drafts.store, (s) => s.drafts);
   const { run } = useCommand();
+  const [deleting, setDeleting] = useState<{ group: GroupView; impact: SaveImpactView } | undefined>(undefined);
   if (!snap) return <Empty>Reading the engine state…</Empty>;
   const editing = selected === 'new' ? NEW_GROUP : selected;
   const group = editing && editing !== NEW_GROUP ? snap.groups.find((g) => g.id === editing) : undefined;
+
+  const remove = (g: GroupView, removed: SaveAnswers['removed']): Promise<void> =>
+    run('groups.delete', { id: g.id, ...(removed ? { removed } : {}) }, { done: `Group "${g.name}" deleted`, failTitle: `Group "${g.name}" was not deleted` }).then((r) => {
+      if (r.ok) {
+        drafts.discard(g.id);
+        if (editing === g.id) go('groups');
+      }
+    });
+  // A group whose followers hold positions or working orders asks what becomes of them first.
+  const askDelete = async (g: GroupView): Promise<void> => {
+    const r = await run('groups.impact', { id: g.id }, { failTitle: `Group "${g.name}" was not deleted` });
+    if (!r.ok) return;
+    if (r.result.removed.length === 0) await remove(g, undefined);
+    else setDeleting({ group: g, impact: r.result });
+  };
 
   return (
     <div className="screen groups">
@@ -95,14 +112,7 @@ export function Groups({ selected }: { selected: string | undefined }): ReactNod
                         label="Delete"
                         ariaLabel={`Delete ${g.name}`}
                         confirmLabel={`Delete "${g.name}"?`}
-                        onConfirm={() =>
-                          void run('groups.delete', { id: g.id }, { done: `Group "${g.name}" deleted` }).then((r) => {
-                            if (r.ok) {
-                              drafts.discard(g.id);
-                              if (editing === g.id) go('groups');
-                            }
-                          })
-                        }
+                        onConfirm={() => void askDelete(g)}
                       />
                     </span>
                   </td>
@@ -113,6 +123,19 @@ export function Groups({ selected }: { selected: string | undefined }): ReactNod
         )}
       </section>
 
+      {deleting ? (
+        <ImpactDialog
+          title={`Delete "${deleting.group.name}"?`}
+          impact={deleting.impact}
+          snap={snap}
+          saveLabel="Delete group"
+          onCancel={() => setDeleting(undefined)}
+          onAnswer={(a) => {
+            setDeleting(undefined);
+            void remove(deleting.group, a.removed);
+          }}
+        />
+      ) : null}
       {editing === NEW_GROUP ? <GroupEditor key={NEW_GROUP} snap={snap} draftKey={NEW_GROUP} base={EMPTY_GROUP} saved={undefined} /> : null}
       {group ? <GroupEditor key={group.id} snap={snap} draftKey={group.id} base={group.input} saved={group} /> : null}
       {editing && editing !== NEW_GROUP && !group ? <Empty>This group no longer exists.</Empty> : null}
