@@ -19,7 +19,7 @@ export const ActivityFilter = z.strictObject({
   groupId: Id.optional(),
   accountId: Id.optional(),
   root: Root.optional(),
-  kinds: z.array(z.enum(['order', 'skip', 'rejection', 'lock', 'quarantine', 'outOfSync', 'control', 'connection', 'info'])).optional(),
+  kinds: z.array(z.enum(['order', 'skip', 'rejection', 'lock', 'quarantine', 'outOfSync', 'control', 'connection', 'info', 'leaderFill', 'user'])).optional(),
 });
 export type ActivityFilter = z.infer<typeof ActivityFilter>;
 

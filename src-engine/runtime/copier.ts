@@ -74,6 +74,9 @@ export function onLeaderFill(core: EngineCore, leader: AccountId, fill: BrokerFi
   }
   // An order's intent row is its decision; the journal keeps a row for every other outcome.
   const rows = plan.decisions.filter((d) => d.kind !== 'order').map((d) => decisionRow(group, eventKey, d, now));
+  // The leader's own fill, first, for Activity (journaled with what it caused).
+  const after = before + (fill.side === 'buy' ? fill.qty : -fill.qty);
+  rows.unshift({ time: now, groupId: group.id, accountId: leader, cause: eventKey, contract: fill.contract, kind: 'leaderFill', reason: undefined, detail: `leader ${fill.side === 'buy' ? 'bought' : 'sold'} ${fill.qty} ${parseContractCode(fill.contract).root} @ ${fill.price}; now ${after === 0 ? 'flat' : `${after > 0 ? 'long' : 'short'} ${Math.abs(after)}`}` });
   const fresh = core.journal.commitLeaderDecision({
     leaderAccount: leader,
     eventKey,

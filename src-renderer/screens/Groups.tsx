@@ -7,11 +7,12 @@ import { useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { FollowerInput, GroupInput, GroupSettingsInput } from '../../src-engine/api/config';
 import type { AccountView, GroupView, SaveImpactView, SnapshotView } from '../../src-engine/api/views';
-import { errorsAt, errorsUnder, unclaimed, type FieldErrors as Errors } from '../api/errors';
+import { errorsAt, errorsUnder, unclaimed, uniqueMessages, type FieldErrors as Errors } from '../api/errors';
 import { useCommand, useServices, useSnapshot } from '../app/hooks';
 import { ConfirmButton, Empty, Field, FieldErrors, GroupStatusBadge, Money, PendingBar, Switch } from '../components/ui';
 import { accountName, BROKER_LABEL } from '../lib/accounts';
 import { ratioProblem } from '../lib/decimal';
+import { namesIn } from '../lib/words';
 import { ALL_ROOTS } from '../lib/families';
 import { omitKey } from '../lib/objects';
 import { go, href } from '../lib/route';
@@ -452,7 +453,8 @@ function FollowerEditRow({
       {errors.length || ratioErr ? (
         <tr className="error-row">
           <td colSpan={7}>
-            <FieldErrors errors={[...errors, ...(ratioErr && !errors.some((e) => e.includes('ratio')) ? [`followers[${index}].ratio: ${ratioErr}`] : [])]} />
+            {/* Once, beside the row: the check as the trader types replaces an engine answer about the same field. */}
+            <FieldErrors errors={uniqueMessages([...(ratioErr ? [`Ratio: ${ratioErr}`] : []), ...errors.filter((e) => !(ratioErr && e.startsWith('Ratio:'))).map((e) => namesIn(e, snap))])} />
           </td>
         </tr>
       ) : null}

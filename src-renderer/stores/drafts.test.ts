@@ -127,7 +127,7 @@ describe('staged group edits', () => {
     expect(engine.calls).toHaveLength(0);
     const e = drafts.store.getState().drafts.g1?.errors ?? {};
     expect(e.name).toEqual(['must not be empty']);
-    expect(e['followers[0].ratio']).toEqual(['must be at least 0.1']);
+    expect(e['followers[0].ratio']).toEqual(['must be between 0.1 and 1000']);
     expect(e['followers[1].cross.MNQ']?.[0]).toMatch(/not in the same family/);
     client.stop();
   });
