@@ -18,6 +18,7 @@ import type { PaperSim } from '../brokers/paper/paperBroker';
 import { checkConnectionSettings, connectionFactory } from './connectionFactory';
 import { EngineApi } from './engineApi';
 import { LatencyBook } from './latencyBook';
+import type { DemoBrokersView } from '../api/views';
 
 export const VERSION = '0.1.0';
 
@@ -35,6 +36,8 @@ export interface AppHostOptions {
   readonly clock?: Clock;
   readonly secrets?: SecretStore;
   readonly paper?: PaperSim;
+  /** The demo's simulated brokers, offered by Add connection. */
+  readonly demo?: DemoBrokersView;
   /** Also echo the log to stderr. */
   readonly logToStderr?: boolean;
 }
@@ -71,7 +74,7 @@ export function openAppHost(opts: AppHostOptions): AppHost {
     engine,
     secrets,
     log: log.child('api'),
-    info: { version: VERSION, startedAt: Date.now(), host: opts.host },
+    info: { version: VERSION, startedAt: Date.now(), host: opts.host, ...(opts.demo ? { demo: opts.demo } : {}) },
     latency: new LatencyBook(),
     checkConnectionSettings,
     presets: {
