@@ -82,3 +82,24 @@ test('a save that would resize or leave open positions asks first, and does what
   await expect(page.getByText('removed from group Demo; long 1 MNQ flattened').first()).toBeVisible();
   await expect(page.getByText(/new sizing from the next entry/).first()).toBeVisible();
 });
+
+test('the Dashboard\'s pending bar asks the same before a ratio change resizes an open position', async ({ page }) => {
+  await leaderMarket(demo, 'Buy', 1);
+  await expect.poll(() => held('50KTC-DEMO-1'), { timeout: 30_000 }).toBe(1);
+  await openApp(page, demo, 'Dashboard');
+  await page.getByRole('button', { name: 'Increase ratio for 50KTC-DEMO-1' }).first().click();
+  const bar = page.getByRole('region', { name: 'Pending changes' });
+  await bar.getByRole('button', { name: 'Save' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Before saving "Demo"' });
+  await expect(dialog).toContainText('50KTC-DEMO-1: long 1 → 2 MNQ (+1 contract)');
+  // Cancel keeps the change pending and sends nothing.
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(bar).toContainText('1 pending change');
+  expect(await held('50KTC-DEMO-1')).toBe(1);
+  await bar.getByRole('button', { name: 'Save' }).click();
+  await dialog.getByLabel(/^Apply now/).check();
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect.poll(() => held('50KTC-DEMO-1')).toBe(2);
+  await expect(bar).toBeHidden();
+});

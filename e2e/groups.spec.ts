@@ -34,7 +34,7 @@ test('creates a group through a staged edit, refuses a role conflict inline, del
   await expect(bar).toContainText('1 pending change');
   await bar.getByRole('button', { name: 'Save' }).click();
   // Once, beside the row, in names: no field path, no account id.
-  await expect(edit.getByRole('alert').filter({ hasText: 'Account: account "DEMO-FUNDED-1" is already a follower in group "Demo"' })).toHaveCount(1);
+  await expect(edit.getByRole('alert').filter({ hasText: 'account "DEMO-FUNDED-1" is already a follower in group "Demo"' })).toHaveCount(1);
   expect(await page.locator('main').innerText()).not.toMatch(/followers\[\d+\]|demo-tv1/);
   await expect(bar).toContainText('1 pending change');
   await screenshot(page, 'groups');

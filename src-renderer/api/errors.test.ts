@@ -20,7 +20,7 @@ describe('field mapping', () => {
       ],
       'group',
     );
-    expect(errorsUnder(errs, 'followers[2]')).toEqual(['Account: account "x" is already a follower in group "Main"', 'Ratio: must be at most 1000']);
+    expect(errorsUnder(errs, 'followers[2]')).toEqual(['account "x" is already a follower in group "Main"', 'Ratio: must be at most 1000']);
     expect(errorsUnder(errs, 'followers[1]')).toEqual([]);
     expect(errs.name).toEqual(['a group named "Main" already exists']);
     expect(unclaimed(errs, (k) => k === 'name' || k.startsWith('followers['))).toEqual(['something general']);

@@ -22,7 +22,7 @@ export class ApiError extends Error implements ApiErrorShape {
   }
 
   static refused(issues: readonly ApiIssue[]): ApiError {
-    const message = issues.map((i) => (i.field ? `${fieldLabel(i.field)}: ${i.message}` : i.message)).join('; ');
+    const message = issues.map((i) => (i.field ? labelled(i.field, i.message) : i.message)).join('; ');
     return new ApiError({ kind: 'refused', message, issues });
   }
 }
@@ -104,6 +104,13 @@ export function fieldLabel(path: string): string {
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
 }
 
+/** "Ratio: must be …", but not "Account: account … is already a follower": a message that names its field says it alone. */
+export function labelled(field: string, message: string): string {
+  const label = fieldLabel(field);
+  if (!label || message.toLowerCase().startsWith(label.toLowerCase())) return message;
+  return `${label}: ${message}`;
+}
+
 /** A message once per list, in the order first seen (a local and an engine check may say the same). */
 export function uniqueMessages(messages: readonly string[]): string[] {
   return [...new Set(messages)];
@@ -113,7 +120,7 @@ export function uniqueMessages(messages: readonly string[]): string[] {
 export function errorsUnder(errors: FieldErrors, prefix: string): string[] {
   const out: string[] = [];
   for (const [k, msgs] of Object.entries(errors)) {
-    if (k === prefix || k.startsWith(`${prefix}.`) || k.startsWith(`${prefix}[`)) out.push(...msgs.map((m) => (k === prefix ? m : `${fieldLabel(k)}: ${m}`)));
+    if (k === prefix || k.startsWith(`${prefix}.`) || k.startsWith(`${prefix}[`)) out.push(...msgs.map((m) => (k === prefix ? m : labelled(k, m))));
   }
   return uniqueMessages(out);
 }
@@ -129,7 +136,7 @@ export function unclaimed(errors: FieldErrors, claimed: readonly string[] | ((fi
   const isClaimed = typeof claimed === 'function' ? claimed : (k: string) => claimed.includes(k);
   for (const [k, msgs] of Object.entries(errors)) {
     if (isClaimed(k)) continue;
-    out.push(...msgs.map((m) => (k && fieldLabel(k) ? `${fieldLabel(k)}: ${m}` : m)));
+    out.push(...msgs.map((m) => (k ? labelled(k, m) : m)));
   }
   return uniqueMessages(out);
 }

@@ -3,7 +3,7 @@ import { createContext, useCallback, useContext, useEffect, useState } from 'rea
 import { useStore } from 'zustand';
 import type { SnapshotView } from '../../src-engine/api/views';
 import type { CommandName, CommandRequest, CommandResult } from '../../src-engine/api/contract';
-import { fieldLabel, toApiError, uniqueMessages, type ApiError } from '../api/errors';
+import { labelled, toApiError, uniqueMessages, type ApiError } from '../api/errors';
 import { commandFailed, inWords } from '../lib/words';
 import type { Services } from './services';
 
@@ -70,5 +70,5 @@ export function useCommand(): {
 /** A refusal's messages, each once, labelled by the field's name (never its path), in words. */
 export function errorWords(error: ApiError): string {
   if (error.kind !== 'refused' || error.issues.length === 0) return inWords(error.message);
-  return uniqueMessages(error.issues.map((i) => inWords(i.field && fieldLabel(i.field) ? `${fieldLabel(i.field)}: ${i.message}` : i.message))).join('; ');
+  return uniqueMessages(error.issues.map((i) => inWords(i.field ? labelled(i.field, i.message) : i.message))).join('; ');
 }

@@ -22,7 +22,7 @@ export function holdingText(h: Removed): string {
 function resizeText(r: SaveImpactView['resized'][number]): string {
   const by = Math.abs(r.to) - Math.abs(r.from);
   const side = r.to > 0 || r.from > 0 ? 'long' : 'short';
-  return `${side} ${Math.abs(r.from)} → ${Math.abs(r.to)} ${r.root} (${by > 0 ? '+' : '−'}${Math.abs(by)} contracts)`;
+  return `${side} ${Math.abs(r.from)} → ${Math.abs(r.to)} ${r.root} (${by > 0 ? '+' : '−'}${Math.abs(by)} contract${Math.abs(by) === 1 ? '' : 's'})`;
 }
 
 export function ImpactDialog({

@@ -454,7 +454,7 @@ function FollowerEditRow({
         <tr className="error-row">
           <td colSpan={7}>
             {/* Once, beside the row: the check as the trader types replaces an engine answer about the same field. */}
-            <FieldErrors errors={uniqueMessages([...(ratioErr ? [`Ratio: ${ratioErr}`] : []), ...errors.filter((e) => !(ratioErr && e.startsWith('Ratio:'))).map((e) => namesIn(e, snap))])} />
+            <FieldErrors errors={uniqueMessages([...(ratioErr ? [`Ratio: ${ratioErr}`] : []), ...errors.filter((e) => !(ratioErr && /^ratio\b/i.test(e))).map((e) => namesIn(e, snap))])} />
           </td>
         </tr>
       ) : null}
