@@ -5,7 +5,7 @@
  */
 import { useEffect, useState, type SyntheticEvent, type ReactNode } from 'react';
 import type { AccountView, LockEvidenceView, LockView, PresetView, RiskAccountView, SnapshotView } from '../../src-engine/api/views';
-import { fieldErrors, normalizeField, toApiError, unclaimed, type FieldErrors as Errors } from '../api/errors';
+import { fieldErrors, normalizeField, toApiError, unclaimed, uniqueMessages, type FieldErrors as Errors } from '../api/errors';
 import { useCommand, useServices, useSnapshot } from '../app/hooks';
 import { Badge, ConfirmButton, Empty, Field, FieldErrors, Gauge, Money } from '../components/ui';
 import { PnlChart } from '../components/PnlChart';
@@ -14,6 +14,7 @@ import { clockMs, dateTime, money, price, ruleLabel } from '../lib/format';
 import { href } from '../lib/route';
 import { FIELD_OF, formFromRules, rulesFromForm, type RiskForm } from '../lib/riskForm';
 import { contractLabel } from './Dashboard';
+import { inWords } from '../lib/words';
 
 export function Risk({ parts }: { parts: readonly string[] }): ReactNode {
   const snap = useSnapshot();
@@ -378,7 +379,7 @@ function LockReview({ snap, lockId }: { snap: SnapshotView; lockId: string }): R
         }
       },
       (err: unknown) => {
-        if (live) setError(toApiError(err).message);
+        if (live) setError(inWords(toApiError(err).message));
       },
     );
     return () => {
@@ -513,7 +514,7 @@ function UnlockForm({ accountId, accountName: name, lockId }: { accountId: strin
     if (r.ok) {
       setRefusal([]);
       setAck('');
-    } else setRefusal(r.error.issues.length ? r.error.issues.map((i) => i.message) : [r.error.message]);
+    } else setRefusal(uniqueMessages(r.error.issues.length ? r.error.issues.map((i) => inWords(i.message)) : [inWords(r.error.message)]));
   };
   return (
     <form className="unlock-form" onSubmit={(e) => void submit(e)} noValidate>
