@@ -232,7 +232,7 @@ export class EngineApi implements ApiHandler {
         return empty;
       },
       'activity.list': ({ filter, before, limit }) => listActivity(engine.core.db, filter, before, limit ?? 100),
-      'activity.csv': ({ filter }) => ({ csv: activityCsv(listActivity(engine.core.db, filter, undefined, 100_000)) }),
+      'activity.csv': ({ filter }) => ({ csv: activityCsv(listActivity(engine.core.db, filter, undefined, 100_000), { group: (id) => engine.group(id)?.name ?? id, account: accountName }) }),
       'settings.get': () => this.settings(),
       'settings.set': (change) => {
         const next = { ...this.storedSettings(), ...change };

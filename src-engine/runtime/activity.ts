@@ -165,9 +165,13 @@ function decisionKindSql(kinds: readonly ActivityKind[]): string {
   return parts.length ? `(${parts.join(' OR ')})` : 'FALSE';
 }
 
-export function activityCsv(rows: readonly ActivityRow[]): string {
-  const head = ['time', 'kind', 'group', 'account', 'symbol', 'status', 'text', 'broker_reason'];
-  const lines = rows.map((r) => [new Date(r.time).toISOString(), r.kind, r.groupId ?? '', r.accountId ?? '', r.root ?? '', r.status ?? '', r.text, r.brokerReason ?? ''].map(csvCell).join(','));
+/**
+ * For API clients without a screen (the app builds its own export, in the trader's time zone):
+ * group and account names, not ids; times in UTC, said so in the header.
+ */
+export function activityCsv(rows: readonly ActivityRow[], names: { group: (id: string) => string; account: (id: string) => string } = { group: (id) => id, account: (id) => id }): string {
+  const head = ['time (UTC)', 'kind', 'group', 'account', 'symbol', 'status', 'text', 'broker_reason'];
+  const lines = rows.map((r) => [new Date(r.time).toISOString(), r.kind, r.groupId ? names.group(r.groupId) : '', r.accountId ? names.account(r.accountId) : '', r.root ?? '', r.status ?? '', r.text, r.brokerReason ?? ''].map(csvCell).join(','));
   return `${head.join(',')}\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
 }
 

@@ -3,7 +3,7 @@
  * they are in the history and filter by the leader's account; a follower's filter keeps its fills.
  */
 import { afterEach, expect, it } from 'vitest';
-import { listActivity } from '../runtime/activity';
+import { activityCsv, listActivity } from '../runtime/activity';
 import { settled, startPair, tearDownWorlds } from './testWorld';
 
 afterEach(tearDownWorlds);
@@ -18,4 +18,9 @@ it('the leader fill is a row of its own; each account filter keeps its own rows'
   const follower = listActivity(db, { accountId: 'f1' }, undefined, 50);
   expect(follower.filter((r) => r.kind === 'order').map((r) => r.status)).toEqual(['filled']);
   expect(listActivity(db, { kinds: ['leaderFill'] }, undefined, 50)).toHaveLength(1);
+  // The engine's own export names the group and the account, and says its times are UTC.
+  const engine = w.requireEngine();
+  const csv = activityCsv(leader, { group: (id) => engine.group(id)?.name ?? id, account: (id) => engine.core.accounts.get(id)?.name ?? id });
+  expect(csv.split('\n')[0]).toBe('time (UTC),kind,group,account,symbol,status,text,broker_reason');
+  expect(csv).toContain(`"G","${engine.core.accounts.get('lead')?.name ?? ''}"`);
 }, 30_000);
