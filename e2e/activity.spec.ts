@@ -25,7 +25,7 @@ test('leader fills and your actions are listed; filters apply without a reload',
   await expect(latest.getByRole('row').filter({ hasText: 'You paused every group' })).toHaveCount(1);
   await expect(latest.getByRole('row').filter({ hasText: 'You resumed every group' })).toHaveCount(1);
   await expect(latest.getByRole('row').filter({ hasText: /leader (bought|sold) \d+ MNQ @/ }).first()).toBeVisible({ timeout: 60_000 });
-  await expect(latest.getByRole('row').filter({ hasText: /copy of a leader fill — filled/ }).first()).toBeVisible({ timeout: 60_000 });
+  await expect(latest.getByRole('row').filter({ hasText: /MNQ — copy — filled/ }).first()).toBeVisible({ timeout: 60_000 });
 
   const accountCells = latest.locator('td.account-name');
   // The leader's account: its fills, nobody else's rows.
@@ -51,7 +51,7 @@ test('leader fills and your actions are listed; filters apply without a reload',
   await expect.poll(async () => latest.locator('tbody tr').count()).toBeGreaterThan(2);
 
   expect(await page.locator('main').innerText()).not.toMatch(INTERNAL);
-  await screenshot(page, 'activity');
+  await screenshot(page, 'activity-feed');
 });
 
 test('the CSV export has names, words and local times with the zone', async ({ page }) => {

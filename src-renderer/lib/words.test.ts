@@ -13,7 +13,7 @@ describe('engine codes in words', () => {
     expect(inWords('controls.sync refused')).toBe('sync was refused');
     expect(activityText(row({ kind: 'control', purpose: 'cancel', reason: 'leaderCancelled', detail: '6100000034' }))).toBe('cancelled a follower order — the leader cancelled its order');
     expect(activityText(row({ kind: 'skip', reason: 'notTracking', detail: 'joinedLate' }))).toBe('no order: not copying this trade (joined after the trade began, waits for the next entry)');
-    expect(activityText(row({ kind: 'order', status: 'filled', purpose: 'copy', order: { side: 'buy', qty: 2, type: 'market', price: undefined, filledQty: 2 } }))).toBe('buy 2 MNQ — copy of a leader fill — filled');
+    expect(activityText(row({ kind: 'order', status: 'filled', purpose: 'copy', order: { side: 'buy', qty: 2, type: 'market', price: undefined, filledQty: 2 } }))).toBe('buy 2 MNQ — copy — filled');
   });
 
   it('exports names and local times, the zone in the header', () => {

@@ -58,8 +58,8 @@ export const REASON_WORDS: Readonly<Record<string, string>> = {
 
 /** Why an order was sent, and what the engine did (the row's purpose). */
 const PURPOSE_WORDS: Readonly<Record<string, string>> = {
-  copy: 'copy of a leader fill',
-  mirror: 'mirror of a leader order',
+  copy: 'copy',
+  mirror: 'mirror',
   flatten: 'flatten',
   sync: 'sync',
   gap: 'catch-up',
