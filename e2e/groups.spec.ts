@@ -41,8 +41,14 @@ test('creates a group through a staged edit, refuses a role conflict inline, del
   await bar.getByRole('button', { name: 'Discard' }).click();
   await expect(bar).toBeHidden();
 
+  // Checked as it is typed, once, beside the field, before any Save.
+  await edit.getByLabel('Group name').fill('demo');
+  await expect(edit.getByText('a group named "Demo" already exists')).toHaveCount(1);
+  await expect(edit.getByLabel('Group name')).toHaveAccessibleDescription(/a group named "Demo" already exists/);
+
   // Rename, staged too.
   await edit.getByLabel('Group name').fill('Evening session');
+  await expect(edit.getByText(/already exists/)).toHaveCount(0);
   await expect(bar).toContainText('1 pending change');
   await bar.getByRole('button', { name: 'Save' }).click();
   await expect(list.getByRole('row').filter({ hasText: 'Evening session' })).toBeVisible();

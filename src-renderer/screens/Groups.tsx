@@ -7,7 +7,7 @@ import { useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { FollowerInput, GroupInput, GroupSettingsInput } from '../../src-engine/api/config';
 import type { AccountView, GroupView, SaveImpactView, SnapshotView } from '../../src-engine/api/views';
-import { errorsAt, errorsUnder, unclaimed, uniqueMessages, type FieldErrors as Errors } from '../api/errors';
+import { errorsAt, errorsUnder, fieldErrors, unclaimed, uniqueMessages, type FieldErrors as Errors } from '../api/errors';
 import { useCommand, useServices, useSnapshot } from '../app/hooks';
 import { ConfirmButton, Empty, Field, FieldErrors, GroupStatusBadge, Money, PendingBar, Switch } from '../components/ui';
 import { accountName, BROKER_LABEL } from '../lib/accounts';
@@ -18,7 +18,7 @@ import { omitKey } from '../lib/objects';
 import { go, href } from '../lib/route';
 import { ImpactDialog } from '../components/ImpactDialog';
 import { NEW_GROUP, pendingChanges, type SaveAnswers } from '../stores/drafts';
-import { EMPTY_GROUP } from '../stores/groupEdit';
+import { EMPTY_GROUP, validateGroup } from '../stores/groupEdit';
 
 export function Groups({ selected }: { selected: string | undefined }): ReactNode {
   const snap = useSnapshot();
@@ -159,7 +159,10 @@ function GroupEditor({ snap, draftKey, base, saved }: { snap: SnapshotView; draf
   const draft = useStore(drafts.store, (s) => s.drafts[draftKey]);
   const changes = pendingChanges(draft, base);
   const g: GroupInput = draft?.group ?? base;
-  const errors: Errors = draft?.errors ?? {};
+  const otherNames = snap.groups.filter((x) => x.id !== saved?.id).map((x) => x.name);
+  // Checked as the trader types, once there is something to check; the engine's answer to a Save
+  // (kept until the next edit) wins for the fields it names.
+  const errors: Errors = { ...(changes.length > 0 ? fieldErrors(validateGroup(g, { otherNames })) : {}), ...(draft?.errors ?? {}) };
   const s: GroupSettingsInput = g.settings ?? {};
   const edit = (fn: (g: GroupInput) => GroupInput): void => drafts.edit(draftKey, base, fn);
   const setSetting = <K extends keyof GroupSettingsInput>(k: K, v: GroupSettingsInput[K] | undefined): void =>
@@ -169,7 +172,6 @@ function GroupEditor({ snap, draftKey, base, saved }: { snap: SnapshotView; draf
     });
   const followers = g.followers ?? [];
   const inDraft = new Set(followers.map((f) => f.account));
-  const otherNames = snap.groups.filter((x) => x.id !== saved?.id).map((x) => x.name);
   const formErrors = unclaimed(errors, (k) => k === 'name' || k === 'leader' || /^followers\[\d+\]/.test(k) || (k.startsWith('settings.') && k !== 'settings.'));
 
   const save = async (): Promise<void> => {
