@@ -22,8 +22,9 @@ test('lock, review, refused unlocks, unlock after raising the limit', async ({ p
   await expect(page.getByRole('row', { name: 'Risk DEMO-FUNDED-1' }).getByText(/^[+−]\$\d/).first()).toBeVisible({ timeout: 60_000 });
   await page.getByRole('link', { name: 'Edit rules for DEMO-FUNDED-1' }).click();
   const rules = page.getByRole('form', { name: 'Risk rules for DEMO-FUNDED-1' });
-  // The form checks before sending.
+  // The form checks as it is typed, before anything is sent.
   await rules.getByLabel('Trailing drawdown ($)').fill('-5');
+  await expect(rules.getByLabel('Trailing drawdown ($)')).toHaveAccessibleDescription(/positive amount/);
   await rules.getByRole('button', { name: 'Save rules' }).click();
   await expect(rules.getByLabel('Trailing drawdown ($)')).toHaveAccessibleDescription(/positive amount/);
   await rules.getByLabel('Trailing drawdown ($)').fill('1');

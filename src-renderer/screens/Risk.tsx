@@ -167,7 +167,12 @@ function RulesEditor({ snap, account }: { snap: SnapshotView; account: AccountVi
   }, [client]);
 
   const field = (k: keyof RiskForm): readonly string[] => Object.entries(errors).flatMap(([path, msgs]) => (FIELD_OF[path] === k ? msgs : []));
-  const set = (k: keyof RiskForm, v: string): void => setForm({ ...form, [k]: v });
+  // Checked as the trader types: the form's own rules replace an older engine answer.
+  const set = (k: keyof RiskForm, v: string): void => {
+    const next = { ...form, [k]: v };
+    setForm(next);
+    setErrors(fieldErrors(rulesFromForm(next).issues));
+  };
 
   const submit = async (e: SyntheticEvent): Promise<void> => {
     e.preventDefault();
