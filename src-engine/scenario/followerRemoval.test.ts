@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { listActivity } from '../runtime/activity';
-import { settled, startPair, tearDownWorlds } from './testWorld';
+import { settled, startPair, tearDownWorlds, working } from './testWorld';
 
 afterEach(tearDownWorlds);
 
@@ -44,6 +44,23 @@ describe('removing a follower that holds a position', () => {
     expect(w.exchange.positionOf(f1, contract)).toBe(3);
     const rows = listActivity(engine.core.db, { accountId: 'f1' }, undefined, 50);
     expect(rows.some((r) => r.text.includes('kept, managed by hand') && r.text.includes('long 3 ES'))).toBe(true);
+  }, 30_000);
+
+  it('keep leaves its mirrored stop alone: the leader moving or cancelling its own no longer touches it', async () => {
+    const { world: w, lead, f1, contract } = await followerHolding3();
+    const placed = w.exchange.place(lead, { contract, side: 'sell', qty: 1, type: 'stop', price: 5990, source: 'manual' });
+    if (!placed.ok) throw new Error(`leader stop refused: ${placed.reason}`);
+    await settled(w);
+    expect(working(w, f1)).toEqual(['sell 3 stop @ 5990']);
+    w.requireEngine().editGroup('G', { followers: [] }, { removed: 'keep' });
+    await settled(w);
+    expect(w.exchange.modify(lead, placed.order.orderId, { price: 5980 }).ok).toBe(true);
+    await settled(w);
+    expect(working(w, f1)).toEqual(['sell 3 stop @ 5990']);
+    expect(w.exchange.cancel(lead, placed.order.orderId).ok).toBe(true);
+    await settled(w);
+    expect(working(w, f1)).toEqual(['sell 3 stop @ 5990']);
+    expect(w.exchange.positionOf(f1, contract)).toBe(3);
   }, 30_000);
 
   it('deleting the group with flatten now closes it', async () => {
