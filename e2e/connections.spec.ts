@@ -23,6 +23,9 @@ test('the add form checks its fields before sending', async ({ page }) => {
   await openApp(page, demo, 'Connections');
   const form = page.getByRole('region', { name: 'Add connection' });
   await form.getByRole('radio', { name: 'Tradovate' }).check({ force: true });
+  // The demo fills in its simulator's settings; a real login's CID is the trader's to type.
+  await form.getByLabel('Environment').selectOption('demo');
+  await form.getByLabel('CID (API key client id)').fill('');
   await form.getByRole('button', { name: 'Add Tradovate connection' }).click();
   await expect(form.getByLabel('Connection name')).toHaveAccessibleDescription(/must not be empty/);
   await expect(form.getByLabel('CID (API key client id)')).toHaveAccessibleDescription(/required/);
@@ -35,25 +38,55 @@ test('the add form checks its fields before sending', async ({ page }) => {
   await expect(form.getByLabel('REST URL')).toHaveAccessibleDescription(/must be a http: or https: URL/);
 });
 
-test('adds a Paper connection and sees it connected with its account', async ({ page }) => {
+test('the demo\'s Add connection connects to each simulated broker with the demo\'s logins', async ({ page }) => {
+  await openApp(page, demo, 'Connections');
+  const form = page.getByRole('region', { name: 'Add connection' });
+  // The demo keeps a typed secret in the keychain when there is one, in memory for this run when not.
+  await expect(page.getByText(/No keychain: secrets cannot be stored/)).toHaveCount(0);
+
+  await form.getByRole('radio', { name: 'Paper' }).check({ force: true });
+  await form.getByLabel('Connection name').fill('E2E Paper');
+  await expect(form.getByLabel('Login', { exact: true })).toHaveValue('demo-paper');
+  await expect(form.getByRole('note', { name: 'Demo logins' })).toContainText('login demo-paper, password demo-paper');
+  await form.getByLabel(/^Password/).fill('demo-paper');
+  await form.getByRole('button', { name: 'Add Paper connection' }).click();
+  const paper = page.getByRole('article', { name: 'Connection E2E Paper' });
+  await expect(paper.getByText('Connected', { exact: true })).toBeVisible();
+  await expect(paper.getByRole('cell', { name: 'PAPER-25K' })).toBeVisible();
+  await expect(paper.getByText('Secret stored')).toBeVisible();
+  // The secret went in and is never shown again.
+  await expect(form.getByLabel(/^Password/)).toHaveValue('');
+
+  await form.getByRole('radio', { name: 'Tradovate' }).check({ force: true });
+  await expect(form.getByLabel('Environment')).toHaveValue('sim');
+  await form.getByLabel('Connection name').fill('E2E Tradovate');
+  await form.getByLabel(/^Password/).fill('demo-password');
+  await form.getByLabel(/^API secret/).fill('anything');
+  await form.getByRole('button', { name: 'Add Tradovate connection' }).click();
+  const tradovate = page.getByRole('article', { name: 'Connection E2E Tradovate' });
+  await expect(tradovate.getByText('Connected', { exact: true })).toBeVisible();
+  await expect(tradovate.getByRole('cell', { name: 'DEMO-FUNDED-1' })).toBeVisible();
+
+  await form.getByRole('radio', { name: 'ProjectX' }).check({ force: true });
+  await expect(form.getByLabel('Firm')).toHaveValue('sim');
+  await form.getByLabel('Connection name').fill('E2E ProjectX');
+  await form.getByLabel(/^API key/).fill('demo-api-key');
+  await form.getByRole('button', { name: 'Add ProjectX connection' }).click();
+  const projectx = page.getByRole('article', { name: 'Connection E2E ProjectX' });
+  await expect(projectx.getByText('Connected', { exact: true })).toBeVisible();
+  await expect(projectx.getByRole('cell', { name: '50KTC-DEMO-1' })).toBeVisible();
+  await screenshot(page, 'connections');
+});
+
+test('a connection whose login failed does not say its secret is fine', async ({ page }) => {
   await openApp(page, demo, 'Connections');
   const form = page.getByRole('region', { name: 'Add connection' });
   await form.getByRole('radio', { name: 'Paper' }).check({ force: true });
-  await form.getByLabel('Connection name').fill('E2E Paper');
-  await form.getByLabel('Login', { exact: true }).fill('demo-paper');
-  await form.getByLabel(/^Password/).fill('demo-paper');
+  await form.getByLabel('Connection name').fill('E2E Wrong');
+  await form.getByLabel(/^Password/).fill('not-the-password');
   await form.getByRole('button', { name: 'Add Paper connection' }).click();
-  const card = page.getByRole('article', { name: 'Connection E2E Paper' });
-  await expect(card).toBeVisible();
-  // The secret went in and is never shown again: the field is empty, the card only says it is stored.
-  await expect(form.getByLabel(/^Password/)).toHaveValue('');
-  if (demo.keychain) {
-    await expect(card.getByText('Connected', { exact: true })).toBeVisible();
-    await expect(card.getByRole('cell', { name: 'PAPER-25K' })).toBeVisible();
-    await expect(card.getByText('Secret stored')).toBeVisible();
-  } else {
-    test.info().annotations.push({ type: 'skip-reason', description: 'no Secret Service here: checking the refusal instead' });
-    await expect(form.getByText(/secret was not stored/)).toBeVisible();
-  }
-  await screenshot(page, 'connections');
+  const card = page.getByRole('article', { name: 'Connection E2E Wrong' });
+  await expect(card.getByText('Login failed: check the secret')).toBeVisible();
+  await expect(card.getByText('Secret stored')).toHaveCount(0);
+  expect(await page.locator('main').innerText()).not.toMatch(/paper-[0-9a-f]{8}|controls\./);
 });

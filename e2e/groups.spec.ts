@@ -33,17 +33,36 @@ test('creates a group through a staged edit, refuses a role conflict inline, del
   await edit.getByLabel('Add follower').selectOption({ label: 'DEMO-FUNDED-1 (Tradovate) — follower in Demo' });
   await expect(bar).toContainText('1 pending change');
   await bar.getByRole('button', { name: 'Save' }).click();
-  await expect(edit.getByRole('alert').filter({ hasText: 'followers[0].account: account "demo-tv1" is already a follower in group "Demo"' })).toBeVisible();
+  // Once, beside the row, in names: no field path, no account id.
+  await expect(edit.getByRole('alert').filter({ hasText: 'account "DEMO-FUNDED-1" is already a follower in group "Demo"' })).toHaveCount(1);
+  expect(await page.locator('main').innerText()).not.toMatch(/followers\[\d+\]|demo-tv1/);
   await expect(bar).toContainText('1 pending change');
   await screenshot(page, 'groups');
   await bar.getByRole('button', { name: 'Discard' }).click();
   await expect(bar).toBeHidden();
 
+  // Checked as it is typed, once, beside the field, before any Save.
+  await edit.getByLabel('Group name').fill('demo');
+  await expect(edit.getByText('a group named "Demo" already exists')).toHaveCount(1);
+  await expect(edit.getByLabel('Group name')).toHaveAccessibleDescription(/a group named "Demo" already exists/);
+
   // Rename, staged too.
   await edit.getByLabel('Group name').fill('Evening session');
+  await expect(edit.getByText(/already exists/)).toHaveCount(0);
   await expect(bar).toContainText('1 pending change');
   await bar.getByRole('button', { name: 'Save' }).click();
   await expect(list.getByRole('row').filter({ hasText: 'Evening session' })).toBeVisible();
+
+  // A ratio is checked as it is typed, once, beside its field, with the engine's range.
+  await list.getByRole('link', { name: 'Edit Demo' }).click();
+  const demoEdit = page.getByRole('region', { name: 'Edit group: Demo' });
+  await demoEdit.getByLabel('Ratio for PAPER-25K').fill('-1');
+  await expect(demoEdit.getByText('Ratio: must be between 0.1 and 1000')).toHaveCount(1);
+  await bar.getByRole('button', { name: 'Save' }).click();
+  await expect(demoEdit.getByText(/must be between 0.1 and 1000/)).toHaveCount(1);
+  await expect(page.getByText(/decimal number/)).toHaveCount(0);
+  await bar.getByRole('button', { name: 'Discard' }).click();
+  await list.getByRole('link', { name: 'Edit Evening session' }).click();
 
   // Delete asks first.
   await list.getByRole('button', { name: 'Delete Evening session' }).click();

@@ -22,8 +22,9 @@ test('lock, review, refused unlocks, unlock after raising the limit', async ({ p
   await expect(page.getByRole('row', { name: 'Risk DEMO-FUNDED-1' }).getByText(/^[+−]\$\d/).first()).toBeVisible({ timeout: 60_000 });
   await page.getByRole('link', { name: 'Edit rules for DEMO-FUNDED-1' }).click();
   const rules = page.getByRole('form', { name: 'Risk rules for DEMO-FUNDED-1' });
-  // The form checks before sending.
+  // The form checks as it is typed, before anything is sent.
   await rules.getByLabel('Trailing drawdown ($)').fill('-5');
+  await expect(rules.getByLabel('Trailing drawdown ($)')).toHaveAccessibleDescription(/positive amount/);
   await rules.getByRole('button', { name: 'Save rules' }).click();
   await expect(rules.getByLabel('Trailing drawdown ($)')).toHaveAccessibleDescription(/positive amount/);
   await rules.getByLabel('Trailing drawdown ($)').fill('1');
@@ -47,8 +48,10 @@ test('lock, review, refused unlocks, unlock after raising the limit', async ({ p
 
   await ack.fill('DEMO-FUNDED-1');
   await review.getByRole('button', { name: 'Unlock' }).click();
-  await expect(review.getByText(/trailingDrawdown still breached: net liquidation \$[\d,.]+ ≤ \$[\d,.]+ \(high-water mark \$[\d,.]+\)\. A trailing drawdown never resets by itself/)).toBeVisible();
+  await expect(review.getByText(/trailing drawdown still breached: net liquidation \$[\d,.]+ ≤ \$[\d,.]+ \(high-water mark \$[\d,.]+\)\. A trailing drawdown never resets by itself/)).toBeVisible();
   await screenshot(page, 'risk');
+  // Names and words everywhere a person reads, the toasts included.
+  expect(await page.locator('body').innerText()).not.toMatch(/trailingDrawdown|dailyLoss|maxContracts|demo-(lead|tv\d|px\d|pp\d)\b|controls\./);
 
   // Raise the drawdown, then the unlock goes through.
   const gauge = page.getByRole('row', { name: 'Risk DEMO-FUNDED-1' }).getByRole('meter', { name: 'Trailing drawdown' });

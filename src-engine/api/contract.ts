@@ -7,18 +7,19 @@
  */
 import { z } from 'zod';
 import { GroupInput, RiskRulesInput, Root } from './config';
-import type { ActivityRow, LockEvidenceView, PresetView, SettingsView, SnapshotView } from './views';
+import type { ActivityRow, LockEvidenceView, PresetView, SaveImpactView, SettingsView, SnapshotView } from './views';
 
 const Id = z.string().min(1).max(200);
 const Empty = z.strictObject({});
 const BrokerKindSchema = z.enum(['paper', 'tradovate', 'projectx']);
 const Setting = z.string().max(2000);
+const RemovalChoice = z.enum(['flatten', 'keep']);
 
 export const ActivityFilter = z.strictObject({
   groupId: Id.optional(),
   accountId: Id.optional(),
   root: Root.optional(),
-  kinds: z.array(z.enum(['order', 'skip', 'rejection', 'lock', 'quarantine', 'outOfSync', 'control', 'connection', 'info'])).optional(),
+  kinds: z.array(z.enum(['order', 'skip', 'rejection', 'lock', 'quarantine', 'outOfSync', 'control', 'connection', 'info', 'leaderFill', 'user'])).optional(),
 });
 export type ActivityFilter = z.infer<typeof ActivityFilter>;
 
@@ -33,8 +34,16 @@ export const Commands = {
   'connections.clearSecret': z.strictObject({ id: Id }),
   'connections.reconnect': z.strictObject({ id: Id }),
 
-  'groups.save': z.strictObject({ id: Id.optional(), group: GroupInput }),
-  'groups.delete': z.strictObject({ id: Id }),
+  /**
+   * `removed`: what happens to removed followers' positions and working orders (flatten now, or
+   * keep them, managed by hand). `resize`: a sizing change that resizes an open position applies
+   * now or from the next entry. Ask `groups.impact` first; absent, positions are kept and a new
+   * ratio reaches the open position with the leader's next fill.
+   */
+  'groups.save': z.strictObject({ id: Id.optional(), group: GroupInput, removed: RemovalChoice.optional(), resize: z.enum(['now', 'nextEntry']).optional() }),
+  'groups.delete': z.strictObject({ id: Id, removed: RemovalChoice.optional() }),
+  /** What saving `group` over group `id` (or deleting it, `group` absent) would leave open or resize. */
+  'groups.impact': z.strictObject({ id: Id, group: GroupInput.optional() }),
   'groups.setSync': z.strictObject({ group: Id, account: Id, root: Root, on: z.boolean() }),
   'groups.setMasterSync': z.strictObject({ group: Id, root: Root, on: z.boolean() }),
 
@@ -82,6 +91,7 @@ export interface CommandResults {
   'connections.reconnect': Record<string, never>;
   'groups.save': { readonly id: string };
   'groups.delete': Record<string, never>;
+  'groups.impact': SaveImpactView;
   'groups.setSync': Record<string, never>;
   'groups.setMasterSync': Record<string, never>;
   'controls.pause': Record<string, never>;

@@ -231,7 +231,8 @@ export interface PresetView {
   readonly note: string;
 }
 
-export type ActivityKind = 'order' | 'skip' | 'rejection' | 'lock' | 'quarantine' | 'outOfSync' | 'control' | 'connection' | 'info';
+/** `leaderFill`: a fill of a group's leader; `user`: the trader's own action (save, toggle, pause, flatten…). */
+export type ActivityKind = 'order' | 'skip' | 'rejection' | 'lock' | 'quarantine' | 'outOfSync' | 'control' | 'connection' | 'info' | 'leaderFill' | 'user';
 
 export interface ActivityRow {
   readonly id: string;
@@ -245,6 +246,13 @@ export interface ActivityRow {
   /** The broker's own words, for failures. */
   readonly brokerReason: string | undefined;
   readonly status: string | undefined;
+  /** The engine's reason code and detail, for the screen to put in words (decisions, locks). */
+  readonly reason?: string | undefined;
+  readonly detail?: string | undefined;
+  /** Orders: why it was sent (copy, mirror, flatten, sync, gap, retry); engine actions: what it did (cancel, modify, sync…). */
+  readonly purpose?: string | undefined;
+  /** Orders: side, quantity, type and price, for the screen's own sentence. */
+  readonly order?: { readonly side: string; readonly qty: number; readonly type: string; readonly price: number | undefined; readonly filledQty: number } | undefined;
 }
 
 export interface SettingsView {
@@ -263,6 +271,14 @@ export interface EngineInfoView {
   readonly host: 'desktop' | 'serve' | 'demo' | 'test';
   readonly keychain: { readonly available: boolean; readonly detail: string };
   readonly recoveredFrom: string | undefined;
+  /** The demo only: its simulated brokers' addresses and logins (not real secrets), for Add connection. */
+  readonly demo?: DemoBrokersView | undefined;
+}
+
+export interface DemoBrokersView {
+  readonly tradovate: { readonly settings: Readonly<Record<string, string>>; readonly password: string };
+  readonly projectx: { readonly settings: Readonly<Record<string, string>>; readonly apiKey: string };
+  readonly paper: { readonly login: string; readonly password: string };
 }
 
 export interface SnapshotView {
@@ -273,4 +289,19 @@ export interface SnapshotView {
   readonly locks: readonly LockView[];
   readonly risk: readonly RiskAccountView[];
   readonly settings: SettingsView;
+}
+
+/**
+ * What a group save (or delete) would leave open or resize, asked before it is applied: removed
+ * followers that hold positions or working orders, and followers whose open position a sizing
+ * change would resize (`from` → `to`, signed contracts of `contract`).
+ */
+export interface SaveImpactView {
+  readonly removed: readonly {
+    readonly account: string;
+    readonly name: string;
+    readonly positions: readonly { readonly contract: string; readonly root: string; readonly qty: number }[];
+    readonly workingOrders: number;
+  }[];
+  readonly resized: readonly { readonly account: string; readonly contract: string; readonly root: string; readonly from: number; readonly to: number }[];
 }

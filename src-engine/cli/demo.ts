@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { SystemClock } from '../domain/clock';
 import { Catalog } from '../domain/instruments';
 import { openAppHost } from '../host/appHost';
-import { seedDemo, startDemoWorld } from '../host/demo';
+import { demoBrokers, seedDemo, startDemoWorld } from '../host/demo';
 import { startHeadlessServer } from '../host/headlessServer';
 import { DemoSecretStore } from '../secrets/demoSecretStore';
 import { EnvBackedSecretStore } from '../secrets/envSecretStore';
@@ -27,7 +27,7 @@ export async function demoCommand(args: readonly string[]): Promise<number> {
   const clock = new SystemClock();
   const world = await startDemoWorld(Catalog.load(), clock);
   const secrets = new DemoSecretStore(new EnvBackedSecretStore(new KeytarSecretStore()), world.secrets);
-  const app = openAppHost({ dataDir, host: 'demo', clock, secrets, paper: world.paper });
+  const app = openAppHost({ dataDir, host: 'demo', clock, secrets, paper: world.paper, demo: demoBrokers(world) });
   await seedDemo(app.engine, world);
   const server = await startHeadlessServer({ handler: app.api, staticDir: rendererDir(), port, log: app.log.child('http'), ...(token ? { token } : {}) });
   // As serve does: the address is printed once the page can be opened, and the engine connects

@@ -74,8 +74,10 @@ export function microFallback(track: FollowerTrack, leaderContract: ContractCode
  * fill. What its lifecycle fixed when it began stays: the contract (a position is never moved to
  * another contract mid-trade), the mode (fixed mode's count has no meaning for another mode) and,
  * in balance mode, the balances (§3). `fixedRatio` holds the ratio the track was last sized with.
+ * A track pinned by a save "from the next entry" keeps its sizing until the leader is flat.
  */
 export function withCurrentRatio(track: FollowerTrack, group: Group, follower: Follower): FollowerTrack {
+  if (track.sizingPinned === true) return track;
   if (effectiveMode(group, follower) !== track.mode) return track;
   const ratio = effectiveRatio(group, follower);
   const was = Rational.fromString(track.fixedRatio);

@@ -44,6 +44,12 @@ export interface FollowerTrack {
   /** Whether the contract decision is final (made at the first non-zero entry). */
   readonly contractSettled: boolean;
   readonly entryBlock?: EntryBlock;
+  /**
+   * Set when the trader saved a new ratio mid-trade "from the next entry": this lifecycle keeps
+   * the sizing it started with until the leader is flat, so a save never resizes an open position
+   * the trader chose to leave alone. The next lifecycle joins with the group's ratio as saved.
+   */
+  readonly sizingPinned?: true;
   /** The last target this follower was sent to. */
   readonly lastTarget: number;
   /**

@@ -19,6 +19,7 @@ import { checkConnectionSettings, connectionFactory } from './connectionFactory'
 import { EngineApi } from './engineApi';
 import { LatencyBook } from './latencyBook';
 import { RotatingLogFile } from './rotatingLogFile';
+import type { DemoBrokersView } from '../api/views';
 
 export const VERSION = '0.1.0';
 
@@ -40,6 +41,8 @@ export interface AppHostOptions {
   readonly clock?: Clock;
   readonly secrets?: SecretStore;
   readonly paper?: PaperSim;
+  /** The demo's simulated brokers, offered by Add connection. */
+  readonly demo?: DemoBrokersView;
   /** Also echo the log to stderr. */
   readonly logToStderr?: boolean;
 }
@@ -92,7 +95,7 @@ export function openAppHost(opts: AppHostOptions): AppHost {
     engine,
     secrets,
     log: log.child('api'),
-    info: { version: VERSION, startedAt: Date.now(), host: opts.host },
+    info: { version: VERSION, startedAt: Date.now(), host: opts.host, ...(opts.demo ? { demo: opts.demo } : {}) },
     latency: new LatencyBook(),
     checkConnectionSettings,
     presets: {

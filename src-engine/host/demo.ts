@@ -12,6 +12,7 @@ import { TradovateSim } from '../brokers/tradovate/sim/tradovateSim';
 import { ProjectXSim } from '../brokers/projectx/sim/projectxSim';
 import { PaperSim } from '../brokers/paper/paperBroker';
 import type { Engine } from '../runtime/engine';
+import type { DemoBrokersView } from '../api/views';
 import { runDemoLeader, wanderMarket, type MarketHandle } from './demoMarket';
 
 interface DemoAccount {
@@ -78,6 +79,17 @@ export async function startDemoWorld(catalog: Catalog, clock: Clock, opts: { mar
       await paper.stop();
       exchange.dispose();
     },
+  };
+}
+
+/** The demo's simulators as Add connection offers them: their addresses and the demo logins. */
+export function demoBrokers(world: DemoWorld): DemoBrokersView {
+  const t = world.tradovate.urls();
+  const p = world.projectx.urls();
+  return {
+    tradovate: { settings: { restUrl: t.restUrl, wsUrl: t.wsUrl, mdUrl: t.mdUrl, username: 'demo-trader', appId: 'Mirrorfill', appVersion: '0.1.0', cid: '0', deviceId: 'mirrorfill-demo' }, password: SECRETS['demo-trader'] ?? '' },
+    projectx: { settings: { apiUrl: p.apiUrl, userHubUrl: p.userHubUrl, marketHubUrl: p.marketHubUrl, username: 'demo-px' }, apiKey: SECRETS['demo-px'] ?? '' },
+    paper: { login: 'demo-paper', password: SECRETS['demo-paper'] ?? '' },
   };
 }
 

@@ -26,6 +26,7 @@ const VALID = {
   'connections.reconnect': { id: 'c1' },
   'groups.save': { group: { name: 'New', leader: null, followers: [], settings: { ratio: 1 } } },
   'groups.delete': { id: 'g' },
+  'groups.impact': { id: 'g' },
   'groups.setSync': { group: 'G', account: 'f1', root: 'ES', on: false },
   'groups.setMasterSync': { group: 'G', root: 'ES', on: false },
   'controls.pause': { group: 'G' },

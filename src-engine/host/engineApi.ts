@@ -25,6 +25,7 @@ import { Refusal } from '../domain/refusal';
 import type { Engine } from '../runtime/engine';
 import type { EngineEvent } from '../runtime/events';
 import { activityCsv, listActivity, rowFromEvent } from '../runtime/activity';
+import { describeSave, recordUserAction, type UserAction } from '../runtime/userActions';
 import { accountViews, connectionViews, groupViews, lockEvidenceView, lockView, riskViews } from '../runtime/views';
 import type { SecretStore } from '../secrets/secretStore';
 import type { ApiHandler } from './headlessServer';
@@ -120,6 +121,10 @@ export class EngineApi implements ApiHandler {
       fn();
       return empty;
     };
+    const you = (a: UserAction): void => recordUserAction(engine.core, a);
+    const accountName = (id: string): string => engine.core.accounts.get(id)?.name ?? id;
+    const groupName = (nameOrId: string): string => engine.group(nameOrId)?.name ?? nameOrId;
+    const groupId = (nameOrId: string): string | undefined => engine.group(nameOrId)?.id;
     return {
       'state.get': () => this.snapshot(),
       'connections.add': async ({ broker, name, settings }) => {
@@ -164,27 +169,51 @@ export class EngineApi implements ApiHandler {
         this.changed('connections');
         return empty;
       },
-      'groups.save': ({ id, group }) => {
-        const g = engine.saveGroup(group, id);
+      'groups.save': ({ id, group, removed, resize }) => {
+        const before = id !== undefined ? engine.group(id) : undefined;
+        const g = engine.saveGroup(group, id, { ...(removed ? { removed } : {}), ...(resize ? { resize } : {}) });
+        you({ action: 'save', groupId: g.id, text: describeSave(engine.core, before, g) });
         this.changed('groups', 'accounts');
         return { id: g.id };
       },
-      'groups.delete': ({ id }) => done(() => (engine.deleteGroup(id), this.changed('groups', 'accounts'))),
-      'groups.setSync': ({ group, account, root, on }) => done(() => (engine.setSync(group, account, root, on), this.changed('groups'))),
-      'groups.setMasterSync': ({ group, root, on }) => done(() => (engine.setMasterSync(group, root, on), this.changed('groups'))),
-      'controls.pause': ({ group }) => done(() => engine.pause(group)),
-      'controls.resume': ({ group }) => done(() => engine.resume(group)),
-      'controls.pauseAll': () => done(() => engine.pauseAll()),
-      'controls.resumeAll': () => done(() => engine.resumeAll()),
-      'controls.flattenAll': ({ group }) => done(() => engine.flattenAll(group)),
-      'controls.cancelOrders': ({ group }) => done(() => engine.cancelOrders(group)),
-      'controls.flattenPosition': ({ account, root }) => done(() => engine.flattenPosition(account, root)),
-      'controls.sync': ({ account, root }) => done(() => engine.sync(account, root)),
-      'controls.emergencyStop': () => done(() => engine.emergencyStop()),
-      'controls.releaseQuarantine': ({ account, root }) => done(() => engine.releaseQuarantine(account, root)),
-      'risk.setRules': ({ account, rules }) => done(() => (engine.setRisk(account, rules), this.changed('risk', 'accounts'))),
+      'groups.delete': ({ id, removed }) =>
+        done(() => {
+          const name = groupName(id);
+          engine.deleteGroup(id, removed);
+          you({ action: 'delete', groupId: id, text: `deleted group ${name}` });
+          this.changed('groups', 'accounts');
+        }),
+      'groups.impact': ({ id, group }) => engine.saveImpact(id, group),
+      'groups.setSync': ({ group, account, root, on }) =>
+        done(() => {
+          const g = engine.setSync(group, account, root, on);
+          you({ action: 'setSync', groupId: g.id, accountId: account, text: `turned copying of ${root} ${on ? 'on' : 'off'} for ${accountName(account)}` });
+          this.changed('groups');
+        }),
+      'groups.setMasterSync': ({ group, root, on }) =>
+        done(() => {
+          const g = engine.setMasterSync(group, root, on);
+          you({ action: 'setMasterSync', groupId: g.id, text: `turned copying of ${root} ${on ? 'on' : 'off'} for every follower of group ${g.name}` });
+          this.changed('groups');
+        }),
+      'controls.pause': ({ group }) => done(() => (engine.pause(group), you({ action: 'pause', groupId: groupId(group), text: `paused group ${groupName(group)}` }))),
+      'controls.resume': ({ group }) => done(() => (engine.resume(group), you({ action: 'resume', groupId: groupId(group), text: `resumed group ${groupName(group)}` }))),
+      'controls.pauseAll': () => done(() => (engine.pauseAll(), you({ action: 'pauseAll', text: 'paused every group' }))),
+      'controls.resumeAll': () => done(() => (engine.resumeAll(), you({ action: 'resumeAll', text: 'resumed every group' }))),
+      'controls.flattenAll': ({ group }) => done(() => (engine.flattenAll(group), you({ action: 'flattenAll', groupId: groupId(group), text: `pressed Flatten All in group ${groupName(group)}` }))),
+      'controls.cancelOrders': ({ group }) => done(() => (engine.cancelOrders(group), you({ action: 'cancelOrders', groupId: groupId(group), text: `cancelled the working orders of group ${groupName(group)}` }))),
+      'controls.flattenPosition': ({ account, root }) =>
+        done(() => (engine.flattenPosition(account, root), you({ action: 'flattenPosition', groupId: engine.core.groupOfAccount(account)?.id, accountId: account, text: `flattened ${root} on ${accountName(account)}` }))),
+      'controls.sync': ({ account, root }) =>
+        done(() => (engine.sync(account, root), you({ action: 'sync', groupId: engine.core.groupOfAccount(account)?.id, accountId: account, text: `sent ${accountName(account)} to the leader's ${root} position (Sync)` }))),
+      'controls.emergencyStop': () => done(() => (engine.emergencyStop(), you({ action: 'emergencyStop', text: 'pressed Emergency Stop: every group paused and flattened' }))),
+      'controls.releaseQuarantine': ({ account, root }) =>
+        done(() => (engine.releaseQuarantine(account, root), you({ action: 'releaseQuarantine', accountId: account, text: `released the quarantine of ${accountName(account)}${root ? ` in ${root}` : ''}` }))),
+      'risk.setRules': ({ account, rules }) =>
+        done(() => (engine.setRisk(account, rules), you({ action: 'setRisk', accountId: account, text: `changed the risk rules of ${accountName(account)}` }), this.changed('risk', 'accounts'))),
       'risk.presets': () => this.deps.presets.list(),
-      'risk.applyPreset': ({ account, preset }) => done(() => (engine.setRisk(account, this.deps.presets.apply(preset)), this.changed('risk', 'accounts'))),
+      'risk.applyPreset': ({ account, preset }) =>
+        done(() => (engine.setRisk(account, this.deps.presets.apply(preset)), you({ action: 'applyPreset', accountId: account, text: `applied a risk preset to ${accountName(account)}` }), this.changed('risk', 'accounts'))),
       'risk.lock': ({ lockId }) => {
         const l = engine.core.risk.lock(lockId);
         if (!l) throw new Refusal([{ field: 'lockId', message: `unknown lock "${lockId}"` }]);
@@ -198,11 +227,12 @@ export class EngineApi implements ApiHandler {
           throw new Refusal([{ field: 'acknowledgement', message: `type the account name "${info.name}" to unlock` }]);
         }
         engine.unlock(account, acknowledgement.trim(), lockId);
+        you({ action: 'unlock', accountId: account, text: `unlocked ${info.name}` });
         this.changed('locks', 'risk', 'accounts');
         return empty;
       },
       'activity.list': ({ filter, before, limit }) => listActivity(engine.core.db, filter, before, limit ?? 100),
-      'activity.csv': ({ filter }) => ({ csv: activityCsv(listActivity(engine.core.db, filter, undefined, 100_000)) }),
+      'activity.csv': ({ filter }) => ({ csv: activityCsv(listActivity(engine.core.db, filter, undefined, 100_000), { group: (id) => engine.group(id)?.name ?? id, account: accountName }) }),
       'settings.get': () => this.settings(),
       'settings.set': (change) => {
         const next = { ...this.storedSettings(), ...change };
@@ -249,7 +279,7 @@ export class EngineApi implements ApiHandler {
     }
     const row = rowFromEvent(e, ++this.eventSeq);
     if (row) this.emit({ type: 'activity', row });
-    const alert = alertFor(e);
+    const alert = alertFor(e, (id) => this.deps.engine.core.accounts.get(id)?.name ?? this.deps.engine.core.config.connections().find((c) => c.id === id)?.name ?? id);
     if (alert) this.emit(alert);
     switch (e.t) {
       case 'intent':
@@ -298,20 +328,21 @@ export class EngineApi implements ApiHandler {
   }
 }
 
-function alertFor(e: EngineEvent): ApiEvent | undefined {
+/** `name` gives an account's or connection's display name: the trader never reads an id. */
+function alertFor(e: EngineEvent, name: (id: string) => string): ApiEvent | undefined {
   switch (e.t) {
     case 'lock':
-      return e.on ? { type: 'alert', level: e.kind === 'breach' ? 'critical' : 'warning', topic: 'lock', title: `${e.accountId} locked`, body: `${e.rule} ${e.kind === 'breach' ? 'breached: positions flattened, copying stopped until you unlock it' : 'reached: no new entries today'}` } : undefined;
+      return e.on ? { type: 'alert', level: e.kind === 'breach' ? 'critical' : 'warning', topic: 'lock', title: `${name(e.accountId)} locked`, body: `${e.rule} ${e.kind === 'breach' ? 'breached: positions flattened, copying stopped until you unlock it' : 'reached: no new entries today'}` } : undefined;
     case 'quarantine':
-      return e.on ? { type: 'alert', level: 'warning', topic: 'quarantine', title: `${e.accountId}: ${e.root} quarantined`, body: e.reason } : undefined;
+      return e.on ? { type: 'alert', level: 'warning', topic: 'quarantine', title: `${name(e.accountId)}: ${e.root} quarantined`, body: e.reason } : undefined;
     case 'outOfSync':
-      return e.on ? { type: 'alert', level: 'warning', topic: 'outOfSync', title: `${e.accountId}: ${e.root} out of sync`, body: e.detail } : undefined;
+      return e.on ? { type: 'alert', level: 'warning', topic: 'outOfSync', title: `${name(e.accountId)}: ${e.root} out of sync`, body: e.detail } : undefined;
     case 'connection':
-      if (e.status.state === 'reconnecting' && e.status.attempt === 1) return { type: 'alert', level: 'warning', topic: 'connection', title: `Connection lost: ${e.connectionId}`, body: e.status.reason };
-      if (e.status.state === 'failed') return { type: 'alert', level: 'critical', topic: 'connection', title: `Connection failed: ${e.connectionId}`, body: e.status.reason };
+      if (e.status.state === 'reconnecting' && e.status.attempt === 1) return { type: 'alert', level: 'warning', topic: 'connection', title: `Connection lost: ${name(e.connectionId)}`, body: e.status.reason };
+      if (e.status.state === 'failed') return { type: 'alert', level: 'critical', topic: 'connection', title: `Connection failed: ${name(e.connectionId)}`, body: e.status.reason };
       return undefined;
     case 'rejection':
-      return { type: 'alert', level: 'warning', topic: 'rejection', title: `${e.accountId}: order rejected`, body: e.reason };
+      return { type: 'alert', level: 'warning', topic: 'rejection', title: `${name(e.accountId)}: order rejected`, body: e.reason };
     default:
       return undefined;
   }

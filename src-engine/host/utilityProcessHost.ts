@@ -27,7 +27,7 @@ import { KeytarSecretStore } from '../secrets/keytarStore';
 import type { SecretStore } from '../secrets/secretStore';
 import { openAppHost, type AppHost } from './appHost';
 import { guardLibraryRejections, wasUnhandledRejection } from './libraryRejections';
-import { seedDemo, startDemoWorld, type DemoWorld } from './demo';
+import { seedDemo, startDemoWorld, type DemoWorld, demoBrokers } from './demo';
 import type { ApiHandler } from './headlessServer';
 
 // ---- one API port -------------------------------------------------------------------------------
@@ -294,7 +294,7 @@ async function openEngine(opts: UtilityHostOptions): Promise<Opened> {
   rmSync(demoDir, { recursive: true, force: true });
   const world = await startDemoWorld(Catalog.load(), clock);
   try {
-    const app = openAppHost({ dataDir: demoDir, host: 'demo', clock, secrets: new DemoSecretStore(secrets, world.secrets), paper: world.paper });
+    const app = openAppHost({ dataDir: demoDir, host: 'demo', clock, secrets: new DemoSecretStore(secrets, world.secrets), paper: world.paper, demo: demoBrokers(world) });
     await seedDemo(app.engine, world);
     return { mode: 'demo', app, world };
   } catch (err) {

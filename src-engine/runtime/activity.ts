@@ -55,6 +55,8 @@ export function rowFromIntent(i: IntentView): ActivityRow {
     text: intentText(i),
     brokerReason: i.status === 'rejected' ? i.reason : undefined,
     status: i.status,
+    purpose: i.purpose,
+    order: { side: i.side, qty: i.qty, type: i.type, price: i.price, filledQty: i.filledQty },
   };
 }
 
@@ -66,11 +68,11 @@ export function rowFromEvent(e: EngineEvent, seq: number): ActivityRow | undefin
       return rowFromIntent(e.intent);
     case 'decision':
       if (e.kind === 'order' || (e.kind === 'skip' && e.reason === 'atTarget')) return undefined;
-      return { ...base, time: e.time, kind: e.kind === 'skip' ? 'skip' : 'control', groupId: e.groupId, accountId: e.accountId, root: e.contract ? parseContractCode(e.contract).root : undefined, text: decisionText(e.kind, e.reason, e.detail) };
+      return { ...base, time: e.time, kind: decisionKind(e.kind), groupId: e.groupId, accountId: e.accountId, root: e.contract ? parseContractCode(e.contract).root : undefined, text: decisionText(e.kind, e.reason, e.detail), reason: e.reason, detail: e.detail, purpose: e.kind };
     case 'rejection':
       return { ...base, kind: 'rejection', accountId: e.accountId, root: parseContractCode(e.contract).root, text: `rejected; ${e.action === 'quarantine' ? 'symbol quarantined until the leader is flat' : e.action === 'retry' ? 'exit retried once' : e.action === 'outOfSync' ? 'marked out of sync' : 'no further action'}`, brokerReason: e.reason };
     case 'lock':
-      return { ...base, kind: 'lock', accountId: e.accountId, root: undefined, text: `${e.on ? 'locked' : 'unlocked'}: ${e.rule} (${e.kind})` };
+      return { ...base, kind: 'lock', accountId: e.accountId, root: undefined, text: `${e.on ? 'locked' : 'unlocked'}: ${e.rule} (${e.kind})`, reason: e.rule };
     case 'quarantine':
       return { ...base, kind: 'quarantine', accountId: e.accountId, root: e.root, text: `${e.on ? 'quarantined' : 'quarantine released'}: ${e.reason}` };
     case 'outOfSync':
@@ -85,7 +87,14 @@ export function rowFromEvent(e: EngineEvent, seq: number): ActivityRow | undefin
   }
 }
 
+function decisionKind(kind: string): ActivityKind {
+  if (kind === 'skip' || kind === 'leaderFill' || kind === 'user') return kind;
+  return 'control';
+}
+
 function decisionText(kind: string, reason: string | undefined, detail: string | undefined): string {
+  // The trader's own actions and the leader's fills carry their sentence whole.
+  if ((kind === 'user' || kind === 'leaderFill') && detail !== undefined) return detail;
   const why = [reason, detail].filter((x) => x !== undefined && x !== '').join(': ');
   return kind === 'skip' ? `no order: ${why}` : `${kind}${why ? ` — ${why}` : ''}`;
 }
@@ -108,12 +117,19 @@ export function listActivity(db: Db, filter: ActivityFilter = {}, before: number
   const intentWhere = [...where, ...(before !== undefined ? ['created_at < ?'] : [])];
   const decisionWhere = [...where, "kind NOT IN ('order')", "NOT (kind = 'skip' AND reason = 'atTarget')", ...(before !== undefined ? ['time < ?'] : [])];
   const tail = before !== undefined ? [before] : [];
-  const intents = db
-    .prepare(`SELECT * FROM intents ${intentWhere.length ? `WHERE ${intentWhere.join(' AND ')}` : ''} ORDER BY created_at DESC LIMIT ?`)
-    .all(...args, ...tail, limit) as IntentRowDb[];
-  const decisions = db
-    .prepare(`SELECT id, time, group_id, account_id, contract, kind, reason, detail FROM decisions WHERE ${decisionWhere.join(' AND ')} ORDER BY time DESC, id DESC LIMIT ?`)
-    .all(...args, ...tail, limit) as DecisionRowDb[];
+  // The kind filter goes into each query, before its LIMIT: filtered after, a page of another
+  // kind's rows would crowd out the ones asked for and the history would end early.
+  const kinds = filter.kinds ? new Set<ActivityKind>(filter.kinds) : undefined;
+  const wantIntents = !kinds || kinds.has('order') || kinds.has('rejection');
+  const decisionKinds = kinds ? decisionKindSql([...kinds]) : undefined;
+  if (decisionKinds !== undefined) decisionWhere.push(decisionKinds);
+  const intents = wantIntents
+    ? (db.prepare(`SELECT * FROM intents ${intentWhere.length ? `WHERE ${intentWhere.join(' AND ')}` : ''} ORDER BY created_at DESC LIMIT ?`).all(...args, ...tail, limit) as IntentRowDb[])
+    : [];
+  const decisions =
+    decisionKinds === 'FALSE'
+      ? []
+      : (db.prepare(`SELECT id, time, group_id, account_id, contract, kind, reason, detail FROM decisions WHERE ${decisionWhere.join(' AND ')} ORDER BY time DESC, id DESC LIMIT ?`).all(...args, ...tail, limit) as DecisionRowDb[]);
   const rows: ActivityRow[] = [
     ...intents.map((r) =>
       rowFromIntent({ tag: r.tag, createdAt: r.created_at, groupId: r.group_id ?? undefined, accountId: r.account_id, contract: r.contract as IntentView['contract'], purpose: r.purpose as IntentView['purpose'], side: r.side as 'buy' | 'sell', qty: r.qty, type: r.type as IntentView['type'], price: r.price ?? undefined, status: r.status as IntentView['status'], filledQty: r.filled_qty, reason: r.reason ?? undefined, brokerOrderId: undefined, cause: '', updatedAt: r.updated_at }),
@@ -121,25 +137,41 @@ export function listActivity(db: Db, filter: ActivityFilter = {}, before: number
     ...decisions.map((d): ActivityRow => ({
       id: `d:${d.id}`,
       time: d.time,
-      kind: d.kind === 'skip' ? 'skip' : 'control',
+      kind: decisionKind(d.kind),
       groupId: d.group_id ?? undefined,
       accountId: d.account_id,
       root: d.contract ? parseContractCode(d.contract).root : undefined,
       text: decisionText(d.kind, d.reason ?? undefined, d.detail ?? undefined),
       brokerReason: undefined,
       status: undefined,
+      reason: d.reason ?? undefined,
+      detail: d.detail ?? undefined,
+      purpose: d.kind,
     })),
   ];
-  const kinds = filter.kinds ? new Set<ActivityKind>(filter.kinds) : undefined;
   return rows
     .filter((r) => !kinds || kinds.has(r.kind))
     .sort((a, b) => b.time - a.time)
     .slice(0, limit);
 }
 
-export function activityCsv(rows: readonly ActivityRow[]): string {
-  const head = ['time', 'kind', 'group', 'account', 'symbol', 'status', 'text', 'broker_reason'];
-  const lines = rows.map((r) => [new Date(r.time).toISOString(), r.kind, r.groupId ?? '', r.accountId ?? '', r.root ?? '', r.status ?? '', r.text, r.brokerReason ?? ''].map(csvCell).join(','));
+/** The decision rows of the asked activity kinds, as an SQL condition ('FALSE' when none can match). */
+function decisionKindSql(kinds: readonly ActivityKind[]): string {
+  const parts: string[] = [];
+  for (const k of kinds) {
+    if (k === 'skip' || k === 'leaderFill' || k === 'user') parts.push(`kind = '${k}'`);
+    else if (k === 'control') parts.push("kind NOT IN ('skip', 'leaderFill', 'user')");
+  }
+  return parts.length ? `(${parts.join(' OR ')})` : 'FALSE';
+}
+
+/**
+ * For API clients without a screen (the app builds its own export, in the trader's time zone):
+ * group and account names, not ids; times in UTC, said so in the header.
+ */
+export function activityCsv(rows: readonly ActivityRow[], names: { group: (id: string) => string; account: (id: string) => string } = { group: (id) => id, account: (id) => id }): string {
+  const head = ['time (UTC)', 'kind', 'group', 'account', 'symbol', 'status', 'text', 'broker_reason'];
+  const lines = rows.map((r) => [new Date(r.time).toISOString(), r.kind, r.groupId ? names.group(r.groupId) : '', r.accountId ? names.account(r.accountId) : '', r.root ?? '', r.status ?? '', r.text, r.brokerReason ?? ''].map(csvCell).join(','));
   return `${head.join(',')}\n${lines.join('\n')}${lines.length ? '\n' : ''}`;
 }
 

@@ -74,6 +74,9 @@ export function onLeaderFill(core: EngineCore, leader: AccountId, fill: BrokerFi
   }
   // An order's intent row is its decision; the journal keeps a row for every other outcome.
   const rows = plan.decisions.filter((d) => d.kind !== 'order').map((d) => decisionRow(group, eventKey, d, now));
+  // The leader's own fill, first, for Activity (journaled with what it caused).
+  const after = before + (fill.side === 'buy' ? fill.qty : -fill.qty);
+  rows.unshift({ time: now, groupId: group.id, accountId: leader, cause: eventKey, contract: fill.contract, kind: 'leaderFill', reason: undefined, detail: `leader ${fill.side === 'buy' ? 'bought' : 'sold'} ${fill.qty} ${parseContractCode(fill.contract).root} @ ${fill.price}; now ${after === 0 ? 'flat' : `${after > 0 ? 'long' : 'short'} ${Math.abs(after)}`}` });
   const fresh = core.journal.commitLeaderDecision({
     leaderAccount: leader,
     eventKey,
@@ -318,12 +321,22 @@ function mirrorTag(core: EngineCore, base: string): string | undefined {
 
 const MAX_MIRROR_RETRIES = 5;
 
+/**
+ * A follower removed from the group (or whose group was deleted) and kept "managed by hand": its
+ * mirrors of the leader's orders are the trader's now, and the engine no longer moves, cancels or
+ * restores them.
+ */
+function followsNow(group: Group | undefined, account: AccountId): boolean {
+  return group?.followers.some((f) => f.account === account) === true;
+}
+
 /** Moves the live mirrors of a leader order (only the follower order `onlyOrderId` when given). */
 export function modifyMirrors(core: EngineCore, group: Group, leader: AccountId, order: BrokerOrder, onlyOrderId?: string): void {
   const remaining = (order.side === 'buy' ? 1 : -1) * (order.qty - order.filledQty);
   const lives = core.mirrors.liveOrders(order.orderId, core);
   for (const live of lives) {
     if (onlyOrderId !== undefined && live.orderId !== onlyOrderId) continue;
+    if (!followsNow(group, live.account)) continue;
     const conn = core.connectionOf(live.account);
     const followerOrder = core.books.get(live.account)?.order(live.orderId);
     if (!conn || !followerOrder) continue;
@@ -370,6 +383,7 @@ export function cancelMirrors(core: EngineCore, leader: AccountId, leaderOrderId
     core.emit({ t: 'decision', time: core.clock.now(), groupId: group?.id, accountId: job.intent.accountId, cause: `order:${leaderOrderId}`, contract: job.intent.contract, kind: 'cancel', reason: 'leaderCancelled', detail: 'not sent' });
   }
   for (const live of core.mirrors.liveOrders(leaderOrderId, core)) {
+    if (!followsNow(group, live.account)) continue;
     cancelFollowerOrder(core, live.account, live.orderId, PRIORITY.protective);
     core.emit({ t: 'decision', time: core.clock.now(), groupId: group?.id, accountId: live.account, cause: `order:${leaderOrderId}`, contract: undefined, kind: 'cancel', reason: 'leaderCancelled', detail: live.orderId });
   }
@@ -378,6 +392,7 @@ export function cancelMirrors(core: EngineCore, leader: AccountId, leaderOrderId
   const leaderOrder = core.books.get(leader)?.order(leaderOrderId);
   if (!leaderOrder || leaderOrder.filledQty > 0) return;
   for (const l of core.mirrors.links(leaderOrderId)) {
+    if (!followsNow(group, l.account)) continue;
     const id = l.orderId ?? (l.tag !== undefined ? (core.intents.get(l.tag) ?? core.journal.intentByTag(l.tag))?.brokerOrderId : undefined);
     const o = id !== undefined ? core.books.get(l.account)?.order(id) : undefined;
     if (o && o.filledQty > 0) restoreAfterLeaderCancel(core, l.account, leaderOrderId, o.contract, `order:${leaderOrderId}|filledBeforeCancel`, `${o.side} ${o.filledQty} @ ${o.price ?? '-'}`);

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { GroupInput, RiskRulesInput } from '../api/config';
+import type { SaveImpactView } from '../api/views';
 import type { Clock } from '../domain/clock';
 import { groupStatus, type AccountId, type Group, type GroupId, type GroupStatus } from '../domain/group';
 import { buildGroup, toGroupInput } from '../domain/groupEdit';
@@ -23,6 +24,7 @@ import type { EngineListener } from './events';
 import { onBrokerEvent } from './intake';
 import { dispatchHooks } from './orderFlow';
 import type { RiskPort } from './riskPort';
+import { saveImpact, settleRemoved, settleSizing, type RemovalChoice, type SaveChoices } from './saveChoices';
 
 /** What the risk engine reports back (locks, fail-closed state). */
 export type RiskActionIn =
@@ -239,14 +241,27 @@ export class Engine {
     this.core.emit({ t: 'risk', accountId });
   }
 
+  /** What saving `input` over group `id` (or deleting it: `input` undefined) would leave open or resize. */
+  saveImpact(id: GroupId, input: GroupInput | undefined): SaveImpactView {
+    const existing = controls.requireGroup(this.core, id);
+    return saveImpact(this.core, existing, input ? this.buildGroup(input, existing.id) : undefined);
+  }
+
+  private buildGroup(input: GroupInput, groupId: GroupId): Group {
+    const { core } = this;
+    const existing = core.groups.get(groupId);
+    const others = [...core.groups.values()].filter((g) => g.id !== groupId);
+    return buildGroup(input, { id: groupId, existing, others, accountExists: (a) => core.accounts.has(a), catalog: core.catalog });
+  }
+
   /** Creates or replaces a group atomically; refused with the field and the conflicting group. */
-  saveGroup(input: GroupInput, id?: GroupId): Group {
+  saveGroup(input: GroupInput, id?: GroupId, choices: SaveChoices = {}): Group {
     const { core } = this;
     const existing = id !== undefined ? core.groups.get(id) : undefined;
     if (id !== undefined && !existing) throw new Refusal([{ field: 'id', message: `unknown group "${id}"` }]);
     const groupId = id ?? randomUUID();
-    const others = [...core.groups.values()].filter((g) => g.id !== groupId);
-    const group = buildGroup(input, { id: groupId, existing, others, accountExists: (a) => core.accounts.has(a), catalog: core.catalog });
+    const group = this.buildGroup(input, groupId);
+    const impact = saveImpact(core, existing, group);
     core.config.saveGroup(group);
     core.groups.set(groupId, group);
     if (existing?.leader !== undefined) {
@@ -262,23 +277,40 @@ export class Engine {
       }
     }
     if (group.leader !== undefined && core.config.watermark(group.leader) === undefined) core.config.setWatermark(group.leader, core.clock.now());
+    if (choices.removed !== undefined) settleRemoved(core, group, impact, choices.removed, 'removed');
+    if (choices.resize !== undefined && impact.resized.length > 0) settleSizing(core, group, choices.resize);
     core.emitGroupStatus(group);
     core.emit({ t: 'groupsChanged' });
     return group;
   }
 
-  deleteGroup(id: GroupId): void {
-    const g = controls.requireGroup(this.core, id);
-    this.core.config.deleteGroup(g.id);
-    this.core.groups.delete(g.id);
-    this.core.emit({ t: 'groupsChanged' });
+  /** Deletes a group; its followers' positions and working orders are flattened or kept, as the trader chose. */
+  deleteGroup(id: GroupId, removed?: RemovalChoice): void {
+    const { core } = this;
+    const g = controls.requireGroup(core, id);
+    const impact = saveImpact(core, g, undefined);
+    if (g.leader !== undefined) {
+      // Its followers stop copying: what they hold is the trader's from now on.
+      for (const lc of core.lifecyclesOf(g.leader)) {
+        let next = lc;
+        for (const account of Object.keys(lc.followers)) next = stopTracking(next, account, 'disabled');
+        if (next !== lc) {
+          core.setLifecycle(g.leader, lc.contract, next);
+          core.journal.saveLifecycle(g.leader, lc.contract, next);
+        }
+      }
+    }
+    core.config.deleteGroup(g.id);
+    core.groups.delete(g.id);
+    if (removed !== undefined) settleRemoved(core, g, impact, removed, 'deleted');
+    core.emit({ t: 'groupsChanged' });
   }
 
   /** Applies an edit in which every given field replaces the old one whole (scenario `edit`, UI staged save). */
-  editGroup(nameOrId: string, change: Partial<GroupInput> & { name?: string }): Group {
+  editGroup(nameOrId: string, change: Partial<GroupInput> & { name?: string }, choices: SaveChoices = {}): Group {
     const g = controls.requireGroup(this.core, nameOrId);
     const current = toGroupInput(g);
-    return this.saveGroup({ ...current, ...change, name: change.name ?? current.name }, g.id);
+    return this.saveGroup({ ...current, ...change, name: change.name ?? current.name }, g.id, choices);
   }
 
   setSync(nameOrId: string, account: AccountId, root: string, on: boolean): Group {

@@ -1,6 +1,9 @@
 /**
  * The demo's simulator logins are not real secrets: they are held in memory for the demo's own
- * connections, and everything else goes to the real store (the keychain).
+ * connections, and everything else goes to the real store (the keychain). Where there is no
+ * keychain (a VPS, a desktop without a Secret Service), a secret typed in the demo is kept in
+ * memory for this run only, so Add connection works against the demo's simulators; it is never
+ * written anywhere.
  */
 import type { KeychainStatus, Secret, SecretStore } from './secretStore';
 
@@ -10,23 +13,28 @@ export class DemoSecretStore implements SecretStore {
     private readonly demo: ReadonlyMap<string, Secret>,
   ) {}
 
-  status(): Promise<KeychainStatus> {
-    return this.base.status();
+  private readonly typed = new Map<string, Secret>();
+
+  async status(): Promise<KeychainStatus> {
+    const base = await this.base.status();
+    return base.available ? base : { available: true, detail: 'memory, for this demo run only (no keychain here)' };
   }
 
   async get(id: string): Promise<Secret | undefined> {
-    return this.demo.get(id) ?? (await this.base.get(id).catch(() => undefined));
+    return this.demo.get(id) ?? this.typed.get(id) ?? (await this.base.get(id).catch(() => undefined));
   }
 
   async has(id: string): Promise<boolean> {
-    return this.demo.has(id) || (await this.base.has(id).catch(() => false));
+    return this.demo.has(id) || this.typed.has(id) || (await this.base.has(id).catch(() => false));
   }
 
-  set(id: string, secret: Secret): Promise<void> {
-    return this.base.set(id, secret);
+  async set(id: string, secret: Secret): Promise<void> {
+    if ((await this.base.status()).available) return this.base.set(id, secret);
+    this.typed.set(id, secret);
   }
 
-  clear(id: string): Promise<void> {
-    return this.base.clear(id);
+  async clear(id: string): Promise<void> {
+    this.typed.delete(id);
+    if ((await this.base.status()).available) await this.base.clear(id);
   }
 }

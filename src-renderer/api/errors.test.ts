@@ -20,7 +20,7 @@ describe('field mapping', () => {
       ],
       'group',
     );
-    expect(errorsUnder(errs, 'followers[2]')).toEqual(['followers[2].account: account "x" is already a follower in group "Main"', 'followers[2].ratio: must be at most 1000']);
+    expect(errorsUnder(errs, 'followers[2]')).toEqual(['account "x" is already a follower in group "Main"', 'Ratio: must be at most 1000']);
     expect(errorsUnder(errs, 'followers[1]')).toEqual([]);
     expect(errs.name).toEqual(['a group named "Main" already exists']);
     expect(unclaimed(errs, (k) => k === 'name' || k.startsWith('followers['))).toEqual(['something general']);
@@ -29,7 +29,7 @@ describe('field mapping', () => {
   it('keeps an ApiError, recognises error shapes, wraps anything else as failed', () => {
     const e = ApiError.refused([{ field: 'name', message: 'must not be empty' }]);
     expect(toApiError(e)).toBe(e);
-    expect(e.message).toBe('name: must not be empty');
+    expect(e.message).toBe('Name: must not be empty');
     expect(toApiError({ kind: 'refused', message: 'm', issues: [{ field: 'a', message: 'b' }, { nonsense: 1 }] }).issues).toEqual([{ field: 'a', message: 'b' }]);
     const f = toApiError(new Error('boom'));
     expect(f.kind).toBe('failed');

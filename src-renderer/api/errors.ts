@@ -22,7 +22,7 @@ export class ApiError extends Error implements ApiErrorShape {
   }
 
   static refused(issues: readonly ApiIssue[]): ApiError {
-    const message = issues.map((i) => (i.field ? `${i.field}: ${i.message}` : i.message)).join('; ');
+    const message = issues.map((i) => (i.field ? labelled(i.field, i.message) : i.message)).join('; ');
     return new ApiError({ kind: 'refused', message, issues });
   }
 }
@@ -72,13 +72,57 @@ export function fieldErrors(issues: readonly ApiIssue[], strip?: string): FieldE
   return out;
 }
 
-/** Errors for a field and everything under it (`followers[2]` also gets `followers[2].account`). */
+/** Names of request fields as the forms label them; others are spelled out from their name. */
+const FIELD_LABELS: Readonly<Record<string, string>> = {
+  account: 'Account',
+  ratio: 'Ratio',
+  mode: 'Sizing mode',
+  name: 'Name',
+  leader: 'Leader',
+  cross: 'Cross symbol',
+  sync: 'Sync',
+  enabled: 'Enabled',
+  reconnectPolicy: 'Reconnect policy',
+  maxCatchUpMs: 'Max catch-up',
+  mirrorGraceMs: 'Mirror grace',
+  whitelist: 'Whitelist',
+  mappings: 'Contract mapping',
+  acknowledgement: 'Account name',
+  maxContracts: 'Max contracts',
+  dailyLoss: 'Daily loss',
+  trailingDrawdown: 'Trailing drawdown',
+};
+
+/** `followers[0].ratio` → "Ratio", `settings.whitelist[2]` → "Whitelist": the trader never reads a field path. */
+export function fieldLabel(path: string): string {
+  const parts = path.replace(/\[\d+\]/g, '').split('.').filter((p) => p !== '' && !/^\d+$/.test(p) && p !== 'group' && p !== 'settings' && p !== 'rules' && p !== 'followers');
+  const last = parts[parts.length - 1] ?? '';
+  if (!last) return '';
+  const known = FIELD_LABELS[last];
+  if (known) return known;
+  const spaced = last.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}
+
+/** "Ratio: must be …", but not "Account: account … is already a follower": a message that names its field says it alone. */
+export function labelled(field: string, message: string): string {
+  const label = fieldLabel(field);
+  if (!label || message.toLowerCase().startsWith(label.toLowerCase())) return message;
+  return `${label}: ${message}`;
+}
+
+/** A message once per list, in the order first seen (a local and an engine check may say the same). */
+export function uniqueMessages(messages: readonly string[]): string[] {
+  return [...new Set(messages)];
+}
+
+/** Errors for a field and everything under it (`followers[2]` also gets `followers[2].account`), labelled by field name. */
 export function errorsUnder(errors: FieldErrors, prefix: string): string[] {
   const out: string[] = [];
   for (const [k, msgs] of Object.entries(errors)) {
-    if (k === prefix || k.startsWith(`${prefix}.`) || k.startsWith(`${prefix}[`)) out.push(...msgs.map((m) => (k === prefix ? m : `${k}: ${m}`)));
+    if (k === prefix || k.startsWith(`${prefix}.`) || k.startsWith(`${prefix}[`)) out.push(...msgs.map((m) => (k === prefix ? m : labelled(k, m))));
   }
-  return out;
+  return uniqueMessages(out);
 }
 
 /** Exactly this field's messages, prefixed with the field path as the engine names it. */
@@ -92,7 +136,7 @@ export function unclaimed(errors: FieldErrors, claimed: readonly string[] | ((fi
   const isClaimed = typeof claimed === 'function' ? claimed : (k: string) => claimed.includes(k);
   for (const [k, msgs] of Object.entries(errors)) {
     if (isClaimed(k)) continue;
-    out.push(...msgs.map((m) => (k ? `${k}: ${m}` : m)));
+    out.push(...msgs.map((m) => (k ? labelled(k, m) : m)));
   }
-  return out;
+  return uniqueMessages(out);
 }

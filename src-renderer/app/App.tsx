@@ -1,5 +1,6 @@
 /** The app: routes to a screen inside the shell; sounds and notifications for engine alerts. */
 import { useEffect, type ReactNode } from 'react';
+import { DraftQuestion } from '../components/ImpactDialog';
 import { useRoute } from '../lib/route';
 import { Activity } from '../screens/Activity';
 import { Connections } from '../screens/Connections';
@@ -35,7 +36,12 @@ export function App(): ReactNode {
       screen = <Settings />;
       break;
   }
-  return <Shell screen={route.screen}>{screen}</Shell>;
+  return (
+    <Shell screen={route.screen}>
+      {screen}
+      <DraftQuestion />
+    </Shell>
+  );
 }
 
 function useAlertEffects(): void {

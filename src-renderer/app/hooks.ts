@@ -3,7 +3,8 @@ import { createContext, useCallback, useContext, useEffect, useState } from 'rea
 import { useStore } from 'zustand';
 import type { SnapshotView } from '../../src-engine/api/views';
 import type { CommandName, CommandRequest, CommandResult } from '../../src-engine/api/contract';
-import { toApiError, type ApiError } from '../api/errors';
+import { labelled, toApiError, uniqueMessages, type ApiError } from '../api/errors';
+import { commandFailed, inWords } from '../lib/words';
 import type { Services } from './services';
 
 export const ServicesContext = createContext<Services | null>(null);
@@ -55,7 +56,7 @@ export function useCommand(): {
         return { ok: true, result };
       } catch (err) {
         const error = toApiError(err);
-        if (opts.failTitle !== false) alerts.push({ level: 'warning', title: opts.failTitle ?? `${cmd} ${error.kind}`, body: error.message, topic: 'app' });
+        if (opts.failTitle !== false) alerts.push({ level: 'warning', title: opts.failTitle ?? commandFailed(cmd, error.kind), body: errorWords(error), topic: 'app' });
         return { ok: false, error };
       } finally {
         setBusy((b) => b - 1);
@@ -64,4 +65,10 @@ export function useCommand(): {
     [client, alerts],
   );
   return { run, busy: busy > 0 };
+}
+
+/** A refusal's messages, each once, labelled by the field's name (never its path), in words. */
+export function errorWords(error: ApiError): string {
+  if (error.kind !== 'refused' || error.issues.length === 0) return inWords(error.message);
+  return uniqueMessages(error.issues.map((i) => inWords(i.field ? labelled(i.field, i.message) : i.message))).join('; ');
 }

@@ -49,9 +49,9 @@ export function stepRatio(r: string | number | undefined, dir: 1 | -1): string {
 export function ratioProblem(r: string | number | undefined): string | undefined {
   if (r === undefined || r === '') return undefined;
   const s = typeof r === 'number' ? String(r) : r.trim();
-  if (!DECIMAL.test(s)) return 'must be a decimal number such as 0.5 or 2';
+  // A number out of range is told the range, a negative one included ("-1" is a number, not a typo).
+  if (!/^-?\d*(\.\d+)?$/.test(s) || s === '-') return 'must be a number from 0.1 to 1000, such as 0.5 or 2';
   const n = Number(s);
-  if (n < 0.1) return 'must be at least 0.1';
-  if (n > 1000) return 'must be at most 1000';
+  if (n < 0.1 || n > 1000) return 'must be between 0.1 and 1000';
   return undefined;
 }

@@ -27,9 +27,11 @@ describe('ratio steps', () => {
   it('mirrors the engine\'s bounds', () => {
     expect(ratioProblem('0.1')).toBeUndefined();
     expect(ratioProblem('1000')).toBeUndefined();
-    expect(ratioProblem('0.09')).toBe('must be at least 0.1');
-    expect(ratioProblem('1000.5')).toBe('must be at most 1000');
-    expect(ratioProblem('abc')).toMatch(/decimal/);
+    expect(ratioProblem('0.09')).toBe('must be between 0.1 and 1000');
+    expect(ratioProblem('1000.5')).toBe('must be between 0.1 and 1000');
+    // A negative ratio is a number out of range, not a typo.
+    expect(ratioProblem('-1')).toBe('must be between 0.1 and 1000');
+    expect(ratioProblem('abc')).toBe('must be a number from 0.1 to 1000, such as 0.5 or 2');
     expect(normalizeRatio('2.50')).toBe('2.5');
     expect(normalizeRatio(2)).toBe('2');
   });

@@ -7,37 +7,60 @@ import { useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { ActivityFilter } from '../../src-engine/api/contract';
 import type { ActivityRow, SnapshotView } from '../../src-engine/api/views';
-import { useCommand, useServices, useSnapshot } from '../app/hooks';
+import type { EngineClient } from '../api/client';
+import { toApiError } from '../api/errors';
+import { useServices, useSnapshot } from '../app/hooks';
 import { Badge, Empty, type Tone } from '../components/ui';
 import { accountName } from '../lib/accounts';
 import { ALL_ROOTS } from '../lib/families';
+import { activityCsv } from '../lib/activityCsv';
 import { clockMs } from '../lib/format';
+import { ACTIVITY_KIND_WORDS, activityText } from '../lib/words';
 
 export const LATEST = 25;
 
-type KindChoice = 'all' | 'orders' | 'skips' | 'failures' | 'risk' | 'system';
+type KindChoice = 'all' | 'leader' | 'orders' | 'skips' | 'failures' | 'risk' | 'yours' | 'system';
 const KINDS: Record<Exclude<KindChoice, 'all'>, NonNullable<ActivityFilter['kinds']>> = {
+  leader: ['leaderFill'],
   orders: ['order'],
   skips: ['skip'],
   failures: ['rejection', 'outOfSync', 'quarantine'],
   risk: ['lock'],
+  yours: ['user'],
   system: ['control', 'connection', 'info'],
 };
+
+/** The choice the filter's kinds stand for (the filter lives in the store and outlasts this screen). */
+function kindChoice(kinds: ActivityFilter['kinds']): KindChoice {
+  if (!kinds?.length) return 'all';
+  for (const [k, v] of Object.entries(KINDS)) if (v.length === kinds.length && v.every((x) => kinds.includes(x))) return k as KindChoice;
+  return 'all';
+}
 
 export function Activity(): ReactNode {
   const snap = useSnapshot();
   const { activity } = useServices();
   const { rows, filter, loading, hasMore, error } = useStore(activity.store);
-  const [kind, setKind] = useState<KindChoice>('all');
-  const { run, busy } = useCommand();
+  const kind = kindChoice(filter.kinds);
+  const { client } = useServices();
+  const [exporting, setExporting] = useState(false);
+  const { alerts } = useServices();
 
   const change = (patch: Partial<ActivityFilter>): void => {
     void activity.setFilter({ ...filter, ...patch });
   };
   const exportCsv = async (): Promise<void> => {
-    const r = await run('activity.csv', { filter }, { failTitle: 'Export failed' });
-    if (!r.ok) return;
-    const blob = new Blob([r.result.csv], { type: 'text/csv;charset=utf-8' });
+    setExporting(true);
+    let csv: string;
+    try {
+      csv = activityCsv(await readAll(client, filter), snap);
+    } catch (err) {
+      alerts.push({ level: 'warning', title: 'Export failed', body: toApiError(err).message, topic: 'app' });
+      return;
+    } finally {
+      setExporting(false);
+    }
+    const blob = new Blob([csv], { type: 'text/csv;charset=utf-8' });
     const url = URL.createObjectURL(blob);
     const a = document.createElement('a');
     a.href = url;
@@ -56,7 +79,7 @@ export function Activity(): ReactNode {
       <div className="screen-head">
         <h1>Activity</h1>
         <div className="actions">
-          <button type="button" onClick={() => void exportCsv()} disabled={busy}>
+          <button type="button" onClick={() => void exportCsv()} disabled={exporting}>
             Export CSV
           </button>
         </div>
@@ -102,16 +125,17 @@ export function Activity(): ReactNode {
             value={kind}
             onChange={(e) => {
               const k = e.target.value as KindChoice;
-              setKind(k);
               change({ kinds: k === 'all' ? undefined : KINDS[k] });
             }}
           >
             <option value="all">Everything</option>
+            <option value="leader">Leader fills</option>
             <option value="orders">Copy orders</option>
             <option value="skips">Skipped (with reasons)</option>
             <option value="failures">Failures</option>
             <option value="risk">Locks</option>
-            <option value="system">Controls and connections</option>
+            <option value="yours">Your actions</option>
+            <option value="system">Engine and connections</option>
           </select>
         </label>
         <span className="spacer" />
@@ -134,7 +158,7 @@ export function Activity(): ReactNode {
           <h2 id="history-title">History</h2>
           <span className="spacer" />
           <button type="button" className="small" onClick={() => void activity.loadOlder()} disabled={loading || !hasMore}>
-            {hasMore ? 'Load older' : 'No older rows'}
+            {hasMore ? 'Load older' : rows.length === 0 ? 'No older rows' : 'All rows loaded'}
           </button>
         </div>
         {older.length === 0 ? <Empty>Older rows appear here.</Empty> : <ActivityTable rows={older} snap={snap} label="Activity history" scroll />}
@@ -162,21 +186,12 @@ function tone(r: ActivityRow): Tone {
       return 'muted';
     case 'control':
     case 'connection':
+    case 'leaderFill':
       return 'info';
+    case 'user':
+      return 'warn';
   }
 }
-
-const KIND_LABEL: Record<ActivityRow['kind'], string> = {
-  order: 'order',
-  skip: 'skipped',
-  rejection: 'rejected',
-  lock: 'lock',
-  quarantine: 'quarantine',
-  outOfSync: 'out of sync',
-  control: 'control',
-  connection: 'connection',
-  info: 'info',
-};
 
 function ActivityTable({ rows, snap, prominent, scroll, label }: { rows: readonly ActivityRow[]; snap: SnapshotView | undefined; prominent?: boolean; scroll?: boolean; label: string }): ReactNode {
   const groupName = (id: string | undefined): string => (id ? (snap?.groups.find((g) => g.id === id)?.name ?? '') : '');
@@ -198,13 +213,13 @@ function ActivityTable({ rows, snap, prominent, scroll, label }: { rows: readonl
             <tr key={r.id} className={`kind-${r.kind}`}>
               <td className="num time">{clockMs(r.time)}</td>
               <td>
-                <Badge tone={tone(r)}>{r.kind === 'order' && r.status ? r.status : KIND_LABEL[r.kind]}</Badge>
+                <Badge tone={tone(r)}>{r.kind === 'order' && r.status ? r.status : ACTIVITY_KIND_WORDS[r.kind]}</Badge>
               </td>
               <td className="muted">{groupName(r.groupId)}</td>
               <td className="account-name">{r.accountId ? accountName(snap, r.accountId) : ''}</td>
               <td className="root">{r.root ?? ''}</td>
               <td className="what">
-                <div>{r.text}</div>
+                <div>{activityText(r)}</div>
                 {r.brokerReason ? <div className="broker-reason">Broker: {r.brokerReason}</div> : null}
               </td>
             </tr>
@@ -213,4 +228,17 @@ function ActivityTable({ rows, snap, prominent, scroll, label }: { rows: readonl
       </table>
     </div>
   );
+}
+
+/** Every row the filter selects, page by page (the export is the whole history, not what is loaded). */
+async function readAll(client: EngineClient, filter: ActivityFilter): Promise<ActivityRow[]> {
+  const out: ActivityRow[] = [];
+  let before: number | undefined;
+  for (let i = 0; i < 200; i++) {
+    const page = await client.invoke('activity.list', { filter, limit: 1000, ...(before !== undefined ? { before } : {}) });
+    out.push(...page);
+    if (page.length < 1000) break;
+    before = page[page.length - 1]?.time;
+  }
+  return out;
 }

@@ -5,7 +5,7 @@
  * shown again — the UI only knows whether one is stored.
  */
 import { useState, type SyntheticEvent, type ReactNode } from 'react';
-import type { ConnectionView, SnapshotView } from '../../src-engine/api/views';
+import type { ConnectionView, DemoBrokersView, SnapshotView } from '../../src-engine/api/views';
 import { errorsAt, fieldErrors, unclaimed, type FieldErrors as Errors } from '../api/errors';
 import { useCommand, useNow, useSnapshot } from '../app/hooks';
 import { Badge, ConfirmButton, ConnectionStateBadge, Empty, Field, FieldErrors, Money } from '../components/ui';
@@ -31,7 +31,7 @@ export function Connections(): ReactNode {
             <ConnectionCard key={c.id} snap={snap} c={c} now={now} />
           ))}
         </section>
-        <AddConnection keychain={snap.info.keychain.available} />
+        <AddConnection keychain={snap.info.keychain.available} demo={snap.info.demo} />
       </div>
     </div>
   );
@@ -58,7 +58,8 @@ function ConnectionCard({ snap, c, now }: { snap: SnapshotView; c: ConnectionVie
         <h2>{c.name}</h2>
         <span className="muted">{BROKER_LABEL[c.broker]}</span>
         <ConnectionStateBadge status={c.status} now={now} />
-        {c.hasSecret ? <Badge tone="muted">Secret stored</Badge> : <Badge tone="warn">No secret</Badge>}
+        {/* A failed login is not "all well": the stored secret is what to check. */}
+        {c.status.state === 'failed' ? <Badge tone="bad">{c.hasSecret ? 'Login failed: check the secret' : 'No secret'}</Badge> : c.hasSecret ? <Badge tone="muted">Secret stored</Badge> : <Badge tone="warn">No secret</Badge>}
         <span className="spacer" />
         <Latency c={c} />
         <Budget c={c} now={now} />
@@ -208,10 +209,21 @@ function SecretForm({ c, onDone }: { c: ConnectionView; onDone: () => void }): R
   );
 }
 
-type Env = 'demo' | 'live' | 'custom';
-type Firm = keyof typeof PROJECTX_FIRMS | 'custom';
+type Env = 'demo' | 'live' | 'custom' | 'sim';
+type Firm = keyof typeof PROJECTX_FIRMS | 'custom' | 'sim';
 
-function initialSettings(broker: Broker): Record<string, string> {
+/** In the demo, each broker starts on the demo's own simulator and login. */
+function initialSettings(broker: Broker, demo?: DemoBrokersView): Record<string, string> {
+  if (demo) {
+    switch (broker) {
+      case 'tradovate':
+        return { ...demo.tradovate.settings, deviceId: newDeviceId() };
+      case 'projectx':
+        return { ...demo.projectx.settings };
+      case 'paper':
+        return { login: demo.paper.login };
+    }
+  }
   switch (broker) {
     case 'tradovate':
       return { ...TRADOVATE_HOSTS.demo, username: '', appId: 'Mirrorfill', appVersion: '0.1.0', cid: '', deviceId: newDeviceId() };
@@ -224,32 +236,34 @@ function initialSettings(broker: Broker): Record<string, string> {
   }
 }
 
-function AddConnection({ keychain }: { keychain: boolean }): ReactNode {
+function AddConnection({ keychain, demo }: { keychain: boolean; demo: DemoBrokersView | undefined }): ReactNode {
   const { run, busy } = useCommand();
   const [broker, setBroker] = useState<Broker>('paper');
   const [name, setName] = useState('');
-  const [settings, setSettings] = useState<Record<string, string>>(() => initialSettings('paper'));
+  const [settings, setSettings] = useState<Record<string, string>>(() => initialSettings('paper', demo));
   const [secret, setSecret] = useState<Record<string, string>>({});
-  const [env, setEnv] = useState<Env>('demo');
-  const [firm, setFirm] = useState<Firm>('topstepx');
+  const [env, setEnv] = useState<Env>(demo ? 'sim' : 'demo');
+  const [firm, setFirm] = useState<Firm>(demo ? 'sim' : 'topstepx');
   const [errors, setErrors] = useState<Errors>({});
   const [note, setNote] = useState<string | undefined>();
 
   const pickBroker = (b: Broker): void => {
     setBroker(b);
-    setSettings(initialSettings(b));
+    setSettings(initialSettings(b, demo));
     setSecret({});
     setErrors({});
-    setEnv('demo');
-    setFirm('topstepx');
+    setEnv(demo ? 'sim' : 'demo');
+    setFirm(demo ? 'sim' : 'topstepx');
   };
   const pickEnv = (e: Env): void => {
     setEnv(e);
-    if (e !== 'custom') setSettings((s) => ({ ...s, ...TRADOVATE_HOSTS[e] }));
+    if (e === 'sim' && demo) setSettings((s) => ({ ...s, restUrl: demo.tradovate.settings.restUrl ?? '', wsUrl: demo.tradovate.settings.wsUrl ?? '', mdUrl: demo.tradovate.settings.mdUrl ?? '' }));
+    else if (e !== 'custom' && e !== 'sim') setSettings((s) => ({ ...s, ...TRADOVATE_HOSTS[e] }));
   };
   const pickFirm = (f: Firm): void => {
     setFirm(f);
-    if (f !== 'custom') {
+    if (f === 'sim' && demo) setSettings((s) => ({ ...s, apiUrl: demo.projectx.settings.apiUrl ?? '', userHubUrl: demo.projectx.settings.userHubUrl ?? '', marketHubUrl: demo.projectx.settings.marketHubUrl ?? '' }));
+    else if (f !== 'custom' && f !== 'sim') {
       const { label: _l, ...urls } = PROJECTX_FIRMS[f];
       setSettings((s) => ({ ...s, ...urls }));
     }
@@ -282,7 +296,7 @@ function AddConnection({ keychain }: { keychain: boolean }): ReactNode {
     }
     setNote(`Added "${name.trim()}".`);
     setName('');
-    setSettings(initialSettings(broker));
+    setSettings(initialSettings(broker, demo));
   };
 
   const settingFields = SETTINGS_FIELDS[broker].filter((f) => {
@@ -313,6 +327,7 @@ function AddConnection({ keychain }: { keychain: boolean }): ReactNode {
           <Field label="Environment">
             {({ id }) => (
               <select id={id} value={env} onChange={(e) => pickEnv(e.target.value as Env)}>
+                {demo ? <option value="sim">This demo&apos;s simulated Tradovate</option> : null}
                 <option value="demo">Demo (demo.tradovateapi.com)</option>
                 <option value="live">Live (live.tradovateapi.com)</option>
                 <option value="custom">Custom URLs</option>
@@ -324,6 +339,7 @@ function AddConnection({ keychain }: { keychain: boolean }): ReactNode {
           <Field label="Firm">
             {({ id }) => (
               <select id={id} value={firm} onChange={(e) => pickFirm(e.target.value as Firm)}>
+                {demo ? <option value="sim">This demo&apos;s simulated ProjectX</option> : null}
                 {Object.entries(PROJECTX_FIRMS).map(([k, f]) => (
                   <option key={k} value={k}>
                     {f.label}
@@ -355,6 +371,11 @@ function AddConnection({ keychain }: { keychain: boolean }): ReactNode {
             )}
           </Field>
         ))}
+        {demo ? (
+          <div className="note" role="note" aria-label="Demo logins">
+            This demo&apos;s simulators accept {broker === 'tradovate' ? `user ${demo.tradovate.settings.username ?? ''}, password ${demo.tradovate.password}, any API secret` : broker === 'projectx' ? `user ${demo.projectx.settings.username ?? ''}, API key ${demo.projectx.apiKey}` : `login ${demo.paper.login}, password ${demo.paper.password}`}.
+          </div>
+        ) : null}
         {!keychain ? <div className="note warn">No keychain is available to the engine: a secret typed here will be refused. On a VPS, set MIRRORFILL_SECRET_&lt;CONNECTION_ID&gt; in the engine&apos;s environment instead.</div> : null}
         <FieldErrors errors={unclaimed(errors, ['name', ...settingFields.map((f) => `settings.${f.key}`), ...SECRET_FIELDS[broker].map((s) => `secret.${s.key}`)])} />
         {note ? (

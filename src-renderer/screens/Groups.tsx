@@ -3,29 +3,47 @@
  * name, leader, followers, settings — goes into a draft; the bar says how many changes are
  * pending and Save sends the whole group at once. A refusal shows next to the field it names.
  */
-import { type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { FollowerInput, GroupInput, GroupSettingsInput } from '../../src-engine/api/config';
-import type { AccountView, GroupView, SnapshotView } from '../../src-engine/api/views';
-import { errorsAt, errorsUnder, unclaimed, type FieldErrors as Errors } from '../api/errors';
+import type { AccountView, GroupView, SaveImpactView, SnapshotView } from '../../src-engine/api/views';
+import { errorsAt, errorsUnder, fieldErrors, unclaimed, uniqueMessages, type FieldErrors as Errors } from '../api/errors';
 import { useCommand, useServices, useSnapshot } from '../app/hooks';
 import { ConfirmButton, Empty, Field, FieldErrors, GroupStatusBadge, Money, PendingBar, Switch } from '../components/ui';
 import { accountName, BROKER_LABEL } from '../lib/accounts';
 import { ratioProblem } from '../lib/decimal';
+import { namesIn } from '../lib/words';
 import { ALL_ROOTS } from '../lib/families';
 import { omitKey } from '../lib/objects';
 import { go, href } from '../lib/route';
-import { NEW_GROUP, pendingChanges } from '../stores/drafts';
-import { EMPTY_GROUP } from '../stores/groupEdit';
+import { ImpactDialog } from '../components/ImpactDialog';
+import { NEW_GROUP, pendingChanges, type SaveAnswers } from '../stores/drafts';
+import { EMPTY_GROUP, validateGroup } from '../stores/groupEdit';
 
 export function Groups({ selected }: { selected: string | undefined }): ReactNode {
   const snap = useSnapshot();
   const { drafts } = useServices();
   const allDrafts = useStore(drafts.store, (s) => s.drafts);
   const { run } = useCommand();
+  const [deleting, setDeleting] = useState<{ group: GroupView; impact: SaveImpactView } | undefined>(undefined);
   if (!snap) return <Empty>Reading the engine state…</Empty>;
   const editing = selected === 'new' ? NEW_GROUP : selected;
   const group = editing && editing !== NEW_GROUP ? snap.groups.find((g) => g.id === editing) : undefined;
+
+  const remove = (g: GroupView, removed: SaveAnswers['removed']): Promise<void> =>
+    run('groups.delete', { id: g.id, ...(removed ? { removed } : {}) }, { done: `Group "${g.name}" deleted`, failTitle: `Group "${g.name}" was not deleted` }).then((r) => {
+      if (r.ok) {
+        drafts.discard(g.id);
+        if (editing === g.id) go('groups');
+      }
+    });
+  // A group whose followers hold positions or working orders asks what becomes of them first.
+  const askDelete = async (g: GroupView): Promise<void> => {
+    const r = await run('groups.impact', { id: g.id }, { failTitle: `Group "${g.name}" was not deleted` });
+    if (!r.ok) return;
+    if (r.result.removed.length === 0) await remove(g, undefined);
+    else setDeleting({ group: g, impact: r.result });
+  };
 
   return (
     <div className="screen groups">
@@ -95,14 +113,7 @@ export function Groups({ selected }: { selected: string | undefined }): ReactNod
                         label="Delete"
                         ariaLabel={`Delete ${g.name}`}
                         confirmLabel={`Delete "${g.name}"?`}
-                        onConfirm={() =>
-                          void run('groups.delete', { id: g.id }, { done: `Group "${g.name}" deleted` }).then((r) => {
-                            if (r.ok) {
-                              drafts.discard(g.id);
-                              if (editing === g.id) go('groups');
-                            }
-                          })
-                        }
+                        onConfirm={() => void askDelete(g)}
                       />
                     </span>
                   </td>
@@ -113,6 +124,19 @@ export function Groups({ selected }: { selected: string | undefined }): ReactNod
         )}
       </section>
 
+      {deleting ? (
+        <ImpactDialog
+          title={`Delete "${deleting.group.name}"?`}
+          impact={deleting.impact}
+          snap={snap}
+          saveLabel="Delete group"
+          onCancel={() => setDeleting(undefined)}
+          onAnswer={(a) => {
+            setDeleting(undefined);
+            void remove(deleting.group, a.removed);
+          }}
+        />
+      ) : null}
       {editing === NEW_GROUP ? <GroupEditor key={NEW_GROUP} snap={snap} draftKey={NEW_GROUP} base={EMPTY_GROUP} saved={undefined} /> : null}
       {group ? <GroupEditor key={group.id} snap={snap} draftKey={group.id} base={group.input} saved={group} /> : null}
       {editing && editing !== NEW_GROUP && !group ? <Empty>This group no longer exists.</Empty> : null}
@@ -135,7 +159,10 @@ function GroupEditor({ snap, draftKey, base, saved }: { snap: SnapshotView; draf
   const draft = useStore(drafts.store, (s) => s.drafts[draftKey]);
   const changes = pendingChanges(draft, base);
   const g: GroupInput = draft?.group ?? base;
-  const errors: Errors = draft?.errors ?? {};
+  const otherNames = snap.groups.filter((x) => x.id !== saved?.id).map((x) => x.name);
+  // Checked as the trader types, once there is something to check; the engine's answer to a Save
+  // (kept until the next edit) wins for the fields it names.
+  const errors: Errors = { ...(changes.length > 0 ? fieldErrors(validateGroup(g, { otherNames })) : {}), ...(draft?.errors ?? {}) };
   const s: GroupSettingsInput = g.settings ?? {};
   const edit = (fn: (g: GroupInput) => GroupInput): void => drafts.edit(draftKey, base, fn);
   const setSetting = <K extends keyof GroupSettingsInput>(k: K, v: GroupSettingsInput[K] | undefined): void =>
@@ -145,7 +172,6 @@ function GroupEditor({ snap, draftKey, base, saved }: { snap: SnapshotView; draf
     });
   const followers = g.followers ?? [];
   const inDraft = new Set(followers.map((f) => f.account));
-  const otherNames = snap.groups.filter((x) => x.id !== saved?.id).map((x) => x.name);
   const formErrors = unclaimed(errors, (k) => k === 'name' || k === 'leader' || /^followers\[\d+\]/.test(k) || (k.startsWith('settings.') && k !== 'settings.'));
 
   const save = async (): Promise<void> => {
@@ -429,7 +455,8 @@ function FollowerEditRow({
       {errors.length || ratioErr ? (
         <tr className="error-row">
           <td colSpan={7}>
-            <FieldErrors errors={[...errors, ...(ratioErr && !errors.some((e) => e.includes('ratio')) ? [`followers[${index}].ratio: ${ratioErr}`] : [])]} />
+            {/* Once, beside the row: the check as the trader types replaces an engine answer about the same field. */}
+            <FieldErrors errors={uniqueMessages([...(ratioErr ? [`Ratio: ${ratioErr}`] : []), ...errors.filter((e) => !(ratioErr && /^ratio\b/i.test(e))).map((e) => namesIn(e, snap))])} />
           </td>
         </tr>
       ) : null}

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState, type SyntheticEvent, type ReactNode } from 'react';
 import type { AccountView, LockEvidenceView, LockView, PresetView, RiskAccountView, SnapshotView } from '../../src-engine/api/views';
-import { fieldErrors, normalizeField, toApiError, unclaimed, type FieldErrors as Errors } from '../api/errors';
+import { fieldErrors, normalizeField, toApiError, unclaimed, uniqueMessages, type FieldErrors as Errors } from '../api/errors';
 import { useCommand, useServices, useSnapshot } from '../app/hooks';
 import { Badge, ConfirmButton, Empty, Field, FieldErrors, Gauge, Money } from '../components/ui';
 import { PnlChart } from '../components/PnlChart';
@@ -14,6 +14,7 @@ import { clockMs, dateTime, money, price, ruleLabel } from '../lib/format';
 import { href } from '../lib/route';
 import { FIELD_OF, formFromRules, rulesFromForm, type RiskForm } from '../lib/riskForm';
 import { contractLabel } from './Dashboard';
+import { inWords } from '../lib/words';
 
 export function Risk({ parts }: { parts: readonly string[] }): ReactNode {
   const snap = useSnapshot();
@@ -166,7 +167,12 @@ function RulesEditor({ snap, account }: { snap: SnapshotView; account: AccountVi
   }, [client]);
 
   const field = (k: keyof RiskForm): readonly string[] => Object.entries(errors).flatMap(([path, msgs]) => (FIELD_OF[path] === k ? msgs : []));
-  const set = (k: keyof RiskForm, v: string): void => setForm({ ...form, [k]: v });
+  // Checked as the trader types: the form's own rules replace an older engine answer.
+  const set = (k: keyof RiskForm, v: string): void => {
+    const next = { ...form, [k]: v };
+    setForm(next);
+    setErrors(fieldErrors(rulesFromForm(next).issues));
+  };
 
   const submit = async (e: SyntheticEvent): Promise<void> => {
     e.preventDefault();
@@ -378,7 +384,7 @@ function LockReview({ snap, lockId }: { snap: SnapshotView; lockId: string }): R
         }
       },
       (err: unknown) => {
-        if (live) setError(toApiError(err).message);
+        if (live) setError(inWords(toApiError(err).message));
       },
     );
     return () => {
@@ -513,7 +519,7 @@ function UnlockForm({ accountId, accountName: name, lockId }: { accountId: strin
     if (r.ok) {
       setRefusal([]);
       setAck('');
-    } else setRefusal(r.error.issues.length ? r.error.issues.map((i) => i.message) : [r.error.message]);
+    } else setRefusal(uniqueMessages(r.error.issues.length ? r.error.issues.map((i) => inWords(i.message)) : [inWords(r.error.message)]));
   };
   return (
     <form className="unlock-form" onSubmit={(e) => void submit(e)} noValidate>

@@ -6,6 +6,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ApiEvent } from '../../src-engine/api/contract';
 import type { EngineClient } from '../api/client';
+import { inWords } from '../lib/words';
 
 export type AlertLevel = 'info' | 'success' | 'warning' | 'critical';
 export type AlertTopic = Extract<ApiEvent, { type: 'alert' }>['topic'] | 'app';
@@ -72,7 +73,8 @@ export function createAlertStore(client: EngineClient | undefined, opts: { now?:
 
   const off = client?.onEvent((e) => {
     if (e.type !== 'alert') return;
-    const id = push({ level: e.level, title: e.title, body: e.body, topic: e.topic });
+    // The engine words its alerts with reason codes (`trailingDrawdown`); the trader reads words.
+    const id = push({ level: e.level, title: inWords(e.title), body: inWords(e.body), topic: e.topic });
     const t = store.getState().history.find((x) => x.id === id);
     if (t) for (const l of [...listeners]) l(t);
   });

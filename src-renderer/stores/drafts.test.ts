@@ -11,6 +11,7 @@ const MAIN: GroupInput = { name: 'Main', leader: 'lead', followers: [{ account: 
 async function setup(): Promise<{ engine: FakeEngine; client: SocketClient; drafts: ReturnType<typeof createDraftStore> }> {
   const engine = new FakeEngine();
   engine.on('groups.save', () => ({ id: 'g-new' }));
+  engine.on('groups.impact', () => ({ removed: [], resized: [] }));
   const client = new SocketClient({ connect: engine.connect, random: () => 0 });
   client.start();
   await flush();
@@ -35,6 +36,32 @@ describe('staged group edits', () => {
     drafts.discard('g1');
     expect(pending()).toBe(0);
     expect(engine.calls).toHaveLength(0);
+    client.stop();
+  });
+
+  it('Save asks first when it would leave a removed follower’s position open, and sends the answer', async () => {
+    const { drafts, client, engine } = await setup();
+    engine.on('groups.impact', () => ({ removed: [{ account: 'f2', name: 'Follower 2', positions: [{ contract: 'ESZ6', root: 'ES', qty: 3 }], workingOrders: 1 }], resized: [] }));
+    drafts.edit('g1', MAIN, (g) => ({ ...g, followers: (g.followers ?? []).filter((f) => f.account !== 'f2') }));
+    expect(await drafts.save('g1', MAIN, [])).toBeUndefined();
+    expect(engine.callsOf('groups.save')).toHaveLength(0);
+    expect(drafts.store.getState().drafts.g1?.question?.impact.removed[0]?.name).toBe('Follower 2');
+    expect(await drafts.answer('g1', { removed: 'flatten' })).toBe('g-new');
+    const sent = engine.callsOf('groups.save') as { removed?: string }[];
+    expect(sent.map((x) => x.removed)).toEqual(['flatten']);
+    expect(drafts.store.getState().drafts.g1).toBeUndefined();
+    client.stop();
+  });
+
+  it('Cancel on the question keeps the draft and sends nothing', async () => {
+    const { drafts, client, engine } = await setup();
+    engine.on('groups.impact', () => ({ removed: [], resized: [{ account: 'f1', contract: 'ESZ6', root: 'ES', from: 2, to: 10 }] }));
+    drafts.edit('g1', MAIN, (g) => ({ ...g, settings: { ...g.settings, ratio: '5' } }));
+    await drafts.save('g1', MAIN, []);
+    drafts.dismiss('g1');
+    expect(drafts.store.getState().drafts.g1?.question).toBeUndefined();
+    expect(drafts.store.getState().drafts.g1?.group.settings?.ratio).toBe('5');
+    expect(engine.callsOf('groups.save')).toHaveLength(0);
     client.stop();
   });
 
@@ -100,7 +127,7 @@ describe('staged group edits', () => {
     expect(engine.calls).toHaveLength(0);
     const e = drafts.store.getState().drafts.g1?.errors ?? {};
     expect(e.name).toEqual(['must not be empty']);
-    expect(e['followers[0].ratio']).toEqual(['must be at least 0.1']);
+    expect(e['followers[0].ratio']).toEqual(['must be between 0.1 and 1000']);
     expect(e['followers[1].cross.MNQ']?.[0]).toMatch(/not in the same family/);
     client.stop();
   });

@@ -7,6 +7,8 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { GroupInput } from '../../src-engine/api/config';
+import type { CommandRequest } from '../../src-engine/api/contract';
+import type { SaveImpactView } from '../../src-engine/api/views';
 import type { EngineClient } from '../api/client';
 import { fieldErrors, toApiError, type FieldErrors } from '../api/errors';
 import { omitKey } from '../lib/objects';
@@ -20,7 +22,21 @@ export interface Draft {
   /** A failure that names no field (engine unreachable, unknown group). */
   readonly formError: string | undefined;
   readonly saving: boolean;
+  /**
+   * The save would leave removed followers' positions open or resize an open position: it waits
+   * for the trader's answer (flatten or keep; apply now or from the next entry).
+   */
+  readonly question?: SaveQuestion;
 }
+
+export interface SaveQuestion {
+  readonly impact: SaveImpactView;
+  readonly current: GroupInput | undefined;
+  readonly otherNames: readonly string[];
+}
+
+/** The trader's answers to a SaveQuestion, as `groups.save` takes them. */
+export type SaveAnswers = Pick<CommandRequest<'groups.save'>, 'removed' | 'resize'>;
 
 export interface DraftState {
   readonly drafts: Readonly<Record<string, Draft>>;
@@ -36,6 +52,10 @@ export interface DraftStore {
    * the saved group's id, or undefined when refused (the draft keeps its errors).
    */
   save(key: string, current: GroupInput | undefined, otherNames: readonly string[]): Promise<string | undefined>;
+  /** Saves the draft with the trader's answers to its question. */
+  answer(key: string, answers: SaveAnswers): Promise<string | undefined>;
+  /** The trader backed out of the question: the draft stays as it was. */
+  dismiss(key: string): void;
 }
 
 /** The staged changes of a draft against the group as saved (none without a draft). */
@@ -50,7 +70,7 @@ export function createDraftStore(client: EngineClient, hooks: { afterSave?: () =
     store.setState((s) => ({ drafts: d ? { ...s.drafts, [key]: d } : omitKey({ ...s.drafts }, key) }));
   };
 
-  return {
+  const api: DraftStore = {
     store,
     edit: (key, base, change) => {
       const d = store.getState().drafts[key];
@@ -58,31 +78,53 @@ export function createDraftStore(client: EngineClient, hooks: { afterSave?: () =
       put(key, { group, errors: {}, formError: undefined, saving: false });
     },
     discard: (key) => put(key, undefined),
-    save: async (key, current, otherNames) => {
+    dismiss: (key) => {
       const d = store.getState().drafts[key];
-      if (!d || d.saving) return undefined;
-      const group = tidyGroup(rebaseSync(d.group, current));
-      const local = validateGroup(group, { otherNames });
-      if (local.length) {
-        put(key, { ...d, errors: fieldErrors(local), formError: undefined });
-        return undefined;
-      }
-      put(key, { ...d, saving: true, errors: {}, formError: undefined });
-      try {
-        const { id } = await client.invoke('groups.save', key === NEW_GROUP ? { group } : { id: key, group });
-        if (hooks.afterSave) await hooks.afterSave().catch(() => undefined);
-        // Only drop the draft if it was not edited while the save was in flight.
-        const now = store.getState().drafts[key];
-        if (now && now.group === d.group) put(key, undefined);
-        else if (now) put(key, { ...now, saving: false });
-        return id;
-      } catch (err) {
-        const e = toApiError(err);
-        const now = store.getState().drafts[key] ?? d;
-        if (e.kind === 'refused' && e.issues.some((i) => i.field)) put(key, { ...now, saving: false, errors: fieldErrors(e.issues, 'group'), formError: undefined });
-        else put(key, { ...now, saving: false, errors: {}, formError: e.message });
-        return undefined;
-      }
+      if (d?.question) put(key, { group: d.group, errors: d.errors, formError: d.formError, saving: d.saving });
     },
+    answer: (key, answers) => {
+      const q = store.getState().drafts[key]?.question;
+      return q ? save(key, q.current, q.otherNames, answers) : Promise.resolve(undefined);
+    },
+    save: (key, current, otherNames) => save(key, current, otherNames, undefined),
   };
+
+  async function save(key: string, current: GroupInput | undefined, otherNames: readonly string[], answers: SaveAnswers | undefined): Promise<string | undefined> {
+    const d = store.getState().drafts[key];
+    if (!d || d.saving) return undefined;
+    const group = tidyGroup(rebaseSync(d.group, current));
+    const local = validateGroup(group, { otherNames });
+    if (local.length) {
+      put(key, { ...d, errors: fieldErrors(local), formError: undefined });
+      return undefined;
+    }
+    put(key, { ...d, saving: true, errors: {}, formError: undefined });
+    try {
+      if (key !== NEW_GROUP && answers === undefined) {
+        // Ask before a save that would leave positions open or resize one (copy-semantics §1).
+        const impact = await client.invoke('groups.impact', { id: key, group });
+        if (impact.removed.length > 0 || impact.resized.length > 0) {
+          const now = store.getState().drafts[key] ?? d;
+          put(key, { ...now, saving: false, question: { impact, current, otherNames } });
+          return undefined;
+        }
+      }
+      const { id } = await client.invoke('groups.save', key === NEW_GROUP ? { group } : { id: key, group, ...answers });
+      if (hooks.afterSave) await hooks.afterSave().catch(() => undefined);
+      // Only drop the draft if it was not edited while the save was in flight.
+      const now = store.getState().drafts[key];
+      if (now && now.group === d.group) put(key, undefined);
+      else if (now) put(key, { ...now, saving: false });
+      return id;
+    } catch (err) {
+      const e = toApiError(err);
+      // A failed answer closes the question: the form shows why, and Save asks again.
+      const { question: _closed, ...now } = store.getState().drafts[key] ?? d;
+      if (e.kind === 'refused' && e.issues.some((i) => i.field)) put(key, { ...now, saving: false, errors: fieldErrors(e.issues, 'group'), formError: undefined });
+      else put(key, { ...now, saving: false, errors: {}, formError: e.message });
+      return undefined;
+    }
+  }
+
+  return api;
 }
