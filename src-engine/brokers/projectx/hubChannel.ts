@@ -41,9 +41,13 @@ export interface HubChannelOptions {
   readonly reconnected: () => void;
   /** performance.now() as a frame arrives; its events are dispatched right after (latency measurement). */
   readonly frameReceived?: (atMs: number) => void;
+  /** How long a background connect may take before it is given up and tried on a new client (tests shorten it). */
+  readonly startTimeoutMs?: number;
 }
 
 const HANDSHAKE_TIMEOUT_MS = 10_000;
+/** Longer than the client's own handshake timeout: only a start that will never settle gets here. */
+const START_TIMEOUT_MS = 15_000;
 const ROUND_TRIP_TIMEOUT_MS = 30_000;
 
 interface Subscription {
@@ -52,7 +56,10 @@ interface Subscription {
 }
 
 export class HubChannel {
-  private readonly connection: HubConnection;
+  private connection: HubConnection;
+  /** Bumped when the client is replaced: callbacks of an older one are ignored. */
+  private clientGeneration = 0;
+  private readonly handlers: [string, (args: unknown[]) => void][] = [];
   private readonly subscriptions = new Map<string, Subscription>();
   private dead = false;
   private stopping = false;
@@ -60,6 +67,16 @@ export class HubChannel {
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly o: HubChannelOptions) {
+    this.connection = this.build();
+  }
+
+  /** A new SignalR client with this channel's handlers; the previous one's callbacks go quiet. */
+  private build(): HubConnection {
+    const generation = ++this.clientGeneration;
+    const current = (fn: () => void): void => {
+      if (generation === this.clientGeneration) this.guard(fn);
+    };
+    const o = this.o;
     const policy: IRetryPolicy = { nextRetryDelayInMilliseconds: (ctx) => this.nextDelay(ctx) };
     const http: IHttpConnectionOptions & { WebSocket: unknown } = {
       skipNegotiation: true,
@@ -73,19 +90,25 @@ export class HubChannel {
         (err) => o.log.warn('the hub client failed on a frame; the socket is dropped and connected again', { error: err instanceof Error ? err.message : String(err) }),
       ),
     };
-    this.connection = new HubConnectionBuilder()
+    const connection = new HubConnectionBuilder()
       .withUrl(o.url, http)
-      .withHubProtocol(new TolerantJsonHubProtocol((d) => this.guard(() => o.malformed(d)), o.frameReceived))
+      .withHubProtocol(new TolerantJsonHubProtocol((d) => current(() => o.malformed(d)), o.frameReceived))
       .withAutomaticReconnect(policy)
       .configureLogging(signalrLogger(o.log))
       .build();
-    this.connection.onreconnected(() => this.guard(() => void this.afterReconnect()));
-    this.connection.onclose((err) => this.guard(() => this.onClosed(err)));
+    connection.onreconnected(() => current(() => void this.afterReconnect()));
+    connection.onclose((err) => current(() => this.onClosed(err)));
+    for (const [target, handler] of this.handlers) connection.on(target, (...args: unknown[]) => current(() => handler(args)));
+    return connection;
   }
 
   /** Registers a server→client event handler; it never runs after abandon(). */
   on(target: string, handler: (args: unknown[]) => void): void {
-    this.connection.on(target, (...args: unknown[]) => this.guard(() => handler(args)));
+    this.handlers.push([target, handler]);
+    const generation = this.clientGeneration;
+    this.connection.on(target, (...args: unknown[]) => {
+      if (generation === this.clientGeneration) this.guard(() => handler(args));
+    });
   }
 
   isConnected(): boolean {
@@ -101,10 +124,40 @@ export class HubChannel {
   /** Connects in the background, retrying with backoff, and subscribes whatever was asked meanwhile. */
   connect(): void {
     this.stopping = false;
-    this.connection
-      .start()
-      .then(() => this.guard(() => void this.afterReconnect()))
-      .catch((e: unknown) => this.guard(() => this.scheduleRestart(e instanceof Error ? e.message : String(e))));
+    this.startInBackground();
+  }
+
+  /**
+   * One connect attempt, with a deadline: the client can wait for ever on a socket it already lost
+   * (a frame ahead of the handshake answer, while it is still connecting: chaos seed 982296898, the
+   * market hub never came back). Past the deadline that client is dropped and a new one tries again.
+   */
+  private startInBackground(): void {
+    const client = this.connection;
+    let settled = false;
+    const ms = this.o.startTimeoutMs ?? START_TIMEOUT_MS;
+    const deadline = setTimeout(() => {
+      if (settled || this.dead || this.stopping || client !== this.connection) return;
+      settled = true;
+      this.o.log.warn(`${this.o.label}: connect did not finish within ${ms} ms; trying again on a new client`);
+      client.stop().catch(() => undefined);
+      this.connection = this.build();
+      this.scheduleRestart(`connect did not finish within ${ms} ms`);
+    }, ms);
+    client.start().then(
+      () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        this.guard(() => void this.afterReconnect());
+      },
+      (e: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadline);
+        this.guard(() => this.scheduleRestart(e instanceof Error ? e.message : String(e)));
+      },
+    );
   }
 
   /** Invokes a Subscribe* and remembers it for every later reconnect. Idempotent per (method, args). */
@@ -201,10 +254,7 @@ export class HubChannel {
     this.restartTimer = setTimeout(() => {
       this.restartTimer = undefined;
       if (this.dead || this.stopping) return;
-      this.connection
-        .start()
-        .then(() => this.guard(() => void this.afterReconnect()))
-        .catch((e: unknown) => this.guard(() => this.scheduleRestart(e instanceof Error ? e.message : String(e))));
+      this.startInBackground();
     }, delay);
   }
 
