@@ -57,6 +57,28 @@ describe('ProjectX adapter over the simulator', () => {
     expect(snap.fills).toEqual([expect.objectContaining({ side: 'buy', qty: 2, price: 21_000, contract: t.mnq })]);
   });
 
+  it('a snapshot is consistent when a fill lands between its reads: the position is what its trades add up to', async () => {
+    // Chaos seed 307004669: positions and trades read side by side, a leader fill between them was
+    // in the position and not in the trades, then counted again as its live event.
+    const t = await connected();
+    const conn = t.conn;
+    if (!conn) throw new Error('no connection');
+    let filledBetween = false;
+    const off = t.sim.onRequest((r) => {
+      if (filledBetween || !r.path.toLowerCase().endsWith('position/searchopen')) return;
+      filledBetween = true;
+      // Right after the broker answered the position read, before any later read.
+      t.exchange.place(t.account.id, { contract: t.mnq, side: 'buy', qty: 2, type: 'market', source: 'manual' });
+    });
+    const snap = await conn.snapshot(t.accountId);
+    off();
+    expect(filledBetween).toBe(true);
+    const fromTrades = snap.fills.reduce((sum, f) => sum + (f.side === 'buy' ? f.qty : -f.qty), 0);
+    const held = snap.positions.reduce((sum, p) => sum + p.netPos, 0);
+    expect(held).toBe(2);
+    expect(fromTrades).toBe(held);
+  });
+
   it('places a market order: one fill event, the order filled, the position', async () => {
     const t = await connected();
     const conn = t.conn;
