@@ -4,11 +4,13 @@
  */
 import WebSocket from 'ws';
 import type { CommandName, CommandRequest, CommandResult, ServerMessage } from '../src-engine/api/contract';
+import { socketProtocols } from '../src-engine/api/socketAuth';
 import type { AccountView } from '../src-engine/api/views';
 import type { Demo } from './demoHost';
 
 export async function invoke<N extends CommandName>(demo: Demo, cmd: N, args: CommandRequest<N>): Promise<CommandResult<N>> {
-  const ws = new WebSocket(`${demo.url.replace('http:', 'ws:')}/api?token=${demo.token}`);
+  // Authorised as the app does it: the token offered as a WebSocket subprotocol (never in the address).
+  const ws = new WebSocket(`${demo.url.replace('http:', 'ws:')}/api`, socketProtocols(demo.token));
   try {
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());

@@ -41,6 +41,14 @@ test('disconnected banner, automatic reconnect, staged edits kept', async ({ pag
   await expect(bar).toContainText('1 pending change');
   await expect(ratio).toHaveValue('2');
   await bar.getByRole('button', { name: 'Save' }).click();
+  // The demo's leader trades by itself: when the follower holds a position, the save first asks
+  // whether the new ratio resizes it now or from the next entry.
+  const question = page.getByRole('dialog', { name: 'Before saving "Demo"' });
+  await Promise.race([bar.waitFor({ state: 'hidden' }), question.waitFor({ state: 'visible' })]);
+  if (await question.isVisible()) {
+    await question.getByLabel(/^From the next entry/).check();
+    await question.getByRole('button', { name: 'Save' }).click();
+  }
   await expect(bar).toBeHidden();
   await expect(ratio).toHaveValue('2');
   // The restarted demo reaches its own simulators (they listen on fresh ports each start).
