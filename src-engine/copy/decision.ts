@@ -87,8 +87,9 @@ export interface FollowerView {
   /** Whether this follower has a live mirror of that leader order at its broker. */
   hasLiveMirror(leaderOrderId: string): boolean;
   /**
-   * Whether mirrors of leader orders that already filled are still to fill for this follower in
-   * that contract (a grace is running): C does not count them yet, its last target does.
+   * Where this follower's mirrors of leader orders that already filled take it in that contract,
+   * while they are still to fill (a grace is running): C does not count them yet. Undefined when
+   * no mirror is awaited.
    */
-  awaitingMirrors(contract: ContractCode): boolean;
+  settlingTarget(contract: ContractCode): number | undefined;
 }

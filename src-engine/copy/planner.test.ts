@@ -28,6 +28,8 @@ class Follower {
   hardLocked = false;
   positionKnown = true;
   readonly liveMirrors = new Set<string>();
+  /** Where the mirrors a grace awaits take the follower, per contract (none awaited when absent). */
+  readonly settling = new Map<ContractCode, number>();
   entryGate: FollowerView['entryGate'] = undefined;
   maxContracts: number | undefined = undefined;
   constructor(
@@ -49,7 +51,7 @@ class Follower {
       entryGate: this.entryGate,
       maxContracts: this.maxContracts,
       hasLiveMirror: (id) => this.liveMirrors.has(id),
-      awaitingMirrors: () => false,
+      settlingTarget: (c) => this.settling.get(c),
     };
   }
   apply(d: Decision): void {
@@ -259,6 +261,33 @@ describe('planLeaderFill: tracking, gates (§2, §6, §7)', () => {
     lead.fill(-1, 'tp1');
     f.liveMirrors.add('tp2');
     expect(lead.fill(-1, 'tp2')[0]).toMatchObject({ kind: 'awaitMirror', target: 1, current: 1, leaderOrderId: 'tp2' });
+  });
+
+  it('while an awaited mirror is still to fill, the next order is sized from where it takes the follower, not C', () => {
+    // Chaos seed 757874588: the leader's take-profit filled while the follower's bracket copy (its
+    // entry counted in C, its take-profit not) was still on its way; the market reversal right
+    // behind it was sized from C and bought 4 too many.
+    const g = group({ followers: [{ account: 'f', ratio: 2 }] });
+    const f = new Follower(g, 'f');
+    const lead = new Leader(g, [f], MNQ);
+    expect(orders(lead.fill(-2))).toEqual([-4]);
+    expect(orders(lead.fill(-2, 'bracket'))).toEqual([-4]);
+    f.liveMirrors.add('tp');
+    expect(orders(lead.fill(1))).toEqual([2]);
+    expect(lead.fill(2, 'tp')[0]).toMatchObject({ kind: 'awaitMirror', target: -2, current: -6 });
+    f.settling.set(MNQ, -2);
+    expect(lead.fill(2)[0]).toMatchObject({ kind: 'order', target: 2, current: -6, delta: 4 });
+  });
+
+  it('an exit behind an awaited take-profit mirror sells only its own share', () => {
+    const g = group({ followers: [{ account: 'f', ratio: 1 }] });
+    const f = new Follower(g, 'f');
+    const lead = new Leader(g, [f], MES);
+    expect(orders(lead.fill(4))).toEqual([4]);
+    f.liveMirrors.add('tp');
+    expect(lead.fill(-2, 'tp')[0]).toMatchObject({ kind: 'awaitMirror', target: 2, current: 4 });
+    f.settling.set(MES, 2);
+    expect(lead.fill(-1)[0]).toMatchObject({ kind: 'order', target: 1, current: 4, delta: -1 });
   });
 
   it('an exit never grows what the follower holds, but takes one found on the other side of the leader to its target', () => {

@@ -151,11 +151,13 @@ function decide(input: LeaderFillInput, lcIn: Lifecycle, view: FollowerView, P1:
   }
 
   const ruleTarget = target(track, input, P1, direction, lcIn);
-  // An exit never grows the follower's position; while its mirrors of orders the leader already
-  // filled are still to fill, that position is where they take it (its last target), not C (chaos
-  // seed 195296498: a take-profit right behind a stop clamped to the pre-stop size, and the grace
-  // then bought back what the mirrors had correctly sold).
-  const settling = view.awaitingMirrors(track.contract) ? track.lastTarget : current;
+  // While its mirrors of orders the leader already filled are still to fill, the follower's
+  // position is where they take it, not C: every order is sized from there, and an exit never
+  // grows it (chaos seed 195296498: a take-profit right behind a stop clamped to the pre-stop size,
+  // and the grace then bought back what the mirrors had correctly sold; seed 757874588: a market
+  // reversal right behind a take-profit whose bracket copy was still on its way was sized from C,
+  // which held the bracket's entry but not its take-profit, and bought 4 too many).
+  const settling = view.settlingTarget(track.contract) ?? current;
   // A follower on the other side of the leader is not one the trader cut back by hand: it was
   // taken there by a fill the leader never had (a native leg that filled after the leader's was
   // cancelled, while the engine was down: chaos seed 512850357). Clamped, it stayed flat against a
@@ -169,7 +171,7 @@ function decide(input: LeaderFillInput, lcIn: Lifecycle, view: FollowerView, P1:
   // the screen can show it away from that until the lifecycle ends (§8), not only the one that cut.
   const heldBack = gate !== undefined ? { heldBack: gate, ruleTarget, current } : {};
   if (gate !== undefined) {
-    const blocked = blockEntries(T, current);
+    const blocked = blockEntries(T, settling);
     if (blocked !== T) {
       limitedBy = gate;
       // A soft lock that held the follower back keeps holding it until the leader is flat.
@@ -178,7 +180,7 @@ function decide(input: LeaderFillInput, lcIn: Lifecycle, view: FollowerView, P1:
     T = blocked;
   }
   if (view.maxContracts !== undefined) {
-    const capped = clampToCap(T, current, view.maxContracts, view.openContractsExcept(track.contract));
+    const capped = clampToCap(T, settling, view.maxContracts, view.openContractsExcept(track.contract));
     if (capped !== T) limitedBy = 'maxContracts';
     T = capped;
   }
@@ -186,7 +188,7 @@ function decide(input: LeaderFillInput, lcIn: Lifecycle, view: FollowerView, P1:
   // Decided on a known position: whatever was held back while it was unknown is in this order.
   const { unknownSince: _decided, ...known } = track;
   const lc = withTrack(lcIn, { ...known, lastTarget: T });
-  const delta = T - current;
+  const delta = T - settling;
   // The fill comes from an order this follower mirrors: its mirror will fill at its own broker,
   // which C (positions plus in-flight market orders) does not count. Stacked mirrors, each sized
   // alone, can leave it off target even when C equals T now; the grace checks after it (§5).

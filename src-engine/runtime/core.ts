@@ -294,6 +294,17 @@ export class EngineCore {
     return out;
   }
 
+  /** Whether a mirror grace is running for this follower and contract. */
+  hasGrace(account: AccountId, contract: ContractCode): boolean {
+    for (const g of this.graces.values()) if (g.accountId === account && g.contract === contract) return true;
+    return false;
+  }
+
+  /** Where a grace takes its follower: its lifecycle's last target, or flat once the leader is flat. */
+  graceTarget(g: Grace): number {
+    return this.lifecycle(g.leaderAccount, g.leaderContract)?.followers[g.accountId]?.lastTarget ?? 0;
+  }
+
   /** C of §3 for one follower: its broker position plus what its in-flight market orders will still add. */
   current(account: AccountId, contract: ContractCode): number {
     return (this.books.get(account)?.position(contract) ?? 0) + this.intents.inFlight(account, contract);
@@ -323,9 +334,9 @@ export class EngineCore {
       entryGate: gate.entryGate,
       maxContracts: gate.maxContracts,
       hasLiveMirror: (leaderOrderId) => this.mirrors.isLive(leaderOrderId, account, this),
-      awaitingMirrors: (c) => {
-        for (const g of this.graces.values()) if (g.accountId === account && g.contract === c) return true;
-        return false;
+      settlingTarget: (c) => {
+        for (const g of this.graces.values()) if (g.accountId === account && g.contract === c) return this.graceTarget(g);
+        return undefined;
       },
     };
   }

@@ -42,10 +42,8 @@ export function startGrace(
   checkGraces(core, spec.accountId);
 }
 
-/** The follower's target now: its lifecycle's last target, or flat once the leader is flat. */
 function targetOf(core: EngineCore, g: Grace): number {
-  const lc = core.lifecycle(g.leaderAccount, g.leaderContract);
-  return lc?.followers[g.accountId]?.lastTarget ?? 0;
+  return core.graceTarget(g);
 }
 
 /**
