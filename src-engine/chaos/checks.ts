@@ -197,8 +197,8 @@ export function checkExactlyOnce(world: ChaosWorld, intents: readonly JournaledI
 
 /** What the engine journaled about one follower and one leader order: its decisions and its mirror intents. */
 export interface MirrorRecord {
-  readonly decisions: readonly { readonly kind: string; readonly reason: string | null }[];
-  readonly intents: readonly { readonly status: string; readonly reason: string | null }[];
+  readonly decisions: readonly { readonly kind: string; readonly reason: string | null; readonly time: number }[];
+  readonly intents: readonly { readonly status: string; readonly reason: string | null; readonly updatedAt: number }[];
 }
 
 /**
@@ -212,7 +212,9 @@ export interface MirrorRecord {
 export function explainUnmirrored(u: Unmirrored, rec: MirrorRecord): { readonly kind: string; readonly allowed: boolean } {
   const skip = [...rec.decisions].reverse().find((d) => d.kind === 'skip');
   const mirror = rec.intents[rec.intents.length - 1];
-  if (mirror) {
+  // The engine's latest word counts: a mirror abandoned at a restart and then decided afresh (not
+  // placed again, with its reason) is explained by that decision (chaos seed 1596764581).
+  if (mirror && !(skip && skip.time >= mirror.updatedAt)) {
     if (mirror.status === 'filled') return { kind: 'mirror filled', allowed: true };
     return { kind: `mirror ${mirror.status}${mirror.reason ? ` (${mirror.reason})` : ''}`, allowed: false };
   }

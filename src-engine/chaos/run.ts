@@ -182,8 +182,8 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
       integrity = String(db.pragma('integrity_check', { simple: true }));
       const rows = db.prepare('SELECT tag, account_id AS account, cause, purpose FROM intents').all() as JournaledIntent[];
       findings.push(...checkExactlyOnce(world, rows).map((f) => ({ ...f, phase: 'run' as const })));
-      const decisions = db.prepare('SELECT kind, reason FROM decisions WHERE account_id = ? AND cause = ? ORDER BY id');
-      const mirrors = db.prepare("SELECT status, reason FROM intents WHERE account_id = ? AND leader_order_id = ? AND purpose = 'mirror' ORDER BY created_at");
+      const decisions = db.prepare('SELECT kind, reason, time FROM decisions WHERE account_id = ? AND cause = ? ORDER BY id');
+      const mirrors = db.prepare("SELECT status, reason, updated_at AS updatedAt FROM intents WHERE account_id = ? AND leader_order_id = ? AND purpose = 'mirror' ORDER BY created_at");
       for (const u of holdingUnmirrored) {
         const rec: MirrorRecord = {
           decisions: decisions.all(u.account, `order:${u.leaderOrderId}`) as MirrorRecord['decisions'],

@@ -49,7 +49,9 @@ export function sizeMirror(input: MirrorSizingInput): MirrorSize {
 
   const P = input.leaderPosition;
   const Pafter = P + input.remainingSigned;
-  const direction: Direction = Math.abs(Pafter) > Math.abs(P) || (P !== 0 && Math.sign(P) !== Math.sign(Pafter)) ? 'entry' : 'exit';
+  // An order that closes the whole position is an exit (a full-size stop is the commonest
+  // protective order), not a reversal: it goes out with protective priority (§8a).
+  const direction: Direction = Math.abs(Pafter) > Math.abs(P) || (P !== 0 && Pafter !== 0 && Math.sign(P) !== Math.sign(Pafter)) ? 'entry' : 'exit';
 
   let track: FollowerTrack;
   /** The follower's target now (before this order fills). */
@@ -88,11 +90,20 @@ export function sizeMirror(input: MirrorSizingInput): MirrorSize {
     return { kind: 'mirror', contract: sized.contract, signedQty: Math.sign(input.remainingSigned) * exitQty, direction };
   }
 
+  // Which rule cut the mirror, so the journal says why the follower has none (a mirror skipped as
+  // "at target" while its entries were held back read as a lost mirror: chaos seed 1596764581).
+  let limitedBy: 'entriesBlocked' | 'capReached' | undefined;
   if (view.entryGate !== undefined || track.entryBlock !== undefined) {
-    T = blockEntries(T, current);
+    const blocked = blockEntries(T, current);
+    if (blocked !== T) limitedBy = 'entriesBlocked';
+    T = blocked;
   }
-  if (view.maxContracts !== undefined) T = clampToCap(T, current, view.maxContracts, view.openContractsExcept(sized.contract));
+  if (view.maxContracts !== undefined) {
+    const capped = clampToCap(T, current, view.maxContracts, view.openContractsExcept(sized.contract));
+    if (capped !== T) limitedBy = 'capReached';
+    T = capped;
+  }
   const qty = T - targetNow;
-  if (qty === 0 || Math.sign(qty) !== Math.sign(input.remainingSigned)) return { kind: 'none', reason: T === 0 ? 'belowOneContract' : 'atTarget' };
+  if (qty === 0 || Math.sign(qty) !== Math.sign(input.remainingSigned)) return { kind: 'none', reason: limitedBy ?? (T === 0 ? 'belowOneContract' : 'atTarget') };
   return { kind: 'mirror', contract: sized.contract, signedQty: qty, direction };
 }

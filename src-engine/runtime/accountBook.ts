@@ -17,6 +17,8 @@ export class AccountBook {
   private readonly open = new Map<string, BrokerOrder>();
   private readonly final = new Map<string, BrokerOrder>();
   private readonly fillIds = new Set<string>();
+  /** Orders with at least one fill seen (live or in a snapshot): an order gone from the book without one never traded. */
+  private readonly filledOrderIds = new Set<string>();
   balance: Money = ZERO_MONEY;
   /** Whether this account's connection is up and reconciled. */
   live = false;
@@ -50,6 +52,7 @@ export class AccountBook {
   applyFill(fill: BrokerFill): boolean {
     if (this.fillIds.has(fill.fillId)) return false;
     this.fillIds.add(fill.fillId);
+    this.filledOrderIds.add(fill.orderId);
     const signed = fill.side === 'buy' ? fill.qty : -fill.qty;
     this.positions.set(fill.contract, this.position(fill.contract) + signed);
     return true;
@@ -57,6 +60,11 @@ export class AccountBook {
 
   hasFill(fillId: string): boolean {
     return this.fillIds.has(fillId);
+  }
+
+  /** Whether any fill of that order has been seen. */
+  hasFillOf(orderId: string): boolean {
+    return this.filledOrderIds.has(orderId);
   }
 
   upsertOrder(order: BrokerOrder): BrokerOrder | undefined {
@@ -97,7 +105,10 @@ export class AccountBook {
     const listed = new Set(snapshot.openOrders.map((o) => o.orderId));
     for (const [id, o] of [...this.open]) if (!listed.has(id)) this.store({ ...o, status: 'cancelled' });
     for (const o of snapshot.openOrders) this.store(o);
-    for (const f of snapshot.fills) this.fillIds.add(f.fillId);
+    for (const f of snapshot.fills) {
+      this.fillIds.add(f.fillId);
+      this.filledOrderIds.add(f.orderId);
+    }
     this.balance = snapshot.balance;
     this.known = true;
     this.intentsResolved = false;

@@ -16,7 +16,7 @@ import { intentTag, retryTag } from '../orders/tag';
 import { isOpenOrder } from './accountBook';
 import type { EngineCore } from './core';
 import { startGrace } from './grace';
-import { apply, restoreAfterLeaderCancel } from './orderFlow';
+import { apply, leaderOrderEndedUntraded, restoreAfterLeaderCancel } from './orderFlow';
 
 /**
  * A leader fill. `before` is the leader's position in the fill's contract before it.
@@ -389,13 +389,17 @@ export function cancelMirrors(core: EngineCore, leader: AccountId, leaderOrderId
   }
   // A mirror that filled although the leader's order never did (the price ran through it while
   // the trader cancelled; the follower's fill may be seen before the leader's cancel).
+  // After a restart the leader's book may not hold the order at all: it ended while the engine was
+  // down, and the follower's fill of it is known from the mirror's intent, resolved by its tag.
   const leaderOrder = core.books.get(leader)?.order(leaderOrderId);
-  if (!leaderOrder || leaderOrder.filledQty > 0) return;
+  if (leaderOrder ? leaderOrder.filledQty > 0 : !leaderOrderEndedUntraded(core, leader, leaderOrderId)) return;
   for (const l of core.mirrors.links(leaderOrderId)) {
     if (!followsNow(group, l.account)) continue;
-    const id = l.orderId ?? (l.tag !== undefined ? (core.intents.get(l.tag) ?? core.journal.intentByTag(l.tag))?.brokerOrderId : undefined);
+    const intent = l.tag !== undefined ? (core.intents.get(l.tag) ?? core.journal.intentByTag(l.tag)) : undefined;
+    const id = l.orderId ?? intent?.brokerOrderId;
     const o = id !== undefined ? core.books.get(l.account)?.order(id) : undefined;
-    if (o && o.filledQty > 0) restoreAfterLeaderCancel(core, l.account, leaderOrderId, o.contract, `order:${leaderOrderId}|filledBeforeCancel`, `${o.side} ${o.filledQty} @ ${o.price ?? '-'}`);
+    const filled = o ?? (intent && intent.filledQty > 0 ? { contract: intent.contract, side: intent.side, filledQty: intent.filledQty, price: intent.price } : undefined);
+    if (filled && filled.filledQty > 0) restoreAfterLeaderCancel(core, l.account, leaderOrderId, filled.contract, `order:${leaderOrderId}|filledBeforeCancel`, `${filled.side} ${filled.filledQty} @ ${filled.price ?? '-'}`);
   }
 }
 

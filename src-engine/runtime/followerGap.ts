@@ -99,8 +99,7 @@ function settleHeldBackEntry(core: EngineCore, leader: AccountId | undefined, lc
 /** A working order or a mirror grace may still take it there: a market exit on top could cross zero. */
 function exitUnderWay(core: EngineCore, account: AccountId, contract: ContractCode): boolean {
   if ((core.books.get(account)?.openOrders() ?? []).some((o) => o.contract === contract)) return true;
-  for (const g of core.graces.values()) if (g.accountId === account && g.contract === contract) return true;
-  return false;
+  return core.hasGrace(account, contract);
 }
 
 function decide(core: EngineCore, account: AccountId, contract: ContractCode, queued: readonly Intent[]): { intent: Intent | undefined; row: DecisionRow } | undefined {

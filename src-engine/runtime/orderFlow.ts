@@ -279,19 +279,44 @@ function afterLeaderCancel(core: EngineCore, account: AccountId, fill: BrokerFil
   const group = core.groupOfFollower(account);
   const leader = group?.leader;
   if (leaderOrderId === undefined || !group || leader === undefined) return;
-  const leaderOrder = core.books.get(leader)?.order(leaderOrderId);
-  if (leaderOrder?.status !== 'cancelled' && leaderOrder?.status !== 'rejected') return;
+  if (!leaderOrderEndedUntraded(core, leader, leaderOrderId)) return;
   restoreAfterLeaderCancel(core, account, leaderOrderId, fill.contract, `fill:${fill.fillId}|afterLeaderCancel`, `${fill.side} ${fill.qty} @ ${fill.price}`);
+}
+
+/**
+ * Whether a leader order a follower mirrors ended without the leader trading it: cancelled or
+ * rejected in the leader's book or, once that book has been read from the broker, not in it and
+ * without a fill there — it ended while the engine could not see (killed between the trader's
+ * cancel and its own cancel of the mirror: chaos seed 1824732131, the mirror filled while the
+ * engine was down and the follower was left 4 short, not shown). The broker's snapshot lists the
+ * session's fills, the same horizon the recovery of missed leader fills relies on.
+ */
+export function leaderOrderEndedUntraded(core: EngineCore, leader: AccountId, leaderOrderId: string): boolean {
+  const book = core.books.get(leader);
+  const order = book?.order(leaderOrderId);
+  if (order) return order.status === 'cancelled' || order.status === 'rejected';
+  return book?.known === true && !book.hasFillOf(leaderOrderId);
+}
+
+/** A mirror found filled by the reconcile (the fill itself never seen): the same as a live fill of it. */
+export function mirrorFoundFilled(core: EngineCore, intent: Intent): void {
+  if (intent.purpose !== 'mirror' || intent.leaderOrderId === undefined || intent.filledQty === 0) return;
+  const leader = core.groupOfFollower(intent.accountId)?.leader;
+  if (leader === undefined || !leaderOrderEndedUntraded(core, leader, intent.leaderOrderId)) return;
+  restoreAfterLeaderCancel(core, intent.accountId, intent.leaderOrderId, intent.contract, `${intent.tag}|afterLeaderCancel`, `${intent.side} ${intent.filledQty} @ ${intent.price ?? '-'}`);
 }
 
 /** Brings a follower whose mirror filled on a leader order that was cancelled back to its target, and mirrors again what it lost. */
 export function restoreAfterLeaderCancel(core: EngineCore, account: AccountId, leaderOrderId: string, contract: BrokerFill['contract'], cause: string, detail: string): void {
   const group = core.groupOfFollower(account);
   const leader = group?.leader;
-  const leaderOrder = leader !== undefined ? core.books.get(leader)?.order(leaderOrderId) : undefined;
-  if (!group || leader === undefined || !leaderOrder) return;
+  if (!group || leader === undefined) return;
+  // The leader's contract names the lifecycle whose target the follower goes back to; an order the
+  // leader's book no longer holds is found by the follower's tracked contract.
+  const leaderContract = core.books.get(leader)?.order(leaderOrderId)?.contract ?? core.trackedBy(account).find((x) => x.track.contract === contract)?.lifecycle.contract;
+  if (leaderContract === undefined) return;
   core.emit({ t: 'decision', time: core.clock.now(), groupId: group.id, accountId: account, cause: `order:${leaderOrderId}`, contract, kind: 'gap', reason: 'mirrorFilledAfterLeaderCancel', detail });
-  startGrace(core, { accountId: account, groupId: group.id, leaderAccount: leader, leaderContract: leaderOrder.contract, contract, leaderOrderId, cause, graceMs: 0, remirror: true });
+  startGrace(core, { accountId: account, groupId: group.id, leaderAccount: leader, leaderContract, contract, leaderOrderId, cause, graceMs: 0, remirror: true });
 }
 
 /** §6: a rejected entry quarantines the root; a rejected exit is retried once, then out of sync. */

@@ -17,7 +17,7 @@ import { whenFollowerBooksKnown } from './followerBooks';
 import { catchUpExits, settleFollowerGap } from './followerGap';
 import { settleFollowerLegs, settleLeaderOrders } from './leaderOrderGap';
 import { lookUpTag } from './lookupByTag';
-import { apply, cancelAgain, GENERIC_REJECTION, onFollowerOrder, onRejected } from './orderFlow';
+import { apply, cancelAgain, GENERIC_REJECTION, mirrorFoundFilled, onFollowerOrder, onRejected } from './orderFlow';
 
 /** Allowance for broker timestamps that run behind our clock. */
 const WATERMARK_SLACK_MS = 2_000;
@@ -130,6 +130,7 @@ function settle(core: EngineCore, intent: Intent, order: BrokerOrder | null): vo
     intent.filledQty = Math.min(intent.qty, order.filledQty);
     apply(core, intent, intent.filledQty >= intent.qty ? 'filled' : 'partialFill');
     core.journal.updateIntent(intent);
+    mirrorFoundFilled(core, intent);
   }
   if (isFinal(intent.status)) return;
   if (order.status === 'rejected') onRejected(core, intent, order.rejectReason ?? GENERIC_REJECTION);
@@ -183,6 +184,9 @@ export function compareWithTargets(core: EngineCore, account: AccountId): void {
     // away from the leader's: the decision that held it back owns that flag until the lifecycle ends.
     const heldBack = t.entryBlock === 'catchUpExpired' || t.entryBlock === 'skipEntries';
     if (held === t.lastTarget && heldBack) continue;
+    // A mirror grace under way takes it to its target (a mirror that filled on a leader order the
+    // trader cancelled is being undone): the grace's own order says what happens.
+    if (held !== t.lastTarget && core.hasGrace(account, t.contract)) continue;
     core.setOutOfSync(account, t.contract, held === t.lastTarget ? undefined : `holds ${held} ${t.contract}, target ${t.lastTarget}`);
   }
 }

@@ -74,4 +74,49 @@ describe.each<BrokerKind>(['paper', 'tradovate', 'projectx'])('a mirror filled a
     expect(w.exchange.positionOf(f1, contract)).toBe(4);
     expect(working(w, f1).sort()).toEqual(['sell 2 limit @ 6010', 'sell 2 stop @ 5990', 'sell 2 stop @ 5992']);
   }, 40_000);
+
+  it('the engine dead between the leader cancel and its own: at the restart the follower is taken back to its target', async () => {
+    // Chaos seed 1824732131: killed 70 ms after the trader cancelled the leader's take-profit, before
+    // the mirror's cancel went out; the mirror filled while the engine was down, and the restarted
+    // engine, whose fresh books no longer held the leader's order, left the follower 4 short, unflagged.
+    const { world: w, lead, f1, contract } = await startPair({ broker, ratio: 2 });
+    expect(w.exchange.place(lead, { contract, side: 'buy', qty: 2, type: 'market', source: 'manual' }).ok).toBe(true);
+    await settled(w);
+    const tp = w.exchange.place(lead, { contract, side: 'sell', qty: 2, type: 'limit', price: 6005, source: 'manual' });
+    if (!tp.ok) throw new Error(tp.reason);
+    await settled(w);
+    expect(working(w, f1)).toEqual(['sell 4 limit @ 6005']);
+
+    w.requireEngine().abandon();
+    expect(w.exchange.cancel(lead, tp.order.orderId).ok).toBe(true);
+    w.exchange.setQuote(contract, 6005);
+    expect(w.exchange.positionOf(f1, contract)).toBe(0);
+    await w.restart();
+    await settled(w);
+
+    expect(w.exchange.positionOf(lead, contract)).toBe(2);
+    expect(w.exchange.positionOf(f1, contract)).toBe(4);
+    expect(working(w, f1)).toEqual([]);
+    expect(w.requireEngine().accountFlags('f1').outOfSync).toEqual([]);
+  }, 40_000);
+
+  it('the leader order filled too while the engine was dead: nothing is restored', async () => {
+    const { world: w, lead, f1, contract } = await startPair({ broker, ratio: 2 });
+    expect(w.exchange.place(lead, { contract, side: 'buy', qty: 2, type: 'market', source: 'manual' }).ok).toBe(true);
+    await settled(w);
+    expect(w.exchange.place(lead, { contract, side: 'sell', qty: 1, type: 'limit', price: 6005, source: 'manual' }).ok).toBe(true);
+    await settled(w);
+    expect(working(w, f1)).toEqual(['sell 2 limit @ 6005']);
+
+    w.requireEngine().abandon();
+    w.exchange.setQuote(contract, 6005);
+    expect(w.exchange.positionOf(lead, contract)).toBe(1);
+    expect(w.exchange.positionOf(f1, contract)).toBe(2);
+    await w.restart();
+    await settled(w);
+
+    expect(w.exchange.positionOf(f1, contract)).toBe(2);
+    expect(w.exchange.account(f1)?.orderLog.filter((o) => o.type === 'market').length).toBe(1);
+    expect(w.requireEngine().accountFlags('f1').outOfSync).toEqual([]);
+  }, 40_000);
 });
