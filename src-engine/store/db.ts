@@ -40,22 +40,34 @@ export class DatabaseTooNewError extends Error {
 }
 
 export function openDatabase(path: string): Db {
+  if (path !== ':memory:' && existsSync(path)) checkThroughReadOnlyHandle(path);
   const db = new Database(path);
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 2000');
-    if (path !== ':memory:') {
-      const check: unknown = db.pragma('quick_check', { simple: true });
-      if (check !== 'ok') throw new Error(`integrity check: ${String(check)}`);
-      restrictFiles(path);
-    }
+    if (path !== ':memory:') restrictFiles(path);
     migrate(db, path);
     return db;
   } catch (err) {
     db.close();
     throw err;
+  }
+}
+
+/**
+ * The integrity check runs through a read-only handle, before anything may write: closing a
+ * read-write handle on a damaged file checkpoints its WAL into it, so the file kept for salvage
+ * was no longer the one found (seen under load, when the WAL had grown large before the crash).
+ */
+function checkThroughReadOnlyHandle(path: string): void {
+  const probe = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const check: unknown = probe.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw new Error(`integrity check: ${String(check)}`);
+  } finally {
+    probe.close();
   }
 }
 
