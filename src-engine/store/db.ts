@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { backupNow, restoreNewestGood, type BackupFile } from './backups';
 import { MIGRATIONS } from './migrations';
+import { withSqliteBinding } from './sqliteBinding';
 
 export type Db = Database.Database;
 
@@ -40,7 +41,7 @@ export class DatabaseTooNewError extends Error {
 }
 
 export function openDatabase(path: string): Db {
-  const db = new Database(path);
+  const db = new Database(path, withSqliteBinding({}));
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
