@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Db } from './db';
-import { sqliteBinding } from './sqliteBinding';
+import { outsideAsar, sqliteBinding } from './sqliteBinding';
 
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -55,7 +55,7 @@ export function startCheckpointer(
 ): Checkpointer | undefined {
   if (path === ':memory:') return undefined;
   db.pragma('wal_autocheckpoint = 0');
-  const module = createRequire(import.meta.url).resolve('better-sqlite3');
+  const module = outsideAsar(createRequire(import.meta.url).resolve('better-sqlite3'));
   const worker = new Worker(opts.workerSource ?? WORKER, { eval: true, workerData: { module, nativeBinding: sqliteBinding(), path, intervalMs: opts.intervalMs ?? 1000 } });
   worker.unref();
   let ending = false;

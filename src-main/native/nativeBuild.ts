@@ -52,7 +52,7 @@ export function loadsIn(target: BuildTarget, addon: string): string | undefined 
   if (target.execPath === undefined) return undefined;
   const r = spawnSync(target.execPath, ['-e', `require(${JSON.stringify(addon)})`], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, encoding: 'utf8', timeout: 60_000 });
   if (r.status === 0) return undefined;
-  const said = `${r.stderr}`.split('\n').filter((l) => l.trim() !== '' && !/^\s*at /.test(l)).slice(0, 4).join(' ');
+  const said = r.stderr.split('\n').filter((l) => l.trim() !== '' && !/^\s*at /.test(l)).slice(0, 4).join(' ');
   return said !== '' ? said : (r.error?.message ?? `exit ${String(r.status ?? r.signal)}`);
 }
 
