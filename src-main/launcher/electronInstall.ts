@@ -45,7 +45,11 @@ export async function installElectron(opts: InstallOptions): Promise<InstallResu
   const still = setInterval(() => opts.say(`still fetching Electron (${Math.round((Date.now() - started) / 1000)} s)`), opts.stillEveryMs ?? 15_000);
   still.unref();
   try {
-    const r = await (opts.run ?? runNodeScript)(installer, [], { cwd: pkg, timeoutMs: opts.timeoutMs, env, onLine: (l) => opts.say(`electron installer: ${l}`) });
+    const r = await (opts.run ?? runNodeScript)(installer, [], { cwd: pkg, timeoutMs: opts.timeoutMs, env, onLine: (line, stream) => {
+        // Its progress is shown as it comes; its errors (a stack trace) become the one reason line.
+        if (stream === 'stdout') opts.say(`electron installer: ${line}`);
+      },
+    });
     if (r.timedOut) return { ok: false, reason: `Electron's installer did not finish within ${seconds} s` };
     if (r.code !== 0) return { ok: false, reason: `Electron's installer failed (${failureLine(r.tail)}; is Electron's download host reachable from here? ELECTRON_MIRROR names another)` };
     return { ok: true };

@@ -68,6 +68,8 @@ describe('npm start: the Electron binary', () => {
       reason: "no Electron binary here and it could not be fetched: Electron's installer failed (TypeError: fetch failed; is Electron's download host reachable from here? ELECTRON_MIRROR names another)",
     });
     expect(built).toEqual([]);
+    // Its stack trace is not echoed: the status line, then the one reason line.
+    expect(said).toEqual(["fetching Electron 45.4.1's binary with its installer (first start only; gives up after 60 s)"]);
     const line = fallbackLine(plan.kind === 'browser' ? plan.reason : '');
     expect(line.split('\n')).toHaveLength(1);
     expect(line).toMatch(/^Mirrorfill: the desktop window cannot open \(no Electron binary here .*\); running the headless demo in your browser instead\.$/);

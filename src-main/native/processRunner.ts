@@ -15,8 +15,8 @@ export interface RunOptions {
   readonly cwd: string;
   readonly timeoutMs: number;
   readonly env?: NodeJS.ProcessEnv;
-  /** Every line it prints, as it prints it (progress for the terminal). */
-  readonly onLine?: (line: string) => void;
+  /** Every line it prints, as it prints it (progress for the terminal), with where it printed it. */
+  readonly onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
 export type ScriptRunner = (script: string, args: readonly string[], opts: RunOptions) => Promise<RunResult>;
@@ -27,20 +27,20 @@ export const runNodeScript: ScriptRunner = (script, args, opts) =>
   new Promise((resolve) => {
     const child = spawn(process.execPath, [script, ...args], { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const lines: string[] = [];
-    let partial = '';
-    const take = (chunk: Buffer): void => {
-      const text = partial + chunk.toString('utf8');
-      const parts = text.split(/\r?\n|\r/);
-      partial = parts.pop() ?? '';
+    // One partial line per stream: their chunks interleave.
+    const partials = { stdout: '', stderr: '' };
+    const take = (stream: 'stdout' | 'stderr') => (chunk: Buffer): void => {
+      const parts = (partials[stream] + chunk.toString('utf8')).split(/\r?\n|\r/);
+      partials[stream] = parts.pop() ?? '';
       for (const line of parts) {
         if (line.trim() === '') continue;
         lines.push(line);
         if (lines.length > TAIL_LINES) lines.shift();
-        opts.onLine?.(line);
+        opts.onLine?.(line, stream);
       }
     };
-    child.stdout.on('data', take);
-    child.stderr.on('data', take);
+    child.stdout.on('data', take('stdout'));
+    child.stderr.on('data', take('stderr'));
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -48,7 +48,7 @@ export const runNodeScript: ScriptRunner = (script, args, opts) =>
     }, opts.timeoutMs);
     const done = (code: number | null, spawnError?: Error): void => {
       clearTimeout(timer);
-      if (partial.trim() !== '') lines.push(partial);
+      for (const rest of [partials.stdout, partials.stderr]) if (rest.trim() !== '') lines.push(rest);
       if (spawnError) lines.push(spawnError.message);
       resolve({ code, timedOut, tail: lines.join('\n') });
     };
