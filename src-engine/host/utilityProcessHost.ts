@@ -27,7 +27,7 @@ import { KeytarSecretStore } from '../secrets/keytarStore';
 import type { SecretStore } from '../secrets/secretStore';
 import { openAppHost, type AppHost } from './appHost';
 import { guardLibraryRejections, wasUnhandledRejection } from './libraryRejections';
-import { checkNativeModules, type NativeCheckOptions } from './nativeModules';
+import { checkNativeModules } from './nativeModules';
 import { useSqliteBinding } from '../store/sqliteBinding';
 import { seedDemo, startDemoWorld, type DemoWorld, demoBrokers } from './demo';
 import type { ApiHandler } from './headlessServer';
@@ -368,8 +368,6 @@ export interface EngineProcessEnv {
   readonly exit: (code: number) => void;
   /** Tests: what the host is given besides its arguments (a secret store, the demo leader's pace). */
   readonly host?: Omit<UtilityHostOptions, 'dataDir' | 'demo'>;
-  /** Tests: the native check's runtime and resolver. */
-  readonly native?: Omit<NativeCheckOptions, 'nativeDir'>;
 }
 
 /**
@@ -390,7 +388,7 @@ export function runEngineProcess(parent: ParentPortLike, env: EngineProcessEnv):
     dieWith(parent, env, { type: 'fatal', message, permanent: true }, 1);
     return undefined;
   }
-  const native = checkNativeModules({ nativeDir: args.nativeDir, ...env.native });
+  const native = checkNativeModules({ nativeDir: args.nativeDir });
   if (!native.ok) {
     dieWith(parent, env, { type: 'fatal', message: native.failure.message, permanent: true }, EXIT_NATIVE_MODULE);
     return undefined;
