@@ -4,6 +4,7 @@
  * of them should be a decision, not an accident.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -11,7 +12,17 @@ import { REPO_ROOT } from './desktopBundles';
 
 const config = parse(readFileSync(join(REPO_ROOT, 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;
 
+// electron-builder's own check of a configuration against its schema, as `npm run dist` runs it first.
+const requireFromBuilder = createRequire(createRequire(join(REPO_ROOT, 'package.json')).resolve('electron-builder'));
+const { validateConfiguration } = requireFromBuilder('app-builder-lib/out/util/config/config') as { validateConfiguration: (c: unknown, logger: unknown) => Promise<void> };
+const { DebugLogger } = requireFromBuilder('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+
 describe('electron-builder.yml', () => {
+  it("passes electron-builder's own schema check (which refuses a misspelt fuse)", async () => {
+    await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
+    await expect(validateConfiguration({ ...config, electronFuses: { runAsNod: false } }, new DebugLogger(false))).rejects.toThrow(/electronFuses/);
+  });
+
   it('rebuilds the native modules for Electron and keeps them out of the asar archive', () => {
     expect(config.npmRebuild).toBe(true);
     expect(config.asar).not.toBe(false);
