@@ -391,6 +391,32 @@ describe('notifications', () => {
   });
 });
 
+describe('an engine that cannot start', () => {
+  const message = 'The engine cannot start: the native module better-sqlite3 does not load (its build is for NODE_MODULE_VERSION 115, but Electron 45.4.1 needs NODE_MODULE_VERSION 150). Fix: npm run native -- --electron. Nothing was opened or written.';
+
+  it('hands the engine the development native folder', async () => {
+    const h = harness({ nativeDir: '/repo/node_modules/.mirrorfill-native' });
+    h.electron.app.becomeReady();
+    await h.desktop.started;
+    expect(h.engine().args).toEqual(['--data-dir', userData, '--demo', 'auto', '--native-dir', '/repo/node_modules/.mirrorfill-native']);
+  });
+
+  it('shows one dialog with the reason, notifies nothing more, and does not restart it', async () => {
+    const h = harness();
+    h.electron.app.becomeReady();
+    await h.desktop.started;
+    h.engine().report({ type: 'fatal', message, permanent: true });
+    await settle();
+    h.engine().exit(78);
+    await settle();
+    expect(h.electron.dialog.errors).toEqual([{ title: 'Mirrorfill cannot start its engine', content: message }]);
+    expect(h.electron.notifications).toEqual([]);
+    await h.scheduler.advance(10 * 60_000);
+    expect(h.electron.engines).toHaveLength(1);
+    expect(h.desktop.supervisor.engineState).toEqual({ state: 'crashed', reason: message });
+  });
+});
+
 describe('start with the OS', () => {
   it('applies the engine’s setting to the login items of the installed app', async () => {
     const h = harness({ platform: 'win32', isPackaged: true });

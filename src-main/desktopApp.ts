@@ -47,6 +47,11 @@ export interface DesktopOptions {
   readonly executable: string;
   /** Linux autostart folder ($XDG_CONFIG_HOME/autostart). */
   readonly autostartDir: string;
+  /**
+   * Development runs: the folder of native-module builds per runtime ABI, handed to the engine
+   * (`--native-dir`). The installed app has none: electron-builder rebuilt its modules for Electron.
+   */
+  readonly nativeDir?: string;
   readonly scheduler?: Scheduler;
   readonly timing?: Partial<SupervisorTiming>;
   readonly openLog?: (file: string) => MainLog;
@@ -94,6 +99,8 @@ class Desktop implements DesktopApp {
   private showWhenReady: boolean;
   private quit: QuitState = 'no';
   private engineState: EngineProcessState = { state: 'starting', attempt: 1 };
+  /** The message of an engine that cannot start at all: shown once in a dialog, not notified again. */
+  private cannotStart: string | undefined;
   private snapshot: SnapshotView | undefined;
   private settings: SettingsView | undefined;
 
@@ -132,7 +139,10 @@ class Desktop implements DesktopApp {
     });
     this.supervisor = new EngineSupervisor({
       spawn: () =>
-        seams.forkEngine(options.paths.engineEntry, ['--data-dir', this.userData, '--demo', this.demoChoice()], { serviceName: ENGINE_SERVICE_NAME, stdio: 'pipe' }),
+        seams.forkEngine(options.paths.engineEntry, ['--data-dir', this.userData, '--demo', this.demoChoice(), ...(options.nativeDir !== undefined ? ['--native-dir', options.nativeDir] : [])], {
+          serviceName: ENGINE_SERVICE_NAME,
+          stdio: 'pipe',
+        }),
       scheduler: this.scheduler,
       timing: { ...DEFAULT_TIMING, ...options.timing },
       log: this.log,
@@ -149,6 +159,10 @@ class Desktop implements DesktopApp {
         this.applyStartWithOs(r.settings.startWithOs);
       },
       onGone: () => this.ports.engineGone(),
+      onPermanentFailure: (message) => {
+        this.cannotStart = message;
+        seams.dialog.showErrorBox('Mirrorfill cannot start its engine', message);
+      },
     });
     this.link.onEvent((e) => {
       if (e.type === 'alert') this.notifier.notify(e);
@@ -229,7 +243,7 @@ class Desktop implements DesktopApp {
     if (s.state === 'restarting' && s.attempt === 1) {
       const seconds = Math.max(1, Math.round((s.retryAt - this.scheduler.now()) / 1000));
       this.notifier.notify({ type: 'alert', topic: 'engine', level: 'critical', title: 'Mirrorfill engine stopped', body: `Copying is interrupted; restarting in ${seconds} s. (${s.reason})` });
-    } else if (s.state === 'crashed') {
+    } else if (s.state === 'crashed' && s.reason !== this.cannotStart) {
       this.notifier.notify({ type: 'alert', topic: 'engine', level: 'critical', title: 'Mirrorfill engine stopped', body: `Copying has stopped: ${s.reason}. Restart it from the tray.` });
     }
   }

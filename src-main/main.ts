@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, Menu, MessageChannelMain, Notification, protocol, session, Tray, utilityProcess } from 'electron';
 import { runDesktopApp } from './desktopApp';
+import { developmentNativeDir } from './native/runtimeTargets';
 import type { ElectronSeams } from './seams';
 import { E2E_ENV, probeTray } from './tray/trayProbe';
 
@@ -42,6 +43,9 @@ const desktop = runDesktopApp(seams, {
   platform: process.platform,
   executable: process.env.APPIMAGE ?? process.execPath,
   autostartDir: join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'autostart'),
+  // From the repository, native modules for this Electron are built beside node_modules (npm start
+  // does it); the installed app's were rebuilt for it by electron-builder.
+  ...(app.isPackaged ? {} : { nativeDir: process.env.MIRRORFILL_NATIVE_DIR ?? developmentNativeDir(root) }),
 });
 
 // Ctrl-C in the terminal that ran `npm start`, or a service stop: shut the engine down cleanly.

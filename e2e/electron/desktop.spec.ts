@@ -34,6 +34,14 @@ test.beforeAll(async () => {
   // The desktop bundles, built as `npm run build:main` does (the renderer is built by globalSetup).
   const { buildDesktopBundles } = await import('../../src-main/build/desktopBundles');
   await buildDesktopBundles(ROOT);
+  // better-sqlite3 for this Electron's ABI, where main hands it to the engine (as `npm start` does).
+  if (binary.found) {
+    test.setTimeout(20 * 60_000); // a first compile, where no prebuilt binary can be fetched
+    const { ensureSqliteBuild } = await import('../../src-main/native/nativeBuild');
+    const { developmentNativeDir, electronTarget } = await import('../../src-main/native/runtimeTargets');
+    const built = await ensureSqliteBuild({ root: ROOT, nativeDir: developmentNativeDir(ROOT), target: electronTarget(ROOT, binary.path) });
+    if (!built.ok) throw new Error(built.reason);
+  }
 });
 
 /** Starts the app on a throw-away userData folder; `appArgs` as a user would pass them. */

@@ -193,7 +193,11 @@ export type HostReport =
   | { readonly type: 'ready'; readonly mode: 'live' | 'demo'; readonly settings: SettingsView }
   /** Settings changed through some port: main applies what it owns (start with the OS). */
   | { readonly type: 'settings'; readonly settings: SettingsView }
-  /** Why the engine is about to exit unexpectedly, in plain words (shown as the crash reason). */
-  | { readonly type: 'fatal'; readonly message: string }
+  /**
+   * Why the engine is about to exit unexpectedly, in plain words (shown as the crash reason).
+   * `permanent`: starting it again cannot help (a native module built for another runtime), so main
+   * does not restart it and shows the message once.
+   */
+  | { readonly type: 'fatal'; readonly message: string; readonly permanent?: boolean }
   /** Shutdown finished: the database is closed; the process exits next. */
   | { readonly type: 'stopped' };

@@ -27,6 +27,8 @@ import { KeytarSecretStore } from '../secrets/keytarStore';
 import type { SecretStore } from '../secrets/secretStore';
 import { openAppHost, type AppHost } from './appHost';
 import { guardLibraryRejections, wasUnhandledRejection } from './libraryRejections';
+import { checkNativeModules } from './nativeModules';
+import { useSqliteBinding } from '../store/sqliteBinding';
 import { seedDemo, startDemoWorld, type DemoWorld, demoBrokers } from './demo';
 import type { ApiHandler } from './headlessServer';
 
@@ -173,8 +175,13 @@ export interface UtilityHostOptions {
   readonly startSettleMs?: number;
 }
 
-/** `--data-dir DIR --demo auto|on|off`; other arguments (Electron's own) are ignored. */
-export function parseHostArgs(argv: readonly string[]): Pick<UtilityHostOptions, 'dataDir' | 'demo'> {
+export interface HostArgs extends Pick<UtilityHostOptions, 'dataDir' | 'demo'> {
+  /** Development runs: the folder of native builds per runtime ABI (nativeModules.ts). */
+  readonly nativeDir?: string;
+}
+
+/** `--data-dir DIR --demo auto|on|off [--native-dir DIR]`; other arguments (Electron's own) are ignored. */
+export function parseHostArgs(argv: readonly string[]): HostArgs {
   const value = (name: string): string | undefined => {
     for (let i = 0; i < argv.length; i++) {
       const a = argv[i] ?? '';
@@ -187,7 +194,8 @@ export function parseHostArgs(argv: readonly string[]): Pick<UtilityHostOptions,
   if (dataDir === undefined || dataDir === '') throw new Error('the engine needs --data-dir (main passes Electron userData)');
   const demo = value('demo') ?? 'auto';
   if (demo !== 'auto' && demo !== 'on' && demo !== 'off') throw new Error(`--demo must be auto, on or off, got "${demo}"`);
-  return { dataDir, demo };
+  const nativeDir = value('native-dir');
+  return nativeDir === undefined || nativeDir === '' ? { dataDir, demo } : { dataDir, demo, nativeDir };
 }
 
 /** Electron's ParentPort, as far as this file uses it. */
@@ -350,26 +358,66 @@ function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
+// ---- the process ---------------------------------------------------------------------------------
+
+/** Exit code of an engine that cannot load a native module: main does not restart it. */
+export const EXIT_NATIVE_MODULE = 78;
+
+export interface EngineProcessEnv {
+  readonly argv: readonly string[];
+  readonly exit: (code: number) => void;
+  /** Tests: what the host is given besides its arguments (a secret store, the demo leader's pace). */
+  readonly host?: Omit<UtilityHostOptions, 'dataDir' | 'demo'>;
+}
+
+/**
+ * Everything the engine's process does from its first line: its arguments, the native modules
+ * (checked before anything is opened, so a wrong build writes nothing), then the host. Electron's
+ * utility process runs it with its parentPort; the stand-in runtime test with one over Node's IPC.
+ * Returns undefined when the process is on its way out.
+ */
+export function runEngineProcess(parent: ParentPortLike, env: EngineProcessEnv): UtilityHost | undefined {
+  guardLibraryRejections(createLogger(stderrSink, 'engine.host', 'warn'));
+  let app: AppHost | undefined;
+  reportFatalErrors(process, parent, { flushLog: () => app?.flushLogSync(), exit: env.exit });
+  let args: HostArgs;
+  try {
+    args = parseHostArgs(env.argv);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    dieWith(parent, env, { type: 'fatal', message, permanent: true }, 1);
+    return undefined;
+  }
+  const native = checkNativeModules({ nativeDir: args.nativeDir });
+  if (!native.ok) {
+    dieWith(parent, env, { type: 'fatal', message: native.failure.message, permanent: true }, EXIT_NATIVE_MODULE);
+    return undefined;
+  }
+  for (const w of native.warnings) process.stderr.write(`mirrorfill engine: ${w}\n`);
+  useSqliteBinding(native.sqliteBinding);
+  const host = startUtilityHost(parent, { ...env.host, dataDir: args.dataDir, demo: args.demo });
+  // A failed open was reported (fatal); exiting lets main's supervisor restart with backoff.
+  host.ready.then(
+    (r) => (app = r.app),
+    () => env.exit(1),
+  );
+  void host.closed.then(() => env.exit(0));
+  return host;
+}
+
+/** Reports, writes the reason to stderr (main's log), and exits once the report had a moment to leave. */
+function dieWith(parent: Pick<ParentPortLike, 'postMessage'>, env: Pick<EngineProcessEnv, 'exit'>, report: HostReport & { type: 'fatal' }, code: number): void {
+  try {
+    parent.postMessage(report);
+  } catch {
+    // Main is gone: the exit code and stderr still say it.
+  }
+  process.stderr.write(`mirrorfill engine: ${report.message}\n`);
+  setTimeout(() => env.exit(code), 200);
+}
+
 // ---- entry (only inside Electron's utility process) ---------------------------------------------
 
 // Electron's types declare `process.parentPort` always present; under plain Node it is undefined.
 const parentPort = (process as { parentPort?: ParentPort }).parentPort;
-if (parentPort) {
-  const port = parentPort;
-  guardLibraryRejections(createLogger(stderrSink, 'engine.host', 'warn'));
-  let app: AppHost | undefined;
-  reportFatalErrors(process, port, { flushLog: () => app?.flushLogSync(), exit: (code) => process.exit(code) });
-  let host: UtilityHost;
-  try {
-    host = startUtilityHost(port, parseHostArgs(process.argv));
-  } catch (err) {
-    port.postMessage({ type: 'fatal', message: err instanceof Error ? err.message : String(err) } satisfies HostReport);
-    process.exit(1);
-  }
-  // A failed open was reported (fatal); exiting lets main's supervisor restart with backoff.
-  host.ready.then(
-    (r) => (app = r.app),
-    () => process.exit(1),
-  );
-  void host.closed.then(() => process.exit(0));
-}
+if (parentPort) runEngineProcess(parentPort, { argv: process.argv, exit: (code) => process.exit(code) });

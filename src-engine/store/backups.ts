@@ -8,6 +8,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, st
 import { basename, dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Db } from './db';
+import { withSqliteBinding } from './sqliteBinding';
 
 export const KEEP_BACKUPS = 12;
 export const BACKUP_INTERVAL_MS = 60 * 60 * 1000;
@@ -90,7 +91,7 @@ export async function backupOnline(db: Db, dbPath: string, reason: BackupReason,
 export function isGoodBackup(path: string): boolean {
   if (!existsSync(path) || statSync(path).size === 0) return false;
   try {
-    const db = new Database(path, { readonly: true, fileMustExist: true });
+    const db = new Database(path, withSqliteBinding({ readonly: true, fileMustExist: true }));
     try {
       return db.pragma('quick_check', { simple: true }) === 'ok';
     } finally {

@@ -7,11 +7,12 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Db } from './db';
+import { outsideAsar, sqliteBinding } from './sqliteBinding';
 
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.module);
-const db = new Database(workerData.path, { fileMustExist: true });
+const db = new Database(workerData.path, workerData.nativeBinding ? { fileMustExist: true, nativeBinding: workerData.nativeBinding } : { fileMustExist: true });
 db.pragma('busy_timeout = 1000');
 let stopping = false;
 const tick = () => {
@@ -54,8 +55,8 @@ export function startCheckpointer(
 ): Checkpointer | undefined {
   if (path === ':memory:') return undefined;
   db.pragma('wal_autocheckpoint = 0');
-  const module = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(opts.workerSource ?? WORKER, { eval: true, workerData: { module, path, intervalMs: opts.intervalMs ?? 1000 } });
+  const module = outsideAsar(createRequire(import.meta.url).resolve('better-sqlite3'));
+  const worker = new Worker(opts.workerSource ?? WORKER, { eval: true, workerData: { module, nativeBinding: sqliteBinding(), path, intervalMs: opts.intervalMs ?? 1000 } });
   worker.unref();
   let ending = false;
   let failures = 0;

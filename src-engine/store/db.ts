@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { backupNow, restoreNewestGood, type BackupFile } from './backups';
 import { MIGRATIONS } from './migrations';
+import { withSqliteBinding } from './sqliteBinding';
 
 export type Db = Database.Database;
 
@@ -41,7 +42,7 @@ export class DatabaseTooNewError extends Error {
 
 export function openDatabase(path: string): Db {
   if (path !== ':memory:' && existsSync(path)) checkThroughReadOnlyHandle(path);
-  const db = new Database(path);
+  const db = new Database(path, withSqliteBinding({}));
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -62,7 +63,7 @@ export function openDatabase(path: string): Db {
  * was no longer the one found (seen under load, when the WAL had grown large before the crash).
  */
 function checkThroughReadOnlyHandle(path: string): void {
-  const probe = new Database(path, { readonly: true, fileMustExist: true });
+  const probe = new Database(path, withSqliteBinding({ readonly: true, fileMustExist: true }));
   try {
     const check: unknown = probe.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new Error(`integrity check: ${String(check)}`);

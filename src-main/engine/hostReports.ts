@@ -14,7 +14,7 @@ export function isHostReport(m: unknown): m is HostReport {
     case 'settings':
       return isSettings(r.settings);
     case 'fatal':
-      return typeof r.message === 'string';
+      return typeof r.message === 'string' && (r.permanent === undefined || typeof r.permanent === 'boolean');
     case 'stopped':
       return true;
     default:

@@ -13,6 +13,7 @@ function setup(timing: Partial<SupervisorTiming> = {}) {
   const readies: ScriptedEngine[] = [];
   const reports: HostReport[] = [];
   let gone = 0;
+  const permanent: string[] = [];
   const supervisor = new EngineSupervisor({
     spawn: () => {
       const c = new ScriptedEngine('engine.cjs', [], { serviceName: 'Mirrorfill Engine', stdio: 'pipe' });
@@ -28,13 +29,14 @@ function setup(timing: Partial<SupervisorTiming> = {}) {
     },
     onReport: (r) => reports.push(r),
     onGone: () => gone++,
+    onPermanentFailure: (m) => permanent.push(m),
   });
   const last = (): ScriptedEngine => {
     const c = children.at(-1);
     if (!c) throw new Error('no child');
     return c;
   };
-  return { scheduler, lines, states, children, readies, reports, supervisor, last, gone: () => gone };
+  return { scheduler, lines, states, children, readies, reports, permanent, supervisor, last, gone: () => gone };
 }
 
 describe('restart backoff', () => {
@@ -133,6 +135,25 @@ describe('EngineSupervisor', () => {
     t.last().exit(1);
     await settle();
     expect(t.states.at(-1)).toMatchObject({ state: 'restarting', reason: 'exited with code 1: The engine could not open its data: SQLITE_BUSY' });
+  });
+
+  it('does not restart an engine that says a restart cannot help, and says why once', async () => {
+    const t = setup();
+    t.supervisor.start();
+    const message = 'The engine cannot start: the native module better-sqlite3 does not load (its build is for NODE_MODULE_VERSION 115, but Electron 45.4.1 needs NODE_MODULE_VERSION 150). Fix: npm run native -- --electron. Nothing was opened or written.';
+    t.last().report({ type: 'fatal', message, permanent: true });
+    await settle();
+    t.last().exit(78);
+    await settle();
+    expect(t.states.at(-1)).toEqual({ state: 'crashed', reason: message });
+    expect(t.permanent).toEqual([message]);
+    // Nothing is scheduled: however long main waits, no second process is forked.
+    await t.scheduler.advance(DEFAULT_TIMING.backoffCapMs * 10);
+    expect(t.children).toHaveLength(1);
+    // The tray's Restart still tries again (the user may have run the fix meanwhile).
+    t.supervisor.start();
+    expect(t.children).toHaveLength(2);
+    expect(t.states.at(-1)).toEqual({ state: 'starting', attempt: 1 });
   });
 
   it('passes other reports on and ignores malformed messages', async () => {

@@ -62,6 +62,11 @@ export interface SupervisorDeps {
   readonly onReport: (report: HostReport) => void;
   /** The process is gone (crash, kill or shutdown): its ports are dead. */
   readonly onGone: () => void;
+  /**
+   * The engine said restarting cannot help (a native module built for another runtime): it is left
+   * 'crashed' at once, and this is called once with its message for the user.
+   */
+  readonly onPermanentFailure?: (message: string) => void;
 }
 
 interface Run {
@@ -69,6 +74,7 @@ interface Run {
   readonly exited: Promise<number>;
   readonly output: EngineOutput;
   fatal: string | undefined;
+  permanent: boolean;
   cancelReadyTimer: () => void;
 }
 
@@ -151,6 +157,7 @@ export class EngineSupervisor {
       exited: new Promise<number>((resolve) => child.on('exit', resolve)),
       output: pipeEngineOutput(child, deps.log),
       fatal: undefined,
+      permanent: false,
       cancelReadyTimer: () => undefined,
     };
     this.current = run;
@@ -177,7 +184,8 @@ export class EngineSupervisor {
         return;
       case 'fatal':
         run.fatal = message.message;
-        this.deps.log.error('engine reported a fatal error', { message: message.message });
+        run.permanent = message.permanent === true;
+        this.deps.log.error('engine reported a fatal error', { message: message.message, permanent: run.permanent });
         return;
       case 'settings':
       case 'stopped':
@@ -196,6 +204,16 @@ export class EngineSupervisor {
       return;
     }
     const detail = run.fatal ?? run.output.lastError();
+    if (run.permanent && run.fatal !== undefined) {
+      // A restart would fail the same way: no loop, one message, the tray's Restart stays offered.
+      this.runningSince = undefined;
+      this.crashesInARow = 0;
+      this.deps.log.error('engine cannot start; not restarting it', { code, reason: run.fatal });
+      // Told first: whoever shows the message knows the 'crashed' that follows is this one.
+      this.deps.onPermanentFailure?.(run.fatal);
+      this.setState({ state: 'crashed', reason: run.fatal });
+      return;
+    }
     this.crashed(code, detail);
   }
 
