@@ -8,87 +8,21 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ApiEvent } from '../api/contract';
-import { ScenarioClock } from '../domain/clock';
 import { MemorySecretStore } from '../secrets/memorySecretStore';
-import { Harness, LOGIN, PASSWORD } from '../brokers/tradovate/testHarness';
-import type { SimOAuthQuirks } from '../brokers/tradovate/sim/simOAuth';
-import type { TradovateOAuthClient } from '../brokers/tradovate/oauth/oauthClient';
-import { openAppHost, type AppHost } from './appHost';
+import { Harness, LOGIN } from '../brokers/tradovate/testHarness';
+import { openAppHost } from './appHost';
 import { SIGN_IN_TIME_LIMIT_MS } from './tradovateSignIn';
-
-const CLIENT_SECRET = 'simulated-client-secret-0123456789';
-
-interface World {
-  readonly h: Harness;
-  readonly app: AppHost;
-  readonly secrets: MemorySecretStore;
-  readonly clock: ScenarioClock;
-  readonly signIns: Extract<ApiEvent, { type: 'signIn' }>[];
-  nextSignIn(): Promise<Extract<ApiEvent, { type: 'signIn' }>>;
-}
+import { CLIENT_SECRET, follow, newConnection, signInOnPage, signInWorld, type SignInWorld as World, type SignInWorldOptions } from './signInTestKit';
 
 let world: World | undefined;
 afterEach(async () => {
-  await world?.app.close();
-  await world?.h.close();
+  await world?.close();
   world = undefined;
 });
 
-async function setUp(opts: { quirks?: Partial<SimOAuthQuirks>; client?: Partial<TradovateOAuthClient> } = {}): Promise<World> {
-  const h = new Harness({ sim: { oauth: opts.quirks ?? {} } });
-  await h.startSim();
-  h.sim.oauth.addClient({ clientId: 'mirrorfill-test', clientSecret: CLIENT_SECRET, appName: 'Mirrorfill', redirectUris: ['https://bounce.example/tradovate'] });
-  const origin = new URL(h.sim.urls().restUrl).origin;
-  const client: TradovateOAuthClient = { clientId: 'mirrorfill-test', clientSecret: CLIENT_SECRET, authorizeUrl: `${origin}/oauth`, pkce: true, source: 'test', ...opts.client };
-  const secrets = new MemorySecretStore();
-  const clock = new ScenarioClock(Date.now());
-  const app = openAppHost({ dataDir: mkdtempSync(join(tmpdir(), 'mirrorfill-signin-')), host: 'test', secrets, clock, oauthClient: () => ({ client }) });
-  await app.engine.start();
-  const signIns: Extract<ApiEvent, { type: 'signIn' }>[] = [];
-  const waiters: ((e: Extract<ApiEvent, { type: 'signIn' }>) => void)[] = [];
-  app.api.onEvent((e) => {
-    if (e.type !== 'signIn') return;
-    signIns.push(e);
-    waiters.shift()?.(e);
-  });
-  world = {
-    h,
-    app,
-    secrets,
-    clock,
-    signIns,
-    nextSignIn: () => new Promise((resolve) => waiters.push(resolve)),
-  };
+async function setUp(opts: SignInWorldOptions = {}): Promise<World> {
+  world = await signInWorld(opts);
   return world;
-}
-
-function newConnection(w: World): { name: string; settings: Record<string, string> } {
-  const u = w.h.sim.urls();
-  return { name: 'Funded via OAuth', settings: { restUrl: u.restUrl, wsUrl: u.wsUrl, mdUrl: u.mdUrl, deviceId: 'dev-oauth' } };
-}
-
-/** The trader in the browser: opens the sign-in page, fills it in, presses a button; the redirect Tradovate answers. */
-async function signInOnPage(authorizeUrl: string, form: { username?: string; password?: string; decision: 'allow' | 'deny'; override?: Record<string, string> }): Promise<URL> {
-  const page = await fetch(authorizeUrl);
-  expect(page.status).toBe(200);
-  const html = await page.text();
-  expect(html).toContain('Sign In with Tradovate');
-  const hidden = Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1] ?? '', unescape(m[2] ?? '')]));
-  const body = new URLSearchParams({ ...hidden, ...form.override, username: form.username ?? LOGIN, password: form.password ?? PASSWORD, decision: form.decision });
-  const answer = await fetch(new URL('/oauth', authorizeUrl), { method: 'POST', body, redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-  expect(answer.status).toBe(302);
-  return new URL(answer.headers.get('location') ?? '');
-}
-
-function unescape(s: string): string {
-  return s.replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n)));
-}
-
-/** The browser following Tradovate's redirect to the app: the page it shows. */
-async function follow(to: URL): Promise<{ status: number; text: string }> {
-  const r = await fetch(to);
-  return { status: r.status, text: await r.text() };
 }
 
 describe('Sign in with Tradovate (desktop: loopback redirect)', () => {
