@@ -79,7 +79,8 @@ export class EngineApi implements ApiHandler {
   /** A sign-in's ending: the trader's sentence to the page that started it, then a fresh read. */
   signInEnded(r: SignInReport): void {
     this.emit({ type: 'signIn', ...r });
-    if (r.outcome === 'failed' && r.failure !== 'stateMismatch') this.emit({ type: 'alert', level: 'warning', topic: 'connection', title: 'Tradovate sign-in failed', body: r.message });
+    // A notification for what the trader did not do themselves (a time limit, a refusal, an expired code).
+    if (r.outcome === 'failed' && r.failure !== 'stateMismatch' && r.failure !== 'cancelled') this.emit({ type: 'alert', level: 'warning', topic: 'connection', title: 'Tradovate sign-in failed', body: r.message });
     this.changed('connections', 'accounts');
   }
 

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock';
 import type { Logger } from '../domain/log';
+import { rememberSecret } from '../domain/redact';
 import { Refusal } from '../domain/refusal';
 import type { Engine } from '../runtime/engine';
 import type { SecretStore } from '../secrets/secretStore';
@@ -102,8 +103,9 @@ export class TradovateSignIns {
     return { signInId: id, authorizeUrl, expiresAt };
   }
 
+  /** The trader gave up from the app (not on Tradovate's page). */
   cancel(signInId: string): void {
-    this.end(signInId, { outcome: 'failed', ...signInError('cancelled') });
+    this.end(signInId, { outcome: 'failed', failure: 'cancelled', message: 'Sign-in cancelled in Mirrorfill: nothing was connected' });
   }
 
   /** The browser's answer at the redirect address; the page it shows in return. */
@@ -132,6 +134,7 @@ export class TradovateSignIns {
       this.end(p.id, { outcome: 'failed', ...exchanged.error });
       return { ok: false, message: exchanged.error.message };
     }
+    rememberSecret(exchanged.token.accessToken);
     try {
       const token = await this.whose(exchanged.token, p.restUrl);
       const connectionId = await this.keep(p, token);
