@@ -4,6 +4,8 @@
  * server, and the connection appears connected with its accounts. Cancel and a wrong password on
  * Tradovate's page, and signing in again on an existing connection.
  */
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from '@playwright/test';
 import { startDemo, type Demo } from './demoHost';
 import { expect, openApp, screenshot, test } from './fixtures';
@@ -97,4 +99,19 @@ test('a wrong password stays on Tradovate\'s page; the app keeps waiting until t
   await tab.getByRole('button', { name: 'Sign in and allow' }).click();
   await expect(tab.getByRole('status')).toContainText('does not belong to a sign-in Mirrorfill started');
   await expect(page.getByRole('article', { name: 'Connection E2E Wrong password' })).toHaveCount(0);
+});
+
+test('the https bounce page forwards Tradovate\'s answer, unchanged, to the loopback port in the state', async ({ page }) => {
+  const bounce = pathToFileURL(resolve(import.meta.dirname, '../src-engine/brokers/tradovate/oauth/bouncePage.html'));
+  const arrived: string[] = [];
+  await page.route('http://127.0.0.1:54321/**', async (route) => {
+    arrived.push(route.request().url());
+    await route.fulfill({ status: 200, contentType: 'text/html', body: '<h1>Signed in to Tradovate</h1>' });
+  });
+  await page.goto(`${bounce.href}?code=abc123&state=54321.xyz`);
+  await expect(page.getByRole('heading', { name: 'Signed in to Tradovate' })).toBeVisible();
+  expect(arrived).toEqual(['http://127.0.0.1:54321/oauth/tradovate/callback?code=abc123&state=54321.xyz']);
+
+  await page.goto(`${bounce.href}?code=abc123&state=no-port`);
+  await expect(page.getByRole('status')).toContainText('not one');
 });

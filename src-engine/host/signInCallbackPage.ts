@@ -3,13 +3,14 @@
  * go next. Static text, no script, the strictest CSP: the address it answers carries the code.
  */
 import type { ServerResponse } from 'node:http';
+import { CALLBACK_PATH_OF_LOOPBACK } from '../brokers/tradovate/oauth/callbackPath';
 
 export interface CallbackPage {
   readonly ok: boolean;
   readonly message: string;
 }
 
-export const CALLBACK_PATH = '/oauth/tradovate/callback';
+export const CALLBACK_PATH = CALLBACK_PATH_OF_LOOPBACK;
 
 export function writeCallbackPage(res: ServerResponse, page: CallbackPage): void {
   const title = page.ok ? 'Signed in to Tradovate' : 'Tradovate sign-in failed';

@@ -12,6 +12,7 @@ import { MemorySecretStore } from '../secrets/memorySecretStore';
 import { Harness, LOGIN } from '../brokers/tradovate/testHarness';
 import { openAppHost } from './appHost';
 import { SIGN_IN_TIME_LIMIT_MS } from './tradovateSignIn';
+import { bounceTarget } from '../brokers/tradovate/oauth/bounce';
 import { CLIENT_SECRET, follow, newConnection, signInOnPage, signInWorld, type SignInWorld as World, type SignInWorldOptions } from './signInTestKit';
 
 let world: World | undefined;
@@ -152,6 +153,21 @@ describe('Sign in with Tradovate (desktop: loopback redirect)', () => {
     const started = await w.app.api.invoke('connections.signIn', newConnection(w));
     const ended = w.nextSignIn();
     await follow(await signInOnPage(started.authorizeUrl, { decision: 'allow' }));
+    expect(await ended).toMatchObject({ outcome: 'connected' });
+  });
+
+  it('through a registered https bounce page when plain loopback redirects are refused', async () => {
+    const w = await setUp({ quirks: { redirect: 'httpsOnly' }, client: { redirectUri: 'https://bounce.example/tradovate' } });
+    const started = await w.app.api.invoke('connections.signIn', newConnection(w));
+    expect(new URL(started.authorizeUrl).searchParams.get('redirect_uri')).toBe('https://bounce.example/tradovate');
+    const ended = w.nextSignIn();
+    const atBounce = await signInOnPage(started.authorizeUrl, { decision: 'allow' });
+    expect(atBounce.origin).toBe('https://bounce.example');
+    // What the bounce page does in the browser: forward the query to the loopback port the state names.
+    const forwarded = bounceTarget(atBounce.search);
+    expect(forwarded).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oauth\/tradovate\/callback\?/);
+    const page = await follow(new URL(forwarded ?? ''));
+    expect(page.text).toContain('Signed in to Tradovate');
     expect(await ended).toMatchObject({ outcome: 'connected' });
   });
 

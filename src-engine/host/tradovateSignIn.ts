@@ -13,6 +13,7 @@ import { Refusal } from '../domain/refusal';
 import type { Engine } from '../runtime/engine';
 import type { SecretStore } from '../secrets/secretStore';
 import { authorizeUrlOf } from '../brokers/tradovate/oauth/authorizeUrl';
+import { stateWithPort } from '../brokers/tradovate/oauth/bounce';
 import { callbackOutcome } from '../brokers/tradovate/oauth/callbackOutcome';
 import { exchangeCode } from '../brokers/tradovate/oauth/codeExchange';
 import { tokenUrlsFor, type OAuthClientLookup, type TradovateOAuthClient } from '../brokers/tradovate/oauth/oauthClient';
@@ -91,10 +92,11 @@ export class TradovateSignIns {
     const target = this.targetOf(args);
     const restUrl = target.kind === 'new' ? String(target.settings.restUrl) : this.existingRestUrl(target.connectionId);
     const id = randomUUID();
-    const state = newState();
     const verifier = client.pkce ? newCodeVerifier() : undefined;
     const endpoint = await this.redirect((query) => this.receive(query));
     const redirectUri = client.redirectUri ?? endpoint.redirectUri;
+    // Through an https bounce page, the state carries the listener's port back (bounce.ts).
+    const state = client.redirectUri !== undefined ? stateWithPort(Number(new URL(endpoint.redirectUri).port), newState()) : newState();
     const expiresAt = this.deps.clock.now() + (this.deps.timeLimitMs ?? SIGN_IN_TIME_LIMIT_MS);
     const cancelTimer = this.deps.clock.at(expiresAt, () => this.end(id, { outcome: 'failed', ...signInError('timedOut') }));
     this.pending.set(state, { id, state, verifier, redirectUri, expiresAt, client, restUrl, target, endpoint, cancelTimer, answered: false });
