@@ -62,7 +62,8 @@ describe('a signed-in Tradovate connection over time', () => {
     const accounts = (await world.app.api.invoke('state.get', {})).accounts;
     const leader = accounts.find((a) => a.connectionId === leaderConn.id)?.id ?? '';
     const follower = accounts.find((a) => a.connectionId === followerConn)?.id ?? '';
-    await world.app.api.invoke('groups.save', { group: { name: 'G', leader, followers: [{ account: follower }] } });
+    // Catch up entries up to 10 minutes old, so the test's pace cannot decide whether the entry is copied.
+    await world.app.api.invoke('groups.save', { group: { name: 'G', leader, followers: [{ account: follower }], settings: { reconnectPolicy: 'catchUp', maxCatchUpMs: 600_000 } } });
 
     // A password change revokes the follower's tokens: its next renewal is refused.
     const failed = statusOf(world, followerConn);
@@ -86,6 +87,9 @@ describe('a signed-in Tradovate connection over time', () => {
     expect(again).toBe(followerConn);
     expect(world.app.engine.core.connections.get(followerConn)?.status.state).toBe('connected');
     expect((await world.app.api.invoke('state.get', {})).accounts.filter((a) => a.connectionId === followerConn).map((a) => a.id)).toEqual([follower]);
+    // Nothing lost: the reconcile after the new sign-in brings the follower to the leader's position (catch-up policy).
+    await world.app.engine.whenIdle();
+    expect(world.h.exchange.positionOf(funded.id, world.h.mnq)).toBe(1);
   });
 
   it('a token that expired while the app was closed: the connection asks to sign in again at start', async () => {
