@@ -23,6 +23,8 @@ test('the add form checks its fields before sending', async ({ page }) => {
   await openApp(page, demo, 'Connections');
   const form = page.getByRole('region', { name: 'Add connection' });
   await form.getByRole('radio', { name: 'Tradovate' }).check({ force: true });
+  // Sign in with Tradovate is the default; the API key's fields are the other method's.
+  await form.getByRole('radio', { name: 'API key (your own)' }).check({ force: true });
   // The demo fills in its simulator's settings; a real login's CID is the trader's to type.
   await form.getByLabel('Environment').selectOption('demo');
   await form.getByLabel('CID (API key client id)').fill('');
@@ -58,6 +60,7 @@ test('the demo\'s Add connection connects to each simulated broker with the demo
   await expect(form.getByLabel(/^Password/)).toHaveValue('');
 
   await form.getByRole('radio', { name: 'Tradovate' }).check({ force: true });
+  await form.getByRole('radio', { name: 'API key (your own)' }).check({ force: true });
   await expect(form.getByLabel('Environment')).toHaveValue('sim');
   await form.getByLabel('Connection name').fill('E2E Tradovate');
   await form.getByLabel(/^Password/).fill('demo-password');

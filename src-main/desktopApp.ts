@@ -171,7 +171,10 @@ class Desktop implements DesktopApp {
 
     app.on('second-instance', () => this.showWindow());
     app.on('activate', () => this.showWindow());
-    app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, this.log));
+    const openExternal = (url: string): void => {
+      this.seams.openExternal(url).catch((err: unknown) => this.log.warn('the system browser could not be opened', { error: String(err) }));
+    };
+    app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, this.log, openExternal));
     // Closing the window keeps copying in the tray; only Quit ends the app.
     app.on('window-all-closed', () => undefined);
     app.on('before-quit', (event) => this.beforeQuit(event));

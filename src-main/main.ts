@@ -5,7 +5,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, Menu, MessageChannelMain, Notification, protocol, session, Tray, utilityProcess } from 'electron';
+import { app, BrowserWindow, dialog, Menu, MessageChannelMain, Notification, protocol, session, shell, Tray, utilityProcess } from 'electron';
 import { runDesktopApp } from './desktopApp';
 import { developmentNativeDir } from './native/runtimeTargets';
 import type { ElectronSeams } from './seams';
@@ -26,6 +26,7 @@ const seams: ElectronSeams = {
   notificationsSupported: () => Notification.isSupported(),
   createChannel: () => new MessageChannelMain(),
   forkEngine: (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
+  openExternal: (url) => shell.openExternal(url),
 };
 
 // This file runs as dist/main/main.cjs; the app's root is two folders up (the repository in

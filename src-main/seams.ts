@@ -145,4 +145,6 @@ export interface ElectronSeams {
   notificationsSupported(): boolean;
   createChannel(): PortPair;
   forkEngine(modulePath: string, args: string[], options: ForkOptions): EngineChild;
+  /** The system browser (Sign in with Tradovate). */
+  openExternal(url: string): Promise<void>;
 }

@@ -33,6 +33,13 @@ export const Commands = {
   'connections.setSecret': z.strictObject({ id: Id, secret: z.record(z.string(), z.string().min(1).max(8192)) }),
   'connections.clearSecret': z.strictObject({ id: Id }),
   'connections.reconnect': z.strictObject({ id: Id }),
+  /**
+   * Sign in with Tradovate: a new connection (`name`, `settings` without the API key's fields) or
+   * a new sign-in for connection `connectionId`. Answers the address of Tradovate's sign-in page
+   * to open; the outcome comes later as a `signIn` event.
+   */
+  'connections.signIn': z.strictObject({ connectionId: Id.optional(), name: z.string().max(64).optional(), settings: z.record(z.string(), Setting).optional() }),
+  'connections.signInCancel': z.strictObject({ signInId: Id }),
 
   /**
    * `removed`: what happens to removed followers' positions and working orders (flatten now, or
@@ -89,6 +96,8 @@ export interface CommandResults {
   'connections.setSecret': { readonly hasSecret: true };
   'connections.clearSecret': { readonly hasSecret: false };
   'connections.reconnect': Record<string, never>;
+  'connections.signIn': { readonly signInId: string; readonly authorizeUrl: string; readonly expiresAt: number };
+  'connections.signInCancel': Record<string, never>;
   'groups.save': { readonly id: string };
   'groups.delete': Record<string, never>;
   'groups.impact': SaveImpactView;
@@ -134,6 +143,8 @@ export type ApiEvent =
   | { readonly type: 'changed'; readonly scopes: readonly ('connections' | 'accounts' | 'groups' | 'risk' | 'locks')[] }
   | { readonly type: 'activity'; readonly row: ActivityRow }
   | { readonly type: 'alert'; readonly level: 'info' | 'warning' | 'critical'; readonly title: string; readonly body: string; readonly topic: 'lock' | 'quarantine' | 'outOfSync' | 'connection' | 'rejection' | 'engine' }
+  /** How a Sign in with Tradovate ended (connected, or why not, in the trader's words). */
+  | { readonly type: 'signIn'; readonly signInId: string; readonly outcome: 'connected' | 'failed'; readonly connectionId?: string | undefined; readonly failure?: string | undefined; readonly message: string }
   /** Desktop only: the engine process itself (starting, running, restarting in N s, crashed). */
   | { readonly type: 'engine'; readonly engine: EngineProcessState };
 

@@ -273,6 +273,8 @@ export interface EngineInfoView {
   readonly recoveredFrom: string | undefined;
   /** The demo only: its simulated brokers' addresses and logins (not real secrets), for Add connection. */
   readonly demo?: DemoBrokersView | undefined;
+  /** Whether Sign in with Tradovate can be offered (an OAuth client is configured), and if not, why. */
+  readonly tradovateSignIn?: { readonly available: boolean; readonly detail: string } | undefined;
 }
 
 export interface DemoBrokersView {

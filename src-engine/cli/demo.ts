@@ -10,6 +10,7 @@ import { Catalog } from '../domain/instruments';
 import { openAppHost } from '../host/appHost';
 import { demoBrokers, seedDemo, startDemoWorld } from '../host/demo';
 import { startHeadlessServer } from '../host/headlessServer';
+import { servedRedirect } from '../host/loopbackRedirect';
 import { DemoSecretStore } from '../secrets/demoSecretStore';
 import { EnvBackedSecretStore } from '../secrets/envSecretStore';
 import { KeytarSecretStore } from '../secrets/keytarStore';
@@ -27,9 +28,10 @@ export async function demoCommand(args: readonly string[]): Promise<number> {
   const clock = new SystemClock();
   const world = await startDemoWorld(Catalog.load(), clock);
   const secrets = new DemoSecretStore(new EnvBackedSecretStore(new KeytarSecretStore()), world.secrets);
-  const app = openAppHost({ dataDir, host: 'demo', clock, secrets, paper: world.paper, demo: demoBrokers(world) });
+  const app = openAppHost({ dataDir, host: 'demo', clock, secrets, paper: world.paper, demo: demoBrokers(world), oauthClient: () => ({ client: world.oauthClient }) });
   await seedDemo(app.engine, world);
-  const server = await startHeadlessServer({ handler: app.api, staticDir: rendererDir(), port, log: app.log.child('http'), ...(token ? { token } : {}) });
+  const server = await startHeadlessServer({ handler: app.api, staticDir: rendererDir(), port, log: app.log.child('http'), ...(token ? { token } : {}), signInAnswer: (q) => app.signIns.receive(q) });
+  app.signIns.useRedirect(servedRedirect(server.url));
   // As serve does: the address is printed once the page can be opened, and the engine connects
   // meanwhile (a broker that is slow or failing shows on the Connections screen, not as silence).
   // The leader starts trading once the engine is up, so its first trade is copied.

@@ -20,6 +20,9 @@ import { EngineApi } from './engineApi';
 import { LatencyBook } from './latencyBook';
 import { RotatingLogFile } from './rotatingLogFile';
 import type { DemoBrokersView } from '../api/views';
+import { findOAuthClient, type OAuthClientLookup } from '../brokers/tradovate/oauth/oauthClient';
+import { loopbackRedirect } from './loopbackRedirect';
+import { TradovateSignIns } from './tradovateSignIn';
 
 export const VERSION = '0.1.0';
 
@@ -45,6 +48,8 @@ export interface AppHostOptions {
   readonly demo?: DemoBrokersView;
   /** Also echo the log to stderr. */
   readonly logToStderr?: boolean;
+  /** The OAuth client for Sign in with Tradovate; default: environment, then the data folder's file. */
+  readonly oauthClient?: () => OAuthClientLookup;
 }
 
 export interface AppHost {
@@ -53,6 +58,7 @@ export interface AppHost {
   readonly log: Logger;
   readonly catalog: Catalog;
   readonly secrets: SecretStore;
+  readonly signIns: TradovateSignIns;
   /** Writes the log lines still queued, synchronously: for a process about to exit on an error. */
   flushLogSync(): void;
   close(): Promise<void>;
@@ -91,6 +97,14 @@ export function openAppHost(opts: AppHostOptions): AppHost {
     createRisk: createRiskEngine,
   });
   if (engine.recoveredFrom !== undefined) log.error(engine.recoveredFrom);
+  const oauthClient = opts.oauthClient ?? (() => findOAuthClient(process.env, opts.dataDir));
+  // The API reports each sign-in's ending; it is created just below, and no sign-in ends before it exists.
+  let onSignIn: ConstructorParameters<typeof TradovateSignIns>[0]['report'] = () => undefined;
+  const signIns = new TradovateSignIns(
+    { engine, secrets, clock, log: log.child('signin'), client: oauthClient, checkSettings: (s) => checkConnectionSettings('tradovate', s), report: (r) => onSignIn(r) },
+    // The desktop app's redirect is a loopback listener of its own; serve and demo point it at their server.
+    loopbackRedirect,
+  );
   const api = new EngineApi({
     engine,
     secrets,
@@ -104,15 +118,23 @@ export function openAppHost(opts: AppHostOptions): AppHost {
     },
     dataFolder: opts.dataDir,
     logFolder: logDir,
+    signIns,
+    signInAvailability: () => {
+      const c = oauthClient();
+      return c.client ? { available: true, detail: `OAuth client from ${c.client.source}` } : { available: false, detail: c.why };
+    },
   });
+  onSignIn = (r) => api.signInEnded(r);
   return {
     engine,
     api,
     log,
     catalog,
     secrets,
+    signIns,
     flushLogSync: () => file.flushSync(),
     close: async () => {
+      signIns.dispose();
       api.dispose();
       await engine.stop();
       await file.close();

@@ -12,6 +12,7 @@ import { Refusal, type Issue } from '../domain/refusal';
 import { isSecretKey } from '../domain/redact';
 import type { BrokerConnection } from '../orders/broker';
 import { createTradovateConnection, tradovateSecretSchema, tradovateSettingsSchema } from '../brokers/tradovate/adapter';
+import { oauthTokenSecret, tradovateLoginProblems, tradovateOAuthSecretSchema } from '../brokers/tradovate/settings';
 import { createProjectXConnection, projectXSecretSchema, projectXSettingsSchema } from '../brokers/projectx/adapter';
 import { PaperConnection, type PaperSim } from '../brokers/paper/paperBroker';
 import type { ConnectionRow } from '../store/configRepository';
@@ -42,7 +43,11 @@ const SAVED = {
 /** The settings to store: exactly the broker's known keys, checked; refuses anything else, naming the field. */
 export function checkConnectionSettings(broker: 'paper' | 'tradovate' | 'projectx', settings: Readonly<Record<string, string>>): Record<string, string> {
   const r = SAVED[broker].safeParse(settings);
-  if (r.success) return r.data;
+  if (r.success) {
+    const missing = broker === 'tradovate' ? tradovateLoginProblems(r.data) : [];
+    if (missing.length === 0) return r.data;
+    throw new Refusal(missing.map((m) => ({ field: `settings.${m.field}`, message: m.message })));
+  }
   const issues: Issue[] = [];
   for (const i of r.error.issues) {
     if (i.code === 'unrecognized_keys') {
@@ -72,6 +77,12 @@ export function connectionFactory(deps: ConnectionFactoryDeps): (row: Connection
     switch (row.broker) {
       case 'tradovate': {
         const s = tradovateStored.parse(settings);
+        if (s.auth === 'oauth') {
+          const token = tradovateOAuthSecretSchema.safeParse(secret);
+          if (!token.success) throw new Error('not signed in to Tradovate: use Sign in with Tradovate in Connections');
+          const save = (t: Parameters<typeof oauthTokenSecret>[0]): Promise<void> => deps.secrets.set(row.id, oauthTokenSecret(t));
+          return createTradovateConnection({ ...s, name: row.name }, { kind: 'oauth', token: token.data, save }, adapterDeps);
+        }
         const sec = tradovateSecretSchema.safeParse(secret);
         if (!sec.success) throw new Error('no password and API secret are stored for this connection; enter them in Connections');
         return createTradovateConnection({ ...s, name: row.name }, sec.data, adapterDeps);

@@ -3,6 +3,7 @@
  * demo accounts, a group already set up and a leader that trades by itself, so a newcomer sees
  * copying within seconds. The engine reaches the simulators through the production adapters.
  */
+import { randomBytes } from 'node:crypto';
 import type { Catalog } from '../domain/instruments';
 import type { Clock } from '../domain/clock';
 import { moneyFromDollars } from '../domain/money';
@@ -13,6 +14,7 @@ import { ProjectXSim } from '../brokers/projectx/sim/projectxSim';
 import { PaperSim } from '../brokers/paper/paperBroker';
 import type { Engine } from '../runtime/engine';
 import type { DemoBrokersView } from '../api/views';
+import type { TradovateOAuthClient } from '../brokers/tradovate/oauth/oauthClient';
 import { runDemoLeader, wanderMarket, type MarketHandle } from './demoMarket';
 
 interface DemoAccount {
@@ -41,6 +43,8 @@ export interface DemoWorld {
   readonly paper: PaperSim;
   /** Secrets of the demo connections, held in memory only. */
   readonly secrets: ReadonlyMap<string, Secret>;
+  /** The OAuth client registered with the simulated Tradovate, for Sign in with Tradovate. */
+  readonly oauthClient: TradovateOAuthClient;
   startLeader(everyMs?: number): void;
   stop(): Promise<void>;
 }
@@ -59,6 +63,10 @@ export async function startDemoWorld(catalog: Catalog, clock: Clock, opts: { mar
     projectx.addLogin(login, secret);
     paper.addLogin(login, secret);
   }
+  // A client of the simulator's own, with a secret made for this run: Sign in with Tradovate works
+  // in the demo without a client registered with the real Tradovate.
+  const oauthClient: TradovateOAuthClient = { clientId: 'mirrorfill-demo', clientSecret: randomBytes(24).toString('base64url'), authorizeUrl: `${new URL(tradovate.urls().restUrl).origin}/oauth`, pkce: true, source: 'the demo\'s simulated Tradovate' };
+  tradovate.oauth.addClient({ clientId: oauthClient.clientId, clientSecret: oauthClient.clientSecret, appName: 'Mirrorfill', redirectUris: [] });
   const handles: MarketHandle[] = [wanderMarket(exchange, catalog, clock, { everyMs: opts.marketEveryMs ?? 500 })];
   const secrets = new Map<string, Secret>([
     ['demo-tradovate', { password: SECRETS['demo-trader'] ?? '', sec: 'demo' }],
@@ -71,6 +79,7 @@ export async function startDemoWorld(catalog: Catalog, clock: Clock, opts: { mar
     projectx,
     paper,
     secrets,
+    oauthClient,
     startLeader: (everyMs) => handles.push(runDemoLeader(exchange, catalog, clock, 'lead', { ...(everyMs !== undefined ? { everyMs } : {}) })),
     stop: async () => {
       for (const h of handles) h.stop();

@@ -24,6 +24,8 @@ const VALID = {
   'connections.setSecret': { id: 'c1', secret: { password: 'pw' } },
   'connections.clearSecret': { id: 'c1' },
   'connections.reconnect': { id: 'c1' },
+  'connections.signIn': { name: 'TV', settings: { restUrl: 'https://demo.tradovateapi.com/v1' } },
+  'connections.signInCancel': { signInId: 's1' },
   'groups.save': { group: { name: 'New', leader: null, followers: [], settings: { ratio: 1 } } },
   'groups.delete': { id: 'g' },
   'groups.impact': { id: 'g' },

@@ -30,6 +30,7 @@ import { accountViews, connectionViews, groupViews, lockEvidenceView, lockView, 
 import type { SecretStore } from '../secrets/secretStore';
 import type { ApiHandler } from './headlessServer';
 import type { LatencyBook } from './latencyBook';
+import type { SignInReport, TradovateSignIns } from './tradovateSignIn';
 
 export interface EngineApiDeps {
   readonly engine: Engine;
@@ -45,6 +46,10 @@ export interface EngineApiDeps {
   };
   readonly dataFolder: string;
   readonly logFolder: string;
+  /** Sign in with Tradovate; absent where it is not offered (tests). */
+  readonly signIns?: TradovateSignIns | undefined;
+  /** Whether an OAuth client is configured, for the Connections screen. */
+  readonly signInAvailability?: (() => { readonly available: boolean; readonly detail: string }) | undefined;
 }
 
 type Handlers = { [N in CommandName]: (args: CommandRequest<N>) => Promise<CommandResults[N]> | CommandResults[N] };
@@ -69,6 +74,14 @@ export class EngineApi implements ApiHandler {
   constructor(private readonly deps: EngineApiDeps) {
     this.handlers = this.buildHandlers();
     this.detach = deps.engine.on((e) => this.onEngineEvent(e));
+  }
+
+  /** A sign-in's ending: the trader's sentence to the page that started it, then a fresh read. */
+  signInEnded(r: SignInReport): void {
+    this.emit({ type: 'signIn', ...r });
+    // A notification for what the trader did not do themselves (a time limit, a refusal, an expired code).
+    if (r.outcome === 'failed' && r.failure !== 'stateMismatch' && r.failure !== 'cancelled') this.emit({ type: 'alert', level: 'warning', topic: 'connection', title: 'Tradovate sign-in failed', body: r.message });
+    this.changed('connections', 'accounts');
   }
 
   dispose(): void {
@@ -169,6 +182,11 @@ export class EngineApi implements ApiHandler {
         this.changed('connections');
         return empty;
       },
+      'connections.signIn': (args) => {
+        if (!this.deps.signIns) throw new Refusal([{ field: 'client', message: 'Sign in with Tradovate is not offered here' }]);
+        return this.deps.signIns.start(args);
+      },
+      'connections.signInCancel': ({ signInId }) => done(() => this.deps.signIns?.cancel(signInId)),
       'groups.save': ({ id, group, removed, resize }) => {
         const before = id !== undefined ? engine.group(id) : undefined;
         const g = engine.saveGroup(group, id, { ...(removed ? { removed } : {}), ...(resize ? { resize } : {}) });
@@ -260,7 +278,7 @@ export class EngineApi implements ApiHandler {
     );
     const keychain = await this.deps.secrets.status();
     return {
-      info: { ...this.deps.info, keychain, recoveredFrom: engine.recoveredFrom },
+      info: { ...this.deps.info, keychain, recoveredFrom: engine.recoveredFrom, ...(this.deps.signInAvailability ? { tradovateSignIn: this.deps.signInAvailability() } : {}) },
       connections: connectionViews(core, (id) => this.secretKnown.get(id) ?? false).map((c) => ({ ...c, latency: this.deps.latency.viewOf(c.accountIds) })),
       accounts: accountViews(core, (a) => this.deps.latency.view(a)),
       groups: groupViews(core),

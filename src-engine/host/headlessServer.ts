@@ -17,6 +17,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiEvent, ResponseEnvelope } from '../api/contract';
 import { SOCKET_PROTOCOL, tokenFromProtocols } from '../api/socketAuth';
 import type { Logger } from '../domain/log';
+import { CALLBACK_PATH, writeCallbackPage, type CallbackPage } from './signInCallbackPage';
 
 export interface ApiHandler {
   /** One raw message from a client → its response (never throws; bad input is an error response). */
@@ -34,6 +35,11 @@ export interface HeadlessServerOptions {
   /** At least 128 bits (the CLI checks a user's); a random one otherwise. */
   readonly token?: string;
   readonly log: Logger;
+  /**
+   * Sign in with Tradovate's redirect address (CALLBACK_PATH): the browser's answer, without the
+   * token (it comes from Tradovate's page); its `state` is what admits it.
+   */
+  readonly signInAnswer?: (query: URLSearchParams) => Promise<CallbackPage>;
 }
 
 export interface HeadlessServer {
@@ -95,6 +101,10 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
     const pathname = requestPath(req.url);
     if (pathname === undefined) {
       res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end(`Mirrorfill: malformed path ${JSON.stringify((req.url ?? '').slice(0, 200))}\n`);
+      return;
+    }
+    if (pathname === CALLBACK_PATH && opts.signInAnswer) {
+      writeCallbackPage(res, await opts.signInAnswer(new URL(req.url ?? '/', 'http://localhost').searchParams));
       return;
     }
     const file = await resolveStatic(opts.staticDir, pathname);

@@ -432,6 +432,8 @@ export interface FakeElectron extends ElectronSeams {
   window(): FakeWindow;
   tray(): FakeTray;
   notificationsSupportedValue: boolean;
+  /** Addresses opened in the system browser. */
+  readonly opened: string[];
   /** Closes every port created (no MessagePort outlives a test). */
   dispose(): void;
 }
@@ -443,6 +445,7 @@ export function fakeElectron(userData: string, fork: (modulePath: string, args: 
   const engines: EngineChild[] = [];
   const session = new FakeSession();
   const ports: NodeBackedPort[] = [];
+  const opened: string[] = [];
   const e: FakeElectron = {
     app: new FakeApp(userData),
     protocol: new FakeProtocol(),
@@ -453,6 +456,11 @@ export function fakeElectron(userData: string, fork: (modulePath: string, args: 
     notifications,
     engines,
     notificationsSupportedValue: true,
+    opened,
+    openExternal: (url) => {
+      opened.push(url);
+      return Promise.resolve();
+    },
     defaultSession: () => session,
     createWindow: (options) => {
       const w = new FakeWindow(options);

@@ -6,6 +6,7 @@
 import type { MainLog } from '../log/mainLog';
 import type { SessionSeam, WebContentsSeam } from '../seams';
 import { APP_HOST, APP_SCHEME } from './appProtocol';
+import { isSignInUrl } from './signInLinks';
 
 export function isAppUrl(url: string): boolean {
   try {
@@ -16,8 +17,11 @@ export function isAppUrl(url: string): boolean {
   }
 }
 
-/** Applied to every WebContents Electron creates (`app.on('web-contents-created')`). */
-export function hardenWebContents(contents: WebContentsSeam, log: MainLog): void {
+/**
+ * Applied to every WebContents Electron creates (`app.on('web-contents-created')`). The one
+ * window the page may ask for is Tradovate's sign-in page, opened in the system browser.
+ */
+export function hardenWebContents(contents: WebContentsSeam, log: MainLog, openExternal?: (url: string) => void): void {
   const stayHome = (event: { preventDefault(): void }, url: string): void => {
     if (isAppUrl(url)) return;
     event.preventDefault();
@@ -26,6 +30,11 @@ export function hardenWebContents(contents: WebContentsSeam, log: MainLog): void
   contents.on('will-navigate', stayHome);
   contents.on('will-redirect', stayHome);
   contents.setWindowOpenHandler(({ url }) => {
+    if (openExternal && isSignInUrl(url)) {
+      log.info('sign-in page opened in the system browser', { host: new URL(url).host });
+      openExternal(url);
+      return { action: 'deny' };
+    }
     log.warn('window.open blocked', { url: url.slice(0, 200) });
     return { action: 'deny' };
   });

@@ -70,11 +70,27 @@ function urlOk(s: string, schemes: readonly string[]): boolean {
   }
 }
 
-export function checkConnectionForm(broker: Broker, name: string, settings: Readonly<Record<string, string>>, secret: Readonly<Record<string, string>>, requireSecret: boolean): ApiIssue[] {
+/** A Tradovate API key's own fields: Sign in with Tradovate needs none of them. */
+export const TRADOVATE_API_KEY_FIELDS: readonly string[] = ['username', 'appId', 'appVersion', 'cid'];
+
+/** The settings fields a form shows: Sign in with Tradovate leaves out the API key's. */
+export function settingsFieldsFor(broker: Broker, signIn: boolean): readonly FieldSpec[] {
+  return broker === 'tradovate' && signIn ? SETTINGS_FIELDS.tradovate.filter((f) => !TRADOVATE_API_KEY_FIELDS.includes(f.key)) : SETTINGS_FIELDS[broker];
+}
+
+/** `signIn`: a Tradovate connection made with Sign in with Tradovate (no API-key fields, no secret). */
+export function checkConnectionForm(broker: Broker, name: string, settings: Readonly<Record<string, string>>, secret: Readonly<Record<string, string>>, requireSecret: boolean, signIn = false): ApiIssue[] {
   const issues: ApiIssue[] = [];
   const n = name.trim();
   if (n.length === 0) issues.push({ field: 'name', message: 'must not be empty' });
   else if (n.length > 64) issues.push({ field: 'name', message: 'must be at most 64 characters' });
+  if (broker === 'tradovate' && signIn) {
+    for (const f of settingsFieldsFor(broker, true)) {
+      const v = (settings[f.key] ?? '').trim();
+      if (!v) issues.push({ field: `settings.${f.key}`, message: 'required' });
+    }
+    return issues;
+  }
   for (const f of SETTINGS_FIELDS[broker]) {
     const v = (settings[f.key] ?? '').trim();
     const field = `settings.${f.key}`;

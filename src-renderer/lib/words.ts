@@ -139,6 +139,8 @@ const COMMAND_WORDS: Readonly<Record<string, string>> = {
   'connections.setSecret': 'Storing the secret',
   'connections.clearSecret': 'Clearing the secret',
   'connections.reconnect': 'Reconnecting',
+  'connections.signIn': 'Sign in with Tradovate',
+  'connections.signInCancel': 'Cancelling the sign-in',
   'groups.save': 'Saving the group',
   'groups.delete': 'Deleting the group',
   'groups.impact': 'Checking open positions',

@@ -10,9 +10,10 @@ import { errorsAt, fieldErrors, unclaimed, type FieldErrors as Errors } from '..
 import { useCommand, useNow, useSnapshot } from '../app/hooks';
 import { Badge, ConfirmButton, ConnectionStateBadge, Empty, Field, FieldErrors, Money } from '../components/ui';
 import { BROKER_LABEL } from '../lib/accounts';
-import { checkConnectionForm, newDeviceId, PROJECTX_FIRMS, SECRET_FIELDS, SETTINGS_FIELDS, TRADOVATE_HOSTS, type Broker } from '../lib/brokers';
+import { checkConnectionForm, newDeviceId, PROJECTX_FIRMS, SECRET_FIELDS, SETTINGS_FIELDS, settingsFieldsFor, TRADOVATE_HOSTS, type Broker } from '../lib/brokers';
 import { clock, ms, untilText } from '../lib/format';
 import { href } from '../lib/route';
+import { SignInProgress, useTradovateSignIn } from './TradovateSignIn';
 
 export function Connections(): ReactNode {
   const snap = useSnapshot();
@@ -31,7 +32,7 @@ export function Connections(): ReactNode {
             <ConnectionCard key={c.id} snap={snap} c={c} now={now} />
           ))}
         </section>
-        <AddConnection keychain={snap.info.keychain.available} demo={snap.info.demo} />
+        <AddConnection keychain={snap.info.keychain.available} demo={snap.info.demo} signIn={snap.info.tradovateSignIn} />
       </div>
     </div>
   );
@@ -50,6 +51,9 @@ function KeychainNote({ snap }: { snap: SnapshotView }): ReactNode {
 function ConnectionCard({ snap, c, now }: { snap: SnapshotView; c: ConnectionView; now: number }): ReactNode {
   const { run } = useCommand();
   const [secretOpen, setSecretOpen] = useState(false);
+  const signIn = useTradovateSignIn();
+  // Signed in with Tradovate: a token, not a secret the trader typed; renewing it is signing in again.
+  const oauth = c.broker === 'tradovate' && c.settings.auth === 'oauth';
   const accounts = snap.accounts.filter((a) => a.connectionId === c.id);
   const tone = c.status.state === 'connected' ? 'ok' : c.status.state === 'failed' ? 'bad' : c.status.state === 'reconnecting' || c.status.state === 'connecting' ? 'warn' : 'muted';
   return (
@@ -59,7 +63,19 @@ function ConnectionCard({ snap, c, now }: { snap: SnapshotView; c: ConnectionVie
         <span className="muted">{BROKER_LABEL[c.broker]}</span>
         <ConnectionStateBadge status={c.status} now={now} />
         {/* A failed login is not "all well": the stored secret is what to check. */}
-        {c.status.state === 'failed' ? <Badge tone="bad">{c.hasSecret ? 'Login failed: check the secret' : 'No secret'}</Badge> : c.hasSecret ? <Badge tone="muted">Secret stored</Badge> : <Badge tone="warn">No secret</Badge>}
+        {oauth ? (
+          c.status.state === 'failed' ? (
+            <Badge tone="bad">Sign-in needed</Badge>
+          ) : (
+            <Badge tone="muted">Signed in with Tradovate</Badge>
+          )
+        ) : c.status.state === 'failed' ? (
+          <Badge tone="bad">{c.hasSecret ? 'Login failed: check the secret' : 'No secret'}</Badge>
+        ) : c.hasSecret ? (
+          <Badge tone="muted">Secret stored</Badge>
+        ) : (
+          <Badge tone="warn">No secret</Badge>
+        )}
         <span className="spacer" />
         <Latency c={c} />
         <Budget c={c} now={now} />
@@ -71,12 +87,19 @@ function ConnectionCard({ snap, c, now }: { snap: SnapshotView; c: ConnectionVie
       ) : null}
       <div className="conn-body">
         <dl className="settings-list">
-          {Object.entries(c.settings).map(([k, v]) => (
-            <div key={k}>
-              <dt>{SETTINGS_FIELDS[c.broker].find((f) => f.key === k)?.label ?? k}</dt>
-              <dd title={v}>{v}</dd>
-            </div>
-          ))}
+          {Object.entries(c.settings).map(([k, v]) =>
+            k === 'auth' ? (
+              <div key={k}>
+                <dt>Signs in with</dt>
+                <dd>{v === 'oauth' ? 'Sign in with Tradovate' : 'API key'}</dd>
+              </div>
+            ) : (
+              <div key={k}>
+                <dt>{SETTINGS_FIELDS[c.broker].find((f) => f.key === k)?.label ?? k}</dt>
+                <dd title={v}>{v}</dd>
+              </div>
+            ),
+          )}
         </dl>
         <div>
           {accounts.length === 0 ? (
@@ -122,9 +145,15 @@ function ConnectionCard({ snap, c, now }: { snap: SnapshotView; c: ConnectionVie
         <button type="button" className="small" onClick={() => void run('connections.reconnect', { id: c.id }, { done: `${c.name}: reconnecting` })}>
           Reconnect
         </button>
-        <button type="button" className="small" aria-expanded={secretOpen} onClick={() => setSecretOpen(!secretOpen)}>
-          {c.hasSecret ? 'Replace secret' : 'Set secret'}
-        </button>
+        {oauth ? (
+          <button type="button" className={c.status.state === 'failed' ? 'primary small' : 'small'} disabled={signIn.busy || signIn.state.kind === 'waiting'} onClick={() => void signIn.start({ connectionId: c.id })}>
+            Sign in again
+          </button>
+        ) : (
+          <button type="button" className="small" aria-expanded={secretOpen} onClick={() => setSecretOpen(!secretOpen)}>
+            {c.hasSecret ? 'Replace secret' : 'Set secret'}
+          </button>
+        )}
         <span className="spacer" />
         <ConfirmButton
           className="small danger-text"
@@ -135,6 +164,7 @@ function ConnectionCard({ snap, c, now }: { snap: SnapshotView; c: ConnectionVie
         />
       </div>
       {secretOpen ? <SecretForm c={c} onDone={() => setSecretOpen(false)} /> : null}
+      <SignInProgress state={signIn.state} onCancel={signIn.cancel} />
     </article>
   );
 }
@@ -236,8 +266,14 @@ function initialSettings(broker: Broker, demo?: DemoBrokersView): Record<string,
   }
 }
 
-function AddConnection({ keychain, demo }: { keychain: boolean; demo: DemoBrokersView | undefined }): ReactNode {
+type TradovateMethod = 'signIn' | 'apiKey';
+
+function AddConnection({ keychain, demo, signIn: signInOffer }: { keychain: boolean; demo: DemoBrokersView | undefined; signIn: SnapshotView['info']['tradovateSignIn'] }): ReactNode {
   const { run, busy } = useCommand();
+  const signIn = useTradovateSignIn();
+  // Sign in with Tradovate is the way most traders can connect (prop-firm accounts have no API key).
+  const [method, setMethod] = useState<TradovateMethod>('signIn');
+  const signingIn = method === 'signIn';
   const [broker, setBroker] = useState<Broker>('paper');
   const [name, setName] = useState('');
   const [settings, setSettings] = useState<Record<string, string>>(() => initialSettings('paper', demo));
@@ -273,6 +309,17 @@ function AddConnection({ keychain, demo }: { keychain: boolean; demo: DemoBroker
     e.preventDefault();
     setNote(undefined);
     const clean = Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, v.trim()]));
+    if (broker === 'tradovate' && signingIn) {
+      const localSignIn = checkConnectionForm(broker, name, clean, {}, false, true);
+      if (localSignIn.length) {
+        setErrors(fieldErrors(localSignIn));
+        return;
+      }
+      setErrors({});
+      const kept = Object.fromEntries(settingsFieldsFor('tradovate', true).map((f) => [f.key, clean[f.key] ?? '']));
+      if (await signIn.start({ name: name.trim(), settings: kept })) setName('');
+      return;
+    }
     const local = checkConnectionForm(broker, name, clean, secret, broker !== 'paper');
     if (local.length) {
       setErrors(fieldErrors(local));
@@ -299,7 +346,9 @@ function AddConnection({ keychain, demo }: { keychain: boolean; demo: DemoBroker
     setSettings(initialSettings(broker, demo));
   };
 
-  const settingFields = SETTINGS_FIELDS[broker].filter((f) => {
+  const tradovateSignIn = broker === 'tradovate' && signingIn;
+  const secretFields = tradovateSignIn ? [] : SECRET_FIELDS[broker];
+  const settingFields = settingsFieldsFor(broker, signingIn).filter((f) => {
     if (broker === 'tradovate' && env !== 'custom') return !['restUrl', 'wsUrl', 'mdUrl'].includes(f.key);
     if (broker === 'projectx' && firm !== 'custom') return !['apiUrl', 'userHubUrl', 'marketHubUrl'].includes(f.key);
     return true;
@@ -323,6 +372,28 @@ function AddConnection({ keychain, demo }: { keychain: boolean; demo: DemoBroker
         <Field label="Connection name" errors={errorsAt(errors, 'name')}>
           {({ id, describedBy, invalid }) => <input id={id} type="text" value={name} maxLength={80} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(e) => setName(e.target.value)} />}
         </Field>
+        {broker === 'tradovate' ? (
+          <fieldset className="segmented">
+            <legend>Sign-in method</legend>
+            {(
+              [
+                ['signIn', 'Sign in with Tradovate'],
+                ['apiKey', 'API key (your own)'],
+              ] as const
+            ).map(([m, label]) => (
+              <label key={m} className={method === m ? 'on' : undefined}>
+                <input type="radio" name="tradovate-method" value={m} checked={method === m} onChange={() => setMethod(m)} />
+                {label}
+              </label>
+            ))}
+          </fieldset>
+        ) : null}
+        {tradovateSignIn ? (
+          <div className="note" role="note" aria-label="About Sign in with Tradovate">
+            You sign in on Tradovate&apos;s own page (your password never passes through Mirrorfill); works for prop-firm and evaluation accounts.
+            {signInOffer && !signInOffer.available ? <span className="warn-text"> Not available yet: {signInOffer.detail}</span> : null}
+          </div>
+        ) : null}
         {broker === 'tradovate' ? (
           <Field label="Environment">
             {({ id }) => (
@@ -364,7 +435,7 @@ function AddConnection({ keychain, demo }: { keychain: boolean; demo: DemoBroker
             )}
           </Field>
         ))}
-        {SECRET_FIELDS[broker].map((s) => (
+        {secretFields.map((s) => (
           <Field key={s.key} label={`${s.label}${s.optional ? ' (if the login has one)' : ''}`} errors={errorsAt(errors, `secret.${s.key}`)} hint="Sent to the OS keychain; never shown again">
             {({ id, describedBy, invalid }) => (
               <input id={id} type="password" autoComplete="new-password" value={secret[s.key] ?? ''} aria-describedby={describedBy} aria-invalid={invalid || undefined} onChange={(e) => setSecret({ ...secret, [s.key]: e.target.value })} />
@@ -373,20 +444,27 @@ function AddConnection({ keychain, demo }: { keychain: boolean; demo: DemoBroker
         ))}
         {demo ? (
           <div className="note" role="note" aria-label="Demo logins">
-            This demo&apos;s simulators accept {broker === 'tradovate' ? `user ${demo.tradovate.settings.username ?? ''}, password ${demo.tradovate.password}, any API secret` : broker === 'projectx' ? `user ${demo.projectx.settings.username ?? ''}, API key ${demo.projectx.apiKey}` : `login ${demo.paper.login}, password ${demo.paper.password}`}.
+            This demo&apos;s simulators accept {tradovateSignIn ? `user ${demo.tradovate.settings.username ?? ''}, password ${demo.tradovate.password} on the simulated sign-in page` : broker === 'tradovate' ? `user ${demo.tradovate.settings.username ?? ''}, password ${demo.tradovate.password}, any API secret` : broker === 'projectx' ? `user ${demo.projectx.settings.username ?? ''}, API key ${demo.projectx.apiKey}` : `login ${demo.paper.login}, password ${demo.paper.password}`}.
           </div>
         ) : null}
         {!keychain ? <div className="note warn">No keychain is available to the engine: a secret typed here will be refused. On a VPS, set MIRRORFILL_SECRET_&lt;CONNECTION_ID&gt; in the engine&apos;s environment instead.</div> : null}
-        <FieldErrors errors={unclaimed(errors, ['name', ...settingFields.map((f) => `settings.${f.key}`), ...SECRET_FIELDS[broker].map((s) => `secret.${s.key}`)])} />
+        <FieldErrors errors={unclaimed(errors, ['name', ...settingFields.map((f) => `settings.${f.key}`), ...secretFields.map((s) => `secret.${s.key}`)])} />
         {note ? (
           <div className="note ok" role="status">
             {note}
           </div>
         ) : null}
+        {tradovateSignIn ? <SignInProgress state={signIn.state} onCancel={signIn.cancel} /> : null}
         <div className="form-actions">
-          <button type="submit" className="primary" disabled={busy}>
-            Add {BROKER_LABEL[broker]} connection
-          </button>
+          {tradovateSignIn ? (
+            <button type="submit" className="primary" disabled={busy || signIn.busy || signIn.state.kind === 'waiting' || signInOffer?.available === false}>
+              Sign in with Tradovate
+            </button>
+          ) : (
+            <button type="submit" className="primary" disabled={busy}>
+              Add {BROKER_LABEL[broker]} connection
+            </button>
+          )}
         </div>
       </form>
     </section>

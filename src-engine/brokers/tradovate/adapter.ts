@@ -42,13 +42,13 @@ import { DEFAULT_PENALTY_POLICY, readPenalty, requestOnSocket, sendHonouringPena
 import { QuoteFeed } from './quoteFeed';
 import { RequestBudget, DEFAULT_REQUESTS_PER_MINUTE } from './requestBudget';
 import { RestClient } from './restClient';
-import type { TradovateSecret, TradovateSettings } from './settings';
+import type { TradovateCredentials, TradovateSecret, TradovateSettings } from './settings';
 import { fromTradovateSymbol, toTradovateSymbol } from './symbols';
 import { TokenManager } from './tokenManager';
 import { TradovateSocket, type SocketTimings } from './tradovateSocket';
 import { commandResultSchema, describeZodError, isFailure, placeOsoResultSchema, syncMessageSchema } from './wireModels';
 
-export { tradovateSettingsSchema, tradovateSecretSchema, type TradovateSecret, type TradovateSettings } from './settings';
+export { tradovateSettingsSchema, tradovateSecretSchema, type TradovateCredentials, type TradovateSecret, type TradovateSettings } from './settings';
 
 export interface TradovateTimings extends SocketTimings {
   /** First reconnect delay; doubles per attempt up to backoffCapMs, with jitter. */
@@ -79,8 +79,9 @@ export interface TradovateDeps {
   readonly penaltyPolicy?: Partial<PenaltyPolicy>;
 }
 
-export function createTradovateConnection(settings: TradovateSettings, secret: TradovateSecret, deps: TradovateDeps): TradovateConnection {
-  return new TradovateConnection(settings, secret, deps);
+/** `secret`: an API key's password and secret, or the credentials of either way of signing in. */
+export function createTradovateConnection(settings: TradovateSettings, secret: TradovateSecret | TradovateCredentials, deps: TradovateDeps): TradovateConnection {
+  return new TradovateConnection(settings, 'kind' in secret ? secret : { kind: 'apiKey', secret }, deps);
 }
 
 type State = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
@@ -133,7 +134,7 @@ export class TradovateConnection implements BrokerConnection {
 
   constructor(
     private readonly settings: TradovateSettings,
-    secret: TradovateSecret,
+    credentials: TradovateCredentials,
     private readonly deps: TradovateDeps,
   ) {
     this.name = settings.name;
@@ -143,7 +144,18 @@ export class TradovateConnection implements BrokerConnection {
     this.budgetTracker = new RequestBudget(deps.clock, deps.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE);
     this.penalty = { budget: this.budgetTracker, clock: deps.clock, policy: { ...DEFAULT_PENALTY_POLICY, ...deps.penaltyPolicy }, sleep: (ms) => this.sleep(ms) };
     const onRequest = (): void => this.budgetTracker.record();
-    this.tokens = new TokenManager({ settings, secret, clock: deps.clock, log: this.log, penalty: this.penalty, signal: this.abort.signal, timeoutMs: this.timings.requestTimeoutMs, onRequest });
+    this.tokens = new TokenManager({
+      settings,
+      credentials,
+      // Fail closed: no token, no orders; the engine shows the accounts out of sync with this reason.
+      onSignInNeeded: (reason) => queueMicrotask(() => this.signInNeeded(reason)),
+      clock: deps.clock,
+      log: this.log,
+      penalty: this.penalty,
+      signal: this.abort.signal,
+      timeoutMs: this.timings.requestTimeoutMs,
+      onRequest,
+    });
     this.rest = new RestClient({ restUrl: settings.restUrl, tokens: this.tokens, penalty: this.penalty, signal: this.abort.signal, timeoutMs: this.timings.requestTimeoutMs, onRequest });
     this.cache = new EntityCache((name) => fromTradovateSymbol(name, deps.clock.now()), () => deps.clock.now());
     const track = (work: Promise<unknown>): void => this.track(work);
@@ -513,6 +525,12 @@ export class TradovateConnection implements BrokerConnection {
   private backoff(attempt: number): number {
     const capped = Math.min(this.timings.backoffCapMs, this.timings.backoffBaseMs * 2 ** Math.min(attempt - 1, 20));
     return Math.round(capped / 2 + (capped / 2) * this.random());
+  }
+
+  private signInNeeded(reason: string): void {
+    // While connecting, the failed connect attempt itself reports the refusal.
+    if (this.dead || this.connectingNow || this.state !== 'connected') return;
+    this.fail(reason);
   }
 
   private fail(reason: string): void {

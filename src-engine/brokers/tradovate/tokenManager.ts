@@ -3,6 +3,11 @@
  * both sockets. Each `accesstokenrequest` opens a new server session and only two may live at once,
  * so a fresh login happens only when there is no token or renewal failed (§8.3, tradovate/api #20).
  * Concurrent callers that hit a 401 share one refresh.
+ *
+ * A connection made with Sign in with Tradovate has no password to log in again with: its token
+ * comes from the keychain, each renewal is saved back there, and once the token can no longer be
+ * renewed (expired overnight, revoked by a password change) the trader must sign in again; the
+ * connection is told (`onSignInNeeded`) and fails closed.
  */
 import type { Clock } from '../../domain/clock';
 import type { Logger } from '../../domain/log';
@@ -10,7 +15,7 @@ import { rememberSecret } from '../../domain/redact';
 import { BrokerError } from './brokerError';
 import { httpCall, type HttpResult } from './httpTransport';
 import { sendHonouringPenalties, type PenaltyContext } from './penalty';
-import type { TradovateSecret, TradovateSettings } from './settings';
+import type { TradovateCredentials, TradovateSettings } from './settings';
 import { accessTokenResponseSchema, describeZodError } from './wireModels';
 
 export interface TokenSession {
@@ -27,7 +32,9 @@ export interface TokenSession {
 
 export interface TokenManagerDeps {
   readonly settings: TradovateSettings;
-  readonly secret: TradovateSecret;
+  readonly credentials: TradovateCredentials;
+  /** OAuth only: the token cannot be renewed any more; `reason` says so in the trader's words. */
+  readonly onSignInNeeded?: (reason: string) => void;
   readonly clock: Clock;
   readonly log: Logger;
   readonly penalty: PenaltyContext;
@@ -42,6 +49,9 @@ const RENEW_LEAD_MS = 15 * 60_000;
 /** ...which is a sixth of the documented 90-minute lifetime; shorter lifetimes scale by the same ratio. */
 const RENEW_LEAD_FRACTION = 1 / 6;
 const RENEW_RETRY_MS = 30_000;
+
+/** The trader's next step when an OAuth token is gone; the UI offers the button for it. */
+export const SIGN_IN_AGAIN = 'Tradovate sign-in expired: sign in again';
 
 export class TokenManager {
   private session: TokenSession | undefined;
@@ -104,14 +114,21 @@ export class TokenManager {
         return await this.renew(s);
       } catch (err) {
         if (!(err instanceof BrokerError) || err.outcome !== 'permanent') throw err;
+        if (this.deps.credentials.kind === 'oauth') throw this.signInNeeded(`renewal refused: ${err.message}`);
         this.deps.log.info('token renewal refused; logging in again', { reason: err.message });
       }
     }
+    if (this.deps.credentials.kind === 'oauth' && s) throw this.signInNeeded('the token expired before it could be renewed');
     return this.doLogin();
   }
 
   private async doLogin(): Promise<TokenSession> {
-    const { settings, secret } = this.deps;
+    const { settings, credentials } = this.deps;
+    if (credentials.kind === 'oauth') return this.resumeOAuth();
+    const secret = credentials.secret;
+    if (settings.username === undefined || settings.appId === undefined || settings.appVersion === undefined || settings.cid === undefined) {
+      throw new BrokerError('permanent', 'an API-key login needs the user name, app id, app version and cid');
+    }
     const body: Record<string, unknown> = {
       name: settings.username,
       password: secret.password,
@@ -135,9 +152,43 @@ export class TokenManager {
     return session;
   }
 
+  /**
+   * OAuth: the token from the keychain while it is still valid (a renewal follows on schedule,
+   * at once when it is close to expiry); else only the trader can help.
+   */
+  private resumeOAuth(): Promise<TokenSession> {
+    const { credentials, clock } = this.deps;
+    if (credentials.kind !== 'oauth') throw new Error('not an OAuth connection');
+    const t = credentials.token;
+    const current = this.session;
+    // A token this manager renewed is newer than the one it was started with.
+    const best = current && current.expiresAt > t.expiresAt ? current : { ...t, lifetimeMs: Math.max(0, t.expiresAt - clock.now()) };
+    if (clock.now() >= best.expiresAt - 1_000) return Promise.reject(this.signInNeeded('the token expired'));
+    rememberSecret(best.accessToken);
+    rememberSecret(best.mdAccessToken);
+    this.session = best;
+    this.scheduleRenewal(best);
+    return Promise.resolve(best);
+  }
+
+  private signInNeeded(why: string): BrokerError {
+    const reason = `${SIGN_IN_AGAIN} (${why})`;
+    this.deps.log.warn('tradovate sign-in needed', { why });
+    this.deps.onSignInNeeded?.(reason);
+    return new BrokerError('permanent', reason);
+  }
+
   private async renew(current: TokenSession): Promise<TokenSession> {
     const answer = await sendHonouringPenalties(this.deps.penalty, () => this.post('auth/renewaccesstoken', undefined, current.accessToken), payloadOf);
-    return this.adopt(answer, current);
+    const session = this.adopt(answer, current);
+    const { credentials } = this.deps;
+    if (credentials.kind === 'oauth') {
+      credentials.save({ accessToken: session.accessToken, mdAccessToken: session.mdAccessToken, expiresAt: session.expiresAt, userId: session.userId, userName: session.userName }).catch((err: unknown) => {
+        // The renewed token works for this run; a restart would resume from the older one and, if that has expired, ask to sign in.
+        this.deps.log.warn('the renewed Tradovate token could not be saved in the keychain', { reason: err instanceof Error ? err.message : String(err) });
+      });
+    }
+    return session;
   }
 
   private async post(endpoint: string, body: unknown, token: string | undefined): Promise<HttpResult> {
@@ -176,7 +227,7 @@ export class TokenManager {
       expiresAt: r.expirationTime,
       lifetimeMs: Math.max(0, r.expirationTime - this.deps.clock.now()),
       userId: r.userId ?? previous?.userId ?? 0,
-      userName: r.name ?? previous?.userName ?? this.deps.settings.username,
+      userName: r.name ?? previous?.userName ?? this.deps.settings.username ?? '',
     };
     rememberSecret(session.accessToken);
     rememberSecret(session.mdAccessToken);
@@ -203,6 +254,8 @@ export class TokenManager {
           if (this.disposed) return;
           const reason = err instanceof Error ? err.message : String(err);
           this.deps.log.warn('token renewal failed', { reason });
+          // OAuth: a refused renewal has already asked for a new sign-in; nothing left to retry.
+          if (this.deps.credentials.kind === 'oauth' && err instanceof BrokerError && err.outcome === 'permanent') return;
           // A wrong password will also fail the next reconnect, which reports it; keep trying meanwhile.
           const s = this.session;
           const retryIn = s ? Math.min(RENEW_RETRY_MS, Math.max(1_000, (s.expiresAt - this.deps.clock.now()) / 2)) : RENEW_RETRY_MS;

@@ -27,6 +27,7 @@ import { Endpoints, type Answer, type RequestContext } from './endpoints';
 import { PenaltyBox, type PenaltyStats } from './penaltyBox';
 import { SocketHub, type SimSocket, type SocketKind } from './socketHub';
 import { SimLogins, type SimLogin } from './simLogins';
+import { SimOAuth, type SimOAuthQuirks } from './simOAuth';
 import { SYNC_LIST_NAMES, WireBook, type EntityType, type PropsOut } from './wireBook';
 
 export interface TradovateSimOptions {
@@ -40,6 +41,8 @@ export interface TradovateSimOptions {
   readonly authorizeTimeoutMs?: number;
   /** Consecutive bad passwords before logins get a p-captcha penalty (default 5). */
   readonly captchaAfterBadLogins?: number;
+  /** The OAuth side's switches where public sources disagree (simOAuth.ts). */
+  readonly oauth?: Partial<SimOAuthQuirks>;
   readonly log?: Logger;
 }
 
@@ -69,7 +72,9 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 export class TradovateSim implements SimFrontEnd {
   readonly broker = 'tradovate' as const;
-  private readonly opts: Required<Omit<TradovateSimOptions, 'log'>>;
+  private readonly opts: Required<Omit<TradovateSimOptions, 'log' | 'oauth'>>;
+  /** Sign in with Tradovate: the sign-in page and the code exchange. */
+  readonly oauth: SimOAuth;
   private readonly log: Logger;
   private readonly logins: SimLogins;
   private readonly book: WireBook;
@@ -101,6 +106,16 @@ export class TradovateSim implements SimFrontEnd {
     this.log = options.log ?? silentLogger;
     this.logins = new SimLogins(exchange.clock, this.opts.tokenTtlMs, this.opts.captchaAfterBadLogins);
     this.book = new WireBook(exchange);
+    this.oauth = new SimOAuth(
+      this.logins,
+      exchange.clock,
+      (login) => {
+        this.stats.successfulLogins++;
+        this.note({ kind: 'login' });
+        this.importLogin(login);
+      },
+      options.oauth,
+    );
     this.endpoints = new Endpoints(exchange, this.book);
     const endpointStats = this.endpoints.stats;
     this.stats = { requests: new Map(), successfulLogins: 0, failedLogins: 0, renewals: 0, penaltiesIssued: 0, penaltyAnswers: 0, duplicatesSent: 0, ticketedResends: 0, badClientFrames: 0, notAutomated: () => endpointStats.notAutomated };
@@ -278,6 +293,11 @@ export class TradovateSim implements SimFrontEnd {
     });
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://sim.invalid');
+      if (this.oauth.handles(req.method ?? 'GET', url.pathname)) {
+        this.count(url.pathname.toLowerCase().replace(/^\/(v1\/)?/, ''));
+        this.oauth.serve(req, url, Buffer.concat(chunks).toString('utf8'), res);
+        return;
+      }
       if (!/^\/v1\//i.test(url.pathname)) {
         reply(res, 404, 'Not found');
         return;
