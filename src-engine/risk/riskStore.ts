@@ -83,6 +83,7 @@ const LockFillSchema = z.object({
   price: z.number(),
   time: z.number(),
   realized: MoneySchema.optional(),
+  fees: MoneySchema.optional(),
 });
 
 const PathPointSchema = z.object({ time: z.number(), dayPnl: MoneySchema, netLiq: MoneySchema });

@@ -195,7 +195,7 @@ export interface RuleContext {
   readonly startBalance?: Money;
 }
 
-const RULE_NAMES = ['dailyLoss', 'trailingDrawdown', 'maxContracts', 'dailyProfitTarget', 'consistency', 'session'] as const;
+const RULE_NAMES = ['dailyLoss', 'trailingDrawdown', 'maxContracts', 'dailyProfitTarget', 'consistency', 'session', 'fees'] as const;
 
 /** Plain words for each field, shown with whatever zod found wrong. */
 const FIELD_HELP: Readonly<Record<string, string>> = {
@@ -212,6 +212,9 @@ const FIELD_HELP: Readonly<Record<string, string>> = {
   'consistency.maxDayShare': 'a share between 0 and 1 of the profit target one day may make: 0.3 means 30%',
   session: 'an object { flattenAt: "HH:MM" }',
   'session.flattenAt': 'Chicago (exchange) time, 24-hour HH:MM, e.g. "15:10"',
+  fees: 'an object { perSide: { ES: 2.25, ... }, preset? }',
+  'fees.perSide': 'dollars per contract per side by product root, commission and exchange fees together (e.g. { "ES": 2.25 })',
+  'fees.preset': "the preset whose fee schedule this is",
 };
 
 function pathText(path: readonly PropertyKey[]): string {
@@ -281,6 +284,12 @@ export function validateRules(input: unknown, ctx: RuleContext = {}): { rules: R
   amount('trailingDrawdown.stopAt', r.trailingDrawdown?.stopAt);
   amount('dailyProfitTarget', r.dailyProfitTarget);
   amount('consistency.profitTarget', r.consistency?.profitTarget);
+  for (const [root, rate] of Object.entries(r.fees?.perSide ?? {})) {
+    // A rate is exact Money (1/10,000 USD), so a day of fees sums without rounding.
+    if (Rational.fromDecimalNumber(rate).mulInt(MONEY_SCALE).den !== 1n || rate > 1000) {
+      issues.push({ field: `fees.perSide.${root}`, message: `must be dollars per contract per side with at most 4 decimals and at most $1,000, got ${rate}` });
+    }
+  }
   if (issues.length > 0) return { rules: undefined, issues };
 
   const balance = ctx.balance;
