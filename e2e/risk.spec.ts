@@ -69,3 +69,20 @@ test('lock, review, refused unlocks, unlock after raising the limit', async ({ p
   await expect(page.getByRole('row', { name: 'Risk DEMO-FUNDED-1' }).getByText('OK', { exact: true })).toBeVisible();
   await screenshot(page, 'risk-lock-review');
 });
+
+test('each account says which fees its figures are net of, and takes a fee schedule of its own', async ({ page }) => {
+  await openApp(page, demo, 'Risk');
+  // The demo's funded accounts pay fees; their broker reports them with every fill.
+  const row = page.getByRole('row', { name: 'Risk DEMO-FUNDED-1' });
+  await expect(row.getByText(/^fees \$\d+\.\d\d from the broker$/)).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('link', { name: 'Edit rules for DEMO-FUNDED-1' }).click();
+  const rules = page.getByRole('form', { name: 'Risk rules for DEMO-FUNDED-1' });
+  const fees = rules.getByLabel('Fees per contract per side ($)');
+  await fees.fill('MNQ two');
+  await expect(fees).toHaveAccessibleDescription(/is not a product and a fee/);
+  await fees.fill('MNQ 0.37, MES 0.37');
+  await rules.getByRole('button', { name: 'Save rules' }).click();
+  // Saved and shown again from the engine's copy of the rules.
+  await expect(page.getByRole('form', { name: 'Risk rules for DEMO-FUNDED-1' }).getByLabel('Fees per contract per side ($)')).toHaveValue('MNQ 0.37, MES 0.37');
+  await expect(row.getByText(/^fees \$\d+\.\d\d from the broker$/)).toBeVisible();
+});

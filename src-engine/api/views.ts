@@ -200,6 +200,18 @@ export interface RiskAccountView {
   readonly gauges: readonly GaugeView[];
   readonly rules: RiskRulesInput;
   readonly riskUnknown: string | undefined;
+  /** Fees in today's figures, dollars, and where the latest fill's figure came from. */
+  readonly fees: FeesView;
+  /** The broker's and Mirrorfill's cash balance while they differ by more than a cent; the rules act on the lower. */
+  readonly balanceDrift: { readonly broker: number; readonly engine: number } | undefined;
+}
+
+export interface FeesView {
+  readonly today: number;
+  /** 'none': no broker figure and no schedule for that product, so fees are not counted. Undefined before the day's first fill. */
+  readonly source: 'broker' | 'preset' | 'account' | 'none' | undefined;
+  /** The schedule used when the broker gives no figure: a preset's (named) or the trader's own. */
+  readonly schedule: { readonly kind: 'preset' | 'account'; readonly label: string } | undefined;
 }
 
 export interface LockView {

@@ -252,7 +252,8 @@ function recentTrades(core: EngineCore, g: Group): TradeFillView[] {
   return out.sort((x, y) => y.time - x.time).slice(0, 30);
 }
 
-export function riskViews(core: EngineCore): RiskAccountView[] {
+/** `presetLabel` names a fee schedule's preset for people ("Topstep 50K Trading Combine"). */
+export function riskViews(core: EngineCore, presetLabel: (id: string) => string | undefined = () => undefined): RiskAccountView[] {
   return [...core.accounts.values()].map((a) => {
     const n = core.risk.numbers(a.id);
     const gauges: GaugeView[] = [];
@@ -283,6 +284,12 @@ export function riskViews(core: EngineCore): RiskAccountView[] {
       gauges,
       rules: r,
       riskUnknown: n.riskUnknown,
+      fees: {
+        today: moneyToDollars(n.fees.today),
+        source: n.fees.source,
+        schedule: n.fees.schedule === undefined ? undefined : { kind: n.fees.schedule, label: n.fees.preset !== undefined ? (presetLabel(n.fees.preset) ?? 'a preset') : 'your own figures' },
+      },
+      balanceDrift: n.drift ? { broker: moneyToDollars(n.drift.broker), engine: moneyToDollars(n.drift.engine) } : undefined,
     };
   });
 }

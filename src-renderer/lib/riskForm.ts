@@ -15,6 +15,17 @@ export interface RiskForm {
   consistencyTarget: string;
   consistencyShare: string;
   flattenAt: string;
+  /** "ES 2.25, MNQ 0.52": dollars per contract per side, used when the broker reports no fee. */
+  fees: string;
+  /** The preset the fees came from, kept while the text is as the preset wrote it. */
+  feesPreset: string;
+  feesAsApplied: string;
+}
+
+function feesToText(perSide: Readonly<Record<string, number>> | undefined): string {
+  return Object.entries(perSide ?? {})
+    .map(([root, rate]) => `${root} ${rate}`)
+    .join(', ');
 }
 
 const s = (n: number | undefined): string => (n === undefined ? '' : String(n));
@@ -30,6 +41,9 @@ export function formFromRules(r: RiskRulesInput): RiskForm {
     consistencyTarget: s(r.consistency?.profitTarget),
     consistencyShare: s(r.consistency?.maxDayShare),
     flattenAt: r.session?.flattenAt ?? '',
+    fees: feesToText(r.fees?.perSide),
+    feesPreset: r.fees?.preset ?? '',
+    feesAsApplied: feesToText(r.fees?.perSide),
   };
 }
 
@@ -47,6 +61,8 @@ export const FIELD_OF: Readonly<Record<string, keyof RiskForm>> = {
   'consistency.maxDayShare': 'consistencyShare',
   session: 'flattenAt',
   'session.flattenAt': 'flattenAt',
+  fees: 'fees',
+  'fees.perSide': 'fees',
 };
 
 const NUM = /^\d+(\.\d+)?$/;
@@ -89,6 +105,20 @@ export function rulesFromForm(f: RiskForm): { rules: RiskRulesInput; issues: Api
   if (fa !== '') {
     if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(fa)) issues.push({ field: 'session.flattenAt', message: 'must be HH:MM (exchange time, Chicago)' });
     else rules.session = { flattenAt: fa };
+  }
+  const fees = f.fees.trim();
+  if (fees !== '') {
+    const perSide: Record<string, number> = {};
+    for (const part of fees.split(/[,;]/).map((p) => p.trim()).filter((p) => p !== '')) {
+      const m = /^([A-Za-z0-9]{1,6})\s*[:=]?\s*\$?(\d+(?:\.\d{1,4})?)$/.exec(part);
+      if (!m?.[1] || m[2] === undefined) {
+        issues.push({ field: 'fees.perSide', message: `"${part}" is not a product and a fee, e.g. "ES 2.25, MNQ 0.52"` });
+        continue;
+      }
+      perSide[m[1].toUpperCase()] = Number(m[2]);
+    }
+    const samePreset = f.feesPreset !== '' && fees === f.feesAsApplied.trim();
+    if (Object.keys(perSide).length > 0) rules.fees = { perSide, ...(samePreset ? { preset: f.feesPreset } : {}) };
   }
   return { rules, issues };
 }

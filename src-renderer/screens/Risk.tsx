@@ -15,6 +15,7 @@ import { href } from '../lib/route';
 import { FIELD_OF, formFromRules, rulesFromForm, type RiskForm } from '../lib/riskForm';
 import { contractLabel } from './Dashboard';
 import { inWords } from '../lib/words';
+import { driftText, feesText } from '../lib/riskSources';
 
 export function Risk({ parts }: { parts: readonly string[] }): ReactNode {
   const snap = useSnapshot();
@@ -77,9 +78,11 @@ function AccountsTable({ snap, selected }: { snap: SnapshotView; selected: strin
                   <td>{a.role ? `${a.role.role} · ${a.role.groupName}` : <span className="muted">—</span>}</td>
                   <td className="num">
                     <Money value={r?.dayPnl} signed />
+                    {r ? <div className="muted small fee-source">{feesText(r.fees)}</div> : null}
                   </td>
                   <td className="num">
                     <Money value={r?.netLiq} />
+                    {r?.balanceDrift ? <div className="small drift">{driftText(r.balanceDrift)}</div> : null}
                   </td>
                   <td className="gauges-col">
                     <Gauges r={r} />
@@ -134,6 +137,11 @@ function AccountRiskStatus({ a, r, snap }: { a: AccountView; r: RiskAccountView 
       ) : (
         <Badge tone="ok">OK</Badge>
       )}
+      {r?.balanceDrift ? (
+        <Badge tone="warn" title={driftText(r.balanceDrift)}>
+          Balance differs
+        </Badge>
+      ) : null}
       {r?.riskUnknown && a.locked ? (
         <Badge tone="warn" title={r.riskUnknown}>
           Risk unknown
@@ -237,6 +245,9 @@ function RulesEditor({ snap, account }: { snap: SnapshotView; account: AccountVi
             </Field>
             <Field label="Session flatten at (CT)" errors={field('flattenAt')} hint="HH:MM, exchange time">
               {({ id, describedBy }) => <input id={id} className="num" placeholder="15:55" value={form.flattenAt} aria-describedby={describedBy} onChange={(e) => set('flattenAt', e.target.value)} />}
+            </Field>
+            <Field label="Fees per contract per side ($)" errors={field('fees')} hint="Used when the broker reports no fee, e.g. ES 2.25, MNQ 0.52">
+              {({ id, describedBy }) => <input id={id} placeholder="ES 2.25, MNQ 0.52" value={form.fees} aria-describedby={describedBy} onChange={(e) => set('fees', e.target.value)} />}
             </Field>
           </div>
           <FieldErrors errors={unclaimed(errors, (k) => FIELD_OF[k] !== undefined)} />
