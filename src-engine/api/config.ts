@@ -80,6 +80,11 @@ export const TrailingDrawdownRule = z.strictObject({
 export const ConsistencyRule = z.strictObject({
   profitTarget: z.number().positive(),
   maxDayShare: z.number().gt(0).max(1),
+  /**
+   * The firm's formula: best day ÷ total net profit (`totalProfit`), best day ÷ the sum of winning
+   * days (`winningDays`), or, by default, a day capped at maxDayShare × profitTarget.
+   */
+  basis: z.enum(['profitTarget', 'totalProfit', 'winningDays']).optional(),
 });
 
 export const SessionRule = z.strictObject({

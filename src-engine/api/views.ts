@@ -241,6 +241,16 @@ export interface PresetView {
   readonly startBalance: number;
   readonly lastChecked: string;
   readonly note: string;
+  /** The date the figures are known to hold, and whether that is over 90 days ago. */
+  readonly asOf?: string;
+  readonly stale?: boolean;
+  readonly confidence?: 'high' | 'medium' | 'low';
+  readonly sources?: readonly { readonly url: string; readonly asOf?: string | undefined; readonly says: string }[];
+  /** For accounts bought in this window only (a firm's rules by purchase date). */
+  readonly boughtFrom?: string | undefined;
+  readonly boughtBefore?: string | undefined;
+  /** Dollars per contract per side by root, when the preset has a fee schedule. */
+  readonly fees?: Readonly<Record<string, number>> | undefined;
 }
 
 /** `leaderFill`: a fill of a group's leader; `user`: the trader's own action (save, toggle, pause, flatten…). */

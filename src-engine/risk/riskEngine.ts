@@ -43,6 +43,7 @@ import type { LockFilter, PersistedRiskState, RiskStore } from './riskStore';
 import {
   checkPnlRule,
   checkSession,
+  consistencyThreshold,
   compileRules,
   evaluatePnlRules,
   hasPnlRules,
@@ -153,6 +154,8 @@ export interface RiskNumbers {
   readonly fees: FeesView;
   /** The broker's balance and the engine's, while they differ by more than a cent. */
   readonly drift: BalanceDrift | undefined;
+  /** The day PnL at which the consistency rule locks now (it moves with the account's history). */
+  readonly consistencyThreshold: Money | undefined;
 }
 
 export interface RiskEngineDeps {
@@ -572,7 +575,7 @@ export class RiskEngine {
   /** The live numbers behind the gauges (runtime views); cheaper than view(). */
   numbers(accountId: string): RiskNumbers {
     const a = this.accounts.get(accountId);
-    if (!a) return { dayPnl: undefined, netLiq: undefined, highWaterMark: undefined, trailingThreshold: undefined, openContracts: 0, riskUnknown: undefined, fees: NO_FEES, drift: undefined };
+    if (!a) return { dayPnl: undefined, netLiq: undefined, highWaterMark: undefined, trailingThreshold: undefined, openContracts: 0, riskUnknown: undefined, fees: NO_FEES, drift: undefined, consistencyThreshold: undefined };
     const f = this.figures(a) ?? this.lastKnownFigures(a);
     const td = a.rules.trailingDrawdown;
     return {
@@ -584,6 +587,7 @@ export class RiskEngine {
       riskUnknown: a.unknownReason,
       fees: this.feesView(a),
       drift: a.rebased ? balanceDrift(a.ledger.cash, a.brokerCash) : undefined,
+      consistencyThreshold: f && a.rules.consistency ? consistencyThreshold(a.rules.consistency, f) : undefined,
     };
   }
 
@@ -733,7 +737,9 @@ export class RiskEngine {
       if (a.rebased && !a.dayStartPending) {
         const closing = this.figures(a)?.netLiq ?? a.state.lastNetLiq;
         const mode = a.rules.trailingDrawdown?.mode ?? 'endOfDay';
-        a.state = { ...a.state, tradingDay: this.day, dayStartNetLiq: closing, highWaterMark: nextHighWaterMark(a.state.highWaterMark, closing, mode, 'roll'), lastNetLiq: closing, updatedAt: now };
+        const closedDay = closing - a.state.dayStartNetLiq;
+        const winningDaysProfit = money((a.state.winningDaysProfit ?? 0) + Math.max(0, closedDay));
+        a.state = { ...a.state, tradingDay: this.day, dayStartNetLiq: closing, highWaterMark: nextHighWaterMark(a.state.highWaterMark, closing, mode, 'roll'), lastNetLiq: closing, updatedAt: now, winningDaysProfit };
         this.resetDayLog(a, now, closing);
         this.persistState(a);
         this.flushDayLog(a);
@@ -848,6 +854,8 @@ export class RiskEngine {
       netLiq,
       dayPnl: money(netLiq - s.dayStartNetLiq),
       highWaterMark: nextHighWaterMark(s.highWaterMark, netLiq, mode, 'mark'),
+      priorProfit: money(s.dayStartNetLiq - s.startBalance),
+      priorWinningDays: s.winningDaysProfit ?? money(0),
     };
   }
 
@@ -856,7 +864,7 @@ export class RiskEngine {
     if (a.lastFigures) return a.lastFigures;
     const s = a.state;
     if (!s || a.dayStartPending) return undefined;
-    return { cash: s.lastNetLiq, unrealized: money(0), netLiq: s.lastNetLiq, dayPnl: money(s.lastNetLiq - s.dayStartNetLiq), highWaterMark: s.highWaterMark };
+    return { cash: s.lastNetLiq, unrealized: money(0), netLiq: s.lastNetLiq, dayPnl: money(s.lastNetLiq - s.dayStartNetLiq), highWaterMark: s.highWaterMark, priorProfit: money(s.dayStartNetLiq - s.startBalance), priorWinningDays: s.winningDaysProfit ?? money(0) };
   }
 
   private unknownReasonOf(a: AccountRt): string | undefined {
@@ -1100,7 +1108,8 @@ function gauges(r: CompiledRules, f: Figures | undefined, contracts: number): Ri
   }
   if (f && r.consistency) {
     const made = Math.max(0, f.dayPnl);
-    out.push({ rule: 'consistency', label: 'Consistency (best day share)', unit: 'money', value: made, limit: r.consistency.threshold, use: use(made, r.consistency.threshold) });
+    const limit = consistencyThreshold(r.consistency, f);
+    out.push({ rule: 'consistency', label: 'Consistency (best day share)', unit: 'money', value: made, limit, use: use(made, limit) });
   }
   return out;
 }

@@ -136,3 +136,27 @@ describe("the broker's balance beside the engine's", () => {
     expect(h.engine.numbers('f1')).toMatchObject({ dayPnl: usd(-2.25), drift: undefined });
   });
 });
+
+describe('consistency history across trading days', () => {
+  it('a winning day adds to the winning days at the roll, a losing one does not, and the threshold follows', async () => {
+    const { ROLL_MONDAY } = await import('./testSupport');
+    const h = track(harness());
+    h.connect('f1', { consistency: { profitTarget: 600, maxDayShare: 0.5, basis: 'winningDays' } });
+    const day = (points: number): void => {
+      h.engine.onQuote(ESH6, 6000, h.clock.now());
+      h.engine.onFill('f1', h.fill('buy', 1, 6000));
+      h.engine.onQuote(ESH6, 6000 + points, h.clock.now());
+      h.engine.onFill('f1', h.fill('sell', 1, 6000 + points));
+    };
+    day(5); // +$250
+    h.clock.advanceTo(ROLL_MONDAY + 1);
+    day(5); // +$250
+    h.clock.advanceTo(ROLL_MONDAY + 86_400_000 + 1);
+    day(-2); // −$100
+    h.clock.advanceTo(ROLL_MONDAY + 2 * 86_400_000 + 1);
+    h.engine.onQuote(ESH6, 6000, h.clock.now());
+    // Winning days $500 (the loss left out): 0.5 × 500 ÷ 0.5 = $500.
+    expect(h.engine.numbers('f1').consistencyThreshold).toBe(usd(500));
+    expect(h.engine.view('f1').gauges.find((g) => g.rule === 'consistency')?.limit).toBe(usd(500));
+  });
+});

@@ -62,6 +62,8 @@ export interface RiskNumbers {
   };
   /** The broker's balance and the engine's while they differ by more than a cent; the rules use the lower. */
   readonly drift: { readonly broker: Money; readonly engine: Money; readonly difference: Money } | undefined;
+  /** The day PnL at which the consistency rule locks now. */
+  readonly consistencyThreshold: Money | undefined;
 }
 
 /** One open position as the risk engine prices it (Dashboard): entry from its lots, the latest mark. */

@@ -271,7 +271,8 @@ export function riskViews(core: EngineCore, presetLabel: (id: string) => string 
       gauges.push({ label: 'Daily profit target', value: moneyToDollars(n.dayPnl), limit: r.dailyProfitTarget, use: Math.min(1, Math.max(0, moneyToDollars(n.dayPnl) / r.dailyProfitTarget)) });
     }
     if (r.consistency !== undefined && n.dayPnl !== undefined) {
-      const cap = r.consistency.profitTarget * r.consistency.maxDayShare;
+      // The engine's threshold: with a totalProfit or winningDays basis it grows with the account's history.
+      const cap = n.consistencyThreshold !== undefined ? moneyToDollars(n.consistencyThreshold) : r.consistency.profitTarget * r.consistency.maxDayShare;
       gauges.push({ label: 'Consistency (day share)', value: moneyToDollars(n.dayPnl), limit: cap, use: Math.min(1, Math.max(0, moneyToDollars(n.dayPnl) / cap)) });
     }
     return {

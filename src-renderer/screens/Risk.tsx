@@ -294,12 +294,33 @@ function RulesEditor({ snap, account }: { snap: SnapshotView; account: AccountVi
             />
           </div>
           {chosen ? (
-            <p className="preset-note small">
-              <span className="muted">
-                Start balance {money(chosen.startBalance, { whole: true })} · checked {chosen.lastChecked}.
-              </span>{' '}
-              {chosen.note}
-            </p>
+            <div className="preset-note small">
+              {chosen.stale ? (
+                <p className="stale" role="note">
+                  These figures date from {chosen.asOf ?? chosen.lastChecked}, over 90 days ago: the firm may have changed them. Check them before applying.
+                </p>
+              ) : null}
+              <p>
+                <span className="muted">
+                  Start balance {money(chosen.startBalance, { whole: true })} · figures as of {chosen.asOf ?? chosen.lastChecked} · compiled {chosen.lastChecked}
+                  {chosen.confidence ? ` · confidence ${chosen.confidence}` : ''}
+                  {chosen.boughtFrom ? ` · accounts bought from ${chosen.boughtFrom}` : ''}
+                  {chosen.boughtBefore ? ` · accounts bought before ${chosen.boughtBefore}` : ''}.
+                </span>{' '}
+                {chosen.note}
+              </p>
+              {chosen.sources && chosen.sources.length > 0 ? (
+                <ul className="preset-sources" aria-label="Sources">
+                  {chosen.sources.map((src) => (
+                    <li key={src.url}>
+                      {/* Shown as text to copy: the desktop app opens no outside page. */}
+                      <span className="url">{src.url}</span>
+                      {src.asOf ? ` (${src.asOf})` : ''}: {src.says}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </div>
           ) : null}
         </div>
       </div>
