@@ -51,7 +51,7 @@ test('lock, review, refused unlocks, unlock after raising the limit', async ({ p
   await expect(review.getByText(/trailing drawdown still breached: net liquidation \$[\d,.]+ ≤ \$[\d,.]+ \(high-water mark \$[\d,.]+\)\. A trailing drawdown never resets by itself/)).toBeVisible();
   await screenshot(page, 'risk');
   // Names and words everywhere a person reads, the toasts included.
-  expect(await page.locator('body').innerText()).not.toMatch(/trailingDrawdown|dailyLoss|maxContracts|demo-(lead|tv\d|px\d|pp\d)\b|controls\./);
+  expect(await page.locator('body').innerText()).not.toMatch(/trailingDrawdown|dailyLoss|maxContracts|feesToday|brokerBalance|engineBalance|demo-(lead|tv\d|px\d|pp\d)\b|controls\./);
 
   // Raise the drawdown, then the unlock goes through.
   const gauge = page.getByRole('row', { name: 'Risk DEMO-FUNDED-1' }).getByRole('meter', { name: 'Trailing drawdown' });
@@ -85,4 +85,9 @@ test('each account says which fees its figures are net of, and takes a fee sched
   // Saved and shown again from the engine's copy of the rules.
   await expect(page.getByRole('form', { name: 'Risk rules for DEMO-FUNDED-1' }).getByLabel('Fees per contract per side ($)')).toHaveValue('MNQ 0.37, MES 0.37');
   await expect(row.getByText(/^fees \$\d+\.\d\d from the broker$/)).toBeVisible();
+
+  // A preset says where its figures come from and when, and that they are old (the demo runs on today's clock).
+  await page.getByLabel('Prop-firm preset').selectOption({ label: 'Topstep — 50K Trading Combine' });
+  await expect(page.getByRole('note').filter({ hasText: 'These figures date from 2026-02-13, over 90 days ago' })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Sources' }).getByText('https://help.tx3funding.com/en/articles/11173272-project-x-trading-fees-overview')).toBeVisible();
 });

@@ -14,6 +14,7 @@ export interface RiskForm {
   dailyProfitTarget: string;
   consistencyTarget: string;
   consistencyShare: string;
+  consistencyBasis: '' | 'profitTarget' | 'totalProfit' | 'winningDays';
   flattenAt: string;
   /** "ES 2.25, MNQ 0.52": dollars per contract per side, used when the broker reports no fee. */
   fees: string;
@@ -40,6 +41,7 @@ export function formFromRules(r: RiskRulesInput): RiskForm {
     dailyProfitTarget: s(r.dailyProfitTarget),
     consistencyTarget: s(r.consistency?.profitTarget),
     consistencyShare: s(r.consistency?.maxDayShare),
+    consistencyBasis: r.consistency?.basis ?? '',
     flattenAt: r.session?.flattenAt ?? '',
     fees: feesToText(r.fees?.perSide),
     feesPreset: r.fees?.preset ?? '',
@@ -59,6 +61,7 @@ export const FIELD_OF: Readonly<Record<string, keyof RiskForm>> = {
   consistency: 'consistencyTarget',
   'consistency.profitTarget': 'consistencyTarget',
   'consistency.maxDayShare': 'consistencyShare',
+  'consistency.basis': 'consistencyBasis',
   session: 'flattenAt',
   'session.flattenAt': 'flattenAt',
   fees: 'fees',
@@ -99,7 +102,7 @@ export function rulesFromForm(f: RiskForm): { rules: RiskRulesInput; issues: Api
     const sh = Number(share);
     if (share === '' || !Number.isFinite(sh) || sh <= 0 || sh > 1) issues.push({ field: 'consistency.maxDayShare', message: 'must be a share above 0 and at most 1 (e.g. 0.5)' });
     if (ct === undefined && f.consistencyTarget.trim() === '') issues.push({ field: 'consistency.profitTarget', message: 'enter the profit target' });
-    if (ct !== undefined && share !== '' && sh > 0 && sh <= 1) rules.consistency = { profitTarget: ct, maxDayShare: sh };
+    if (ct !== undefined && share !== '' && sh > 0 && sh <= 1) rules.consistency = { profitTarget: ct, maxDayShare: sh, ...(f.consistencyBasis ? { basis: f.consistencyBasis } : {}) };
   }
   const fa = f.flattenAt.trim();
   if (fa !== '') {

@@ -11,6 +11,11 @@ describe('risk form: fees', () => {
     expect(rulesFromForm({ ...form, fees: '' }).rules.fees).toBeUndefined();
   });
 
+  it("keeps the consistency formula a preset set", () => {
+    const rules = { consistency: { profitTarget: 3000, maxDayShare: 0.4, basis: 'totalProfit' as const } };
+    expect(rulesFromForm(formFromRules(rules))).toEqual({ rules, issues: [] });
+  });
+
   it('refuses what is not a product and a fee', () => {
     const { issues } = rulesFromForm({ ...formFromRules({}), fees: 'ES two dollars, NQ 1.40' });
     expect(issues).toEqual([{ field: 'fees.perSide', message: '"ES two dollars" is not a product and a fee, e.g. "ES 2.25, MNQ 0.52"' }]);

@@ -243,6 +243,16 @@ function RulesEditor({ snap, account }: { snap: SnapshotView; account: AccountVi
             <Field label="Consistency: max day share" errors={field('consistencyShare')} hint="0–1, e.g. 0.5">
               {({ id, describedBy }) => <input id={id} className="num" inputMode="decimal" value={form.consistencyShare} aria-describedby={describedBy} onChange={(e) => set('consistencyShare', e.target.value)} />}
             </Field>
+            <Field label="Consistency: the firm's formula" errors={field('consistencyBasis')}>
+              {({ id }) => (
+                <select id={id} value={form.consistencyBasis} onChange={(e) => set('consistencyBasis', e.target.value)}>
+                  <option value="">Default (a day under the share of the target)</option>
+                  <option value="profitTarget">A day under the share of the target</option>
+                  <option value="totalProfit">Best day ÷ total net profit</option>
+                  <option value="winningDays">Best day ÷ winning days only</option>
+                </select>
+              )}
+            </Field>
             <Field label="Session flatten at (CT)" errors={field('flattenAt')} hint="HH:MM, exchange time">
               {({ id, describedBy }) => <input id={id} className="num" placeholder="15:55" value={form.flattenAt} aria-describedby={describedBy} onChange={(e) => set('flattenAt', e.target.value)} />}
             </Field>
@@ -393,6 +403,9 @@ const VALUE_LABELS: Readonly<Record<string, string>> = {
   dayStartNetLiq: 'Net liq at day start',
   trailingThreshold: 'Trailing threshold',
   openContracts: 'Open contracts',
+  feesToday: 'Fees today (in the figures above)',
+  brokerBalance: "Broker's balance",
+  engineBalance: "Mirrorfill's balance",
 };
 
 function lockNumber(l: LockView, n: number): string {
