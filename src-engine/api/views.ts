@@ -204,6 +204,8 @@ export interface RiskAccountView {
   readonly fees: FeesView;
   /** The broker's and Mirrorfill's cash balance while they differ by more than a cent; the rules act on the lower. */
   readonly balanceDrift: { readonly broker: number; readonly engine: number } | undefined;
+  /** The last broker snapshot whose balance differed from Mirrorfill's; the broker's was taken. */
+  readonly snapshotDrift?: { readonly broker: number; readonly engine: number; readonly at: number } | undefined;
 }
 
 export interface FeesView {

@@ -156,6 +156,8 @@ export interface RiskNumbers {
   readonly drift: BalanceDrift | undefined;
   /** The day PnL at which the consistency rule locks now (it moves with the account's history). */
   readonly consistencyThreshold: Money | undefined;
+  /** The last broker snapshot whose balance differed from the engine's cash; the broker's was taken. */
+  readonly snapshotDrift: (BalanceDrift & { readonly at: number }) | undefined;
 }
 
 export interface RiskEngineDeps {
@@ -212,6 +214,8 @@ interface AccountRt {
    * a drift that is only latency. A fee event does not: it is already in the broker's balance.
    */
   brokerCash: Money | undefined;
+  /** The last snapshot whose balance differed from the engine's own cash (the broker's was taken). */
+  snapshotDrift: (BalanceDrift & { readonly at: number }) | undefined;
   /** Unrealized PnL per held contract at its latest mark; undefined until the contract has a price. */
   readonly unrealized: Map<ContractCode, Money | undefined>;
   /** Held contracts whose entry is unknown (no average price, unknown product) until the next snapshot. */
@@ -338,6 +342,15 @@ export class RiskEngine {
         }
         positions.set(p.contract, pos);
         held.push({ contract: p.contract, netQty: p.netPos, avgTicks });
+      }
+      // The engine's own cash against the broker's, when the snapshot holds no fill the engine has
+      // not already counted: then any difference is the broker's alone (an adjustment, a fee the
+      // engine never heard of). The broker's figure is taken either way; the difference is kept to show.
+      const unseen = snapshot.fills.some((f) => !a.seen.has(f.fillId) && !a.seenBefore.has(f.fillId));
+      const atSnapshot = a.rebased && !unseen ? balanceDrift(a.ledger.cash, snapshot.balance) : undefined;
+      if (atSnapshot) {
+        a.snapshotDrift = { ...atSnapshot, at: now };
+        this.deps.log.warn('risk: the broker snapshot\'s balance differs from the engine\'s; the broker\'s is taken', { accountId, broker: formatMoney(atSnapshot.broker), engine: formatMoney(atSnapshot.engine) });
       }
       a.ledger = ledger(snapshot.balance, positions);
       a.brokerCash = snapshot.balance;
@@ -575,7 +588,7 @@ export class RiskEngine {
   /** The live numbers behind the gauges (runtime views); cheaper than view(). */
   numbers(accountId: string): RiskNumbers {
     const a = this.accounts.get(accountId);
-    if (!a) return { dayPnl: undefined, netLiq: undefined, highWaterMark: undefined, trailingThreshold: undefined, openContracts: 0, riskUnknown: undefined, fees: NO_FEES, drift: undefined, consistencyThreshold: undefined };
+    if (!a) return { dayPnl: undefined, netLiq: undefined, highWaterMark: undefined, trailingThreshold: undefined, openContracts: 0, riskUnknown: undefined, fees: NO_FEES, drift: undefined, consistencyThreshold: undefined, snapshotDrift: undefined };
     const f = this.figures(a) ?? this.lastKnownFigures(a);
     const td = a.rules.trailingDrawdown;
     return {
@@ -588,6 +601,7 @@ export class RiskEngine {
       fees: this.feesView(a),
       drift: a.rebased ? balanceDrift(a.ledger.cash, a.brokerCash) : undefined,
       consistencyThreshold: f && a.rules.consistency ? consistencyThreshold(a.rules.consistency, f) : undefined,
+      snapshotDrift: a.snapshotDrift,
     };
   }
 
@@ -781,6 +795,7 @@ export class RiskEngine {
       dayFees: money(0),
       lastFeeSource: undefined,
       brokerCash: undefined,
+      snapshotDrift: undefined,
       unrealized: new Map(),
       unknownEntry: new Set(),
       state,

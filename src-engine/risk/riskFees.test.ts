@@ -160,3 +160,54 @@ describe('consistency history across trading days', () => {
     expect(h.engine.view('f1').gauges.find((g) => g.rule === 'consistency')?.limit).toBe(usd(500));
   });
 });
+
+describe("a snapshot's balance against the engine's", () => {
+  it("a difference no unseen fill explains is kept with both numbers, and the broker's figure is taken", () => {
+    const h = track(harness());
+    h.connect('f1', { dailyLoss: 500 });
+    h.engine.onQuote(ESH6, 6000, h.clock.now());
+    const buy = h.fill('buy', 1, 6000);
+    h.engine.onFill('f1', buy);
+    h.engine.setConnected('f1', false);
+    // The broker took $40 the fills do not show.
+    h.engine.rebase('f1', { balance: usd(49_960), positions: [{ contract: ESH6, netPos: 1, avgPrice: 6000 }], fills: [buy] });
+    h.engine.setConnected('f1', true);
+    expect(h.engine.numbers('f1')).toMatchObject({ dayPnl: usd(-40), drift: undefined, snapshotDrift: { broker: usd(49_960), engine: usd(50_000) } });
+  });
+
+  it('a fill the engine missed explains the difference: no drift', () => {
+    const h = track(harness());
+    h.connect('f1', { dailyLoss: 500 });
+    h.engine.onQuote(ESH6, 6002, h.clock.now());
+    h.engine.setConnected('f1', false);
+    const at = h.clock.now();
+    h.engine.rebase('f1', {
+      balance: usd(50_100),
+      positions: [],
+      fills: [
+        { fillId: 'm1', contract: ESH6, side: 'buy', qty: 1, price: 6000, time: at },
+        { fillId: 'm2', contract: ESH6, side: 'sell', qty: 1, price: 6002, time: at },
+      ],
+    });
+    h.engine.setConnected('f1', true);
+    expect(h.engine.numbers('f1')).toMatchObject({ dayPnl: usd(100), snapshotDrift: undefined });
+  });
+
+  it('the trailing threshold follows net liquidation net of fees', () => {
+    const h = track(harness());
+    h.connect('f1', { trailingDrawdown: { amount: 100, mode: 'intraday' } });
+    h.engine.onQuote(ESH6, 6000, h.clock.now());
+    h.engine.onFill('f1', { ...h.fill('buy', 1, 6000), fees: usd(2.5) });
+    h.engine.onQuote(ESH6, 5998.5, h.clock.now());
+    // Net liq $50,000 − $75 − $2.50 = $49,922.50, above the $49,900 threshold.
+    expect(h.engine.gate('f1').hardLocked).toBe(false);
+    h.engine.onFill('f1', { ...h.fill('sell', 1, 5998.5), fees: usd(2.5) });
+    // The exit's fee: $49,920.00 — still above. Fee-blind it would be $49,925.
+    expect(h.engine.numbers('f1').netLiq).toBe(usd(49_920));
+    h.engine.onQuote(ESH6, 6000, h.clock.now());
+    h.engine.onFill('f1', { ...h.fill('buy', 1, 6000), fees: usd(20) });
+    // $49,900.00 exactly: the threshold, reached by the fee alone.
+    expect(h.engine.numbers('f1').netLiq).toBe(usd(49_900));
+    expect(h.engine.openLocks('f1')[0]?.rule).toBe('trailingDrawdown');
+  });
+});

@@ -64,6 +64,8 @@ export interface RiskNumbers {
   readonly drift: { readonly broker: Money; readonly engine: Money; readonly difference: Money } | undefined;
   /** The day PnL at which the consistency rule locks now. */
   readonly consistencyThreshold: Money | undefined;
+  /** The last broker snapshot whose balance differed from the engine's cash (the broker's was taken). */
+  readonly snapshotDrift: { readonly broker: Money; readonly engine: Money; readonly at: number } | undefined;
 }
 
 /** One open position as the risk engine prices it (Dashboard): entry from its lots, the latest mark. */

@@ -291,6 +291,7 @@ export function riskViews(core: EngineCore, presetLabel: (id: string) => string 
         schedule: n.fees.schedule === undefined ? undefined : { kind: n.fees.schedule, label: n.fees.preset !== undefined ? (presetLabel(n.fees.preset) ?? 'a preset') : 'your own figures' },
       },
       balanceDrift: n.drift ? { broker: moneyToDollars(n.drift.broker), engine: moneyToDollars(n.drift.engine) } : undefined,
+      snapshotDrift: n.snapshotDrift ? { broker: moneyToDollars(n.snapshotDrift.broker), engine: moneyToDollars(n.snapshotDrift.engine), at: n.snapshotDrift.at } : undefined,
     };
   });
 }

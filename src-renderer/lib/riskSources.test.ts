@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { driftText, feesText } from './riskSources';
+import { driftText, feesText, snapshotDriftText } from './riskSources';
 
 describe('risk sources in words', () => {
   it('says where the fees come from', () => {
@@ -12,5 +12,6 @@ describe('risk sources in words', () => {
 
   it('gives both balances of a drift', () => {
     expect(driftText({ broker: 49_700, engine: 50_000 })).toBe('Broker $49,700.00 · Mirrorfill $50,000.00: limits use the lower');
+    expect(snapshotDriftText({ broker: 49_960, engine: 50_000 }, '2026-03-02 09:31:00')).toBe("At the broker's snapshot of 2026-03-02 09:31:00 it had $49,960.00 where Mirrorfill had $50,000.00; the broker's figure was taken");
   });
 });

@@ -25,3 +25,8 @@ export function feesText(f: FeesView): string {
 export function driftText(d: { readonly broker: number; readonly engine: number }): string {
   return `Broker ${money(d.broker)} · Mirrorfill ${money(d.engine)}: limits use the lower`;
 }
+
+/** "At the snapshot of 14:02:11 the broker had $49,700.00 where Mirrorfill had $50,000.00; the broker's was taken" */
+export function snapshotDriftText(d: { readonly broker: number; readonly engine: number }, when: string): string {
+  return `At the broker's snapshot of ${when} it had ${money(d.broker)} where Mirrorfill had ${money(d.engine)}; the broker's figure was taken`;
+}

@@ -15,7 +15,7 @@ import { href } from '../lib/route';
 import { FIELD_OF, formFromRules, rulesFromForm, type RiskForm } from '../lib/riskForm';
 import { contractLabel } from './Dashboard';
 import { inWords } from '../lib/words';
-import { driftText, feesText } from '../lib/riskSources';
+import { driftText, feesText, snapshotDriftText } from '../lib/riskSources';
 
 export function Risk({ parts }: { parts: readonly string[] }): ReactNode {
   const snap = useSnapshot();
@@ -83,6 +83,7 @@ function AccountsTable({ snap, selected }: { snap: SnapshotView; selected: strin
                   <td className="num">
                     <Money value={r?.netLiq} />
                     {r?.balanceDrift ? <div className="small drift">{driftText(r.balanceDrift)}</div> : null}
+                    {r?.snapshotDrift && !r.balanceDrift ? <div className="muted small drift-past">{snapshotDriftText(r.snapshotDrift, dateTime(r.snapshotDrift.at))}</div> : null}
                   </td>
                   <td className="gauges-col">
                     <Gauges r={r} />
