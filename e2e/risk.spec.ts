@@ -51,7 +51,7 @@ test('lock, review, refused unlocks, unlock after raising the limit', async ({ p
   await expect(review.getByText(/trailing drawdown still breached: net liquidation \$[\d,.]+ ≤ \$[\d,.]+ \(high-water mark \$[\d,.]+\)\. A trailing drawdown never resets by itself/)).toBeVisible();
   await screenshot(page, 'risk');
   // Names and words everywhere a person reads, the toasts included.
-  expect(await page.locator('body').innerText()).not.toMatch(/trailingDrawdown|dailyLoss|maxContracts|demo-(lead|tv\d|px\d|pp\d)\b|controls\./);
+  expect(await page.locator('body').innerText()).not.toMatch(/trailingDrawdown|dailyLoss|maxContracts|feesToday|brokerBalance|engineBalance|demo-(lead|tv\d|px\d|pp\d)\b|controls\./);
 
   // Raise the drawdown, then the unlock goes through.
   const gauge = page.getByRole('row', { name: 'Risk DEMO-FUNDED-1' }).getByRole('meter', { name: 'Trailing drawdown' });
@@ -68,4 +68,26 @@ test('lock, review, refused unlocks, unlock after raising the limit', async ({ p
   await expect(review2.getByText(/typed “DEMO-FUNDED-1”/)).toBeVisible();
   await expect(page.getByRole('row', { name: 'Risk DEMO-FUNDED-1' }).getByText('OK', { exact: true })).toBeVisible();
   await screenshot(page, 'risk-lock-review');
+});
+
+test('each account says which fees its figures are net of, and takes a fee schedule of its own', async ({ page }) => {
+  await openApp(page, demo, 'Risk');
+  // The demo's funded accounts pay fees; their broker reports them with every fill.
+  const row = page.getByRole('row', { name: 'Risk DEMO-FUNDED-1' });
+  await expect(row.getByText(/^fees \$\d+\.\d\d from the broker$/)).toBeVisible({ timeout: 60_000 });
+  await page.getByRole('link', { name: 'Edit rules for DEMO-FUNDED-1' }).click();
+  const rules = page.getByRole('form', { name: 'Risk rules for DEMO-FUNDED-1' });
+  const fees = rules.getByLabel('Fees per contract per side ($)');
+  await fees.fill('MNQ two');
+  await expect(fees).toHaveAccessibleDescription(/is not a product and a fee/);
+  await fees.fill('MNQ 0.37, MES 0.37');
+  await rules.getByRole('button', { name: 'Save rules' }).click();
+  // Saved and shown again from the engine's copy of the rules.
+  await expect(page.getByRole('form', { name: 'Risk rules for DEMO-FUNDED-1' }).getByLabel('Fees per contract per side ($)')).toHaveValue('MNQ 0.37, MES 0.37');
+  await expect(row.getByText(/^fees \$\d+\.\d\d from the broker$/)).toBeVisible();
+
+  // A preset says where its figures come from and when, and that they are old (the demo runs on today's clock).
+  await page.getByLabel('Prop-firm preset').selectOption({ label: 'Topstep — 50K Trading Combine' });
+  await expect(page.getByRole('note').filter({ hasText: 'These figures date from 2026-02-13, over 90 days ago' })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Sources' }).getByText('https://help.tx3funding.com/en/articles/11173272-project-x-trading-fees-overview')).toBeVisible();
 });

@@ -80,11 +80,26 @@ export const TrailingDrawdownRule = z.strictObject({
 export const ConsistencyRule = z.strictObject({
   profitTarget: z.number().positive(),
   maxDayShare: z.number().gt(0).max(1),
+  /**
+   * The firm's formula: best day ÷ total net profit (`totalProfit`), best day ÷ the sum of winning
+   * days (`winningDays`), or, by default, a day capped at maxDayShare × profitTarget.
+   */
+  basis: z.enum(['profitTarget', 'totalProfit', 'winningDays']).optional(),
 });
 
 export const SessionRule = z.strictObject({
   /** Exchange (Chicago) wall time HH:MM. */
   flattenAt: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM'),
+});
+
+/**
+ * Fees to count when the broker does not report a fill's own (commission and exchange fees per
+ * contract per side, by root). `preset` names the firm's schedule they came from; without it
+ * they are the trader's own figure.
+ */
+export const FeeScheduleInput = z.strictObject({
+  perSide: z.record(Root, z.number().nonnegative()),
+  preset: z.string().min(1).optional(),
 });
 
 export const RiskRulesInput = z.strictObject({
@@ -94,6 +109,7 @@ export const RiskRulesInput = z.strictObject({
   dailyProfitTarget: z.number().positive().optional(),
   consistency: ConsistencyRule.optional(),
   session: SessionRule.optional(),
+  fees: FeeScheduleInput.optional(),
 });
 export type RiskRulesInput = z.infer<typeof RiskRulesInput>;
 export type RiskRuleName = keyof RiskRulesInput;

@@ -200,6 +200,20 @@ export interface RiskAccountView {
   readonly gauges: readonly GaugeView[];
   readonly rules: RiskRulesInput;
   readonly riskUnknown: string | undefined;
+  /** Fees in today's figures, dollars, and where the latest fill's figure came from. */
+  readonly fees: FeesView;
+  /** The broker's and Mirrorfill's cash balance while they differ by more than a cent; the rules act on the lower. */
+  readonly balanceDrift: { readonly broker: number; readonly engine: number } | undefined;
+  /** The last broker snapshot whose balance differed from Mirrorfill's; the broker's was taken. */
+  readonly snapshotDrift?: { readonly broker: number; readonly engine: number; readonly at: number } | undefined;
+}
+
+export interface FeesView {
+  readonly today: number;
+  /** 'none': no broker figure and no schedule for that product, so fees are not counted. Undefined before the day's first fill. */
+  readonly source: 'broker' | 'preset' | 'account' | 'none' | undefined;
+  /** The schedule used when the broker gives no figure: a preset's (named) or the trader's own. */
+  readonly schedule: { readonly kind: 'preset' | 'account'; readonly label: string } | undefined;
 }
 
 export interface LockView {
@@ -229,6 +243,16 @@ export interface PresetView {
   readonly startBalance: number;
   readonly lastChecked: string;
   readonly note: string;
+  /** The date the figures are known to hold, and whether that is over 90 days ago. */
+  readonly asOf?: string;
+  readonly stale?: boolean;
+  readonly confidence?: 'high' | 'medium' | 'low';
+  readonly sources?: readonly { readonly url: string; readonly asOf?: string | undefined; readonly says: string }[];
+  /** For accounts bought in this window only (a firm's rules by purchase date). */
+  readonly boughtFrom?: string | undefined;
+  readonly boughtBefore?: string | undefined;
+  /** Dollars per contract per side by root, when the preset has a fee schedule. */
+  readonly fees?: Readonly<Record<string, number>> | undefined;
 }
 
 /** `leaderFill`: a fill of a group's leader; `user`: the trader's own action (save, toggle, pause, flatten…). */

@@ -113,7 +113,11 @@ export function openAppHost(opts: AppHostOptions): AppHost {
     latency: new LatencyBook(),
     checkConnectionSettings,
     presets: {
-      list: () => listPresets().map((p) => ({ id: p.id, firm: p.firm, name: p.name, startBalance: p.startBalance, lastChecked: p.lastChecked, note: p.note })),
+      list: () =>
+        listPresets().map((p) => ({
+          id: p.id, firm: p.firm, name: p.name, startBalance: p.startBalance, lastChecked: p.lastChecked, note: p.note,
+          asOf: p.asOf, stale: p.stale, confidence: p.confidence, sources: p.sources, boughtFrom: p.boughtFrom, boughtBefore: p.boughtBefore, fees: p.rules.fees?.perSide,
+        })),
       apply: (id) => applyPreset(id),
     },
     dataFolder: opts.dataDir,

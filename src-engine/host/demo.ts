@@ -23,14 +23,19 @@ interface DemoAccount {
   readonly login: string;
   readonly name: string;
   readonly balance: number;
+  /** Root → dollars per contract per side the demo broker charges (illustrative figures). */
+  readonly fees?: Readonly<Record<string, number>>;
 }
+
+/** Funded demo accounts pay fees, as prop-firm accounts do, so the Risk screen shows figures net of them. */
+const FUNDED_FEES: Readonly<Record<string, number>> = { MNQ: 0.37, MES: 0.37, NQ: 1.4, ES: 1.4 };
 
 const ACCOUNTS: readonly DemoAccount[] = [
   { key: 'lead', broker: 'tradovate', login: 'demo-trader', name: 'DEMO-LEADER', balance: 50_000 },
-  { key: 'tv1', broker: 'tradovate', login: 'demo-trader', name: 'DEMO-FUNDED-1', balance: 50_000 },
-  { key: 'tv2', broker: 'tradovate', login: 'demo-trader', name: 'DEMO-FUNDED-2', balance: 100_000 },
-  { key: 'px1', broker: 'projectx', login: 'demo-px', name: '50KTC-DEMO-1', balance: 50_000 },
-  { key: 'px2', broker: 'projectx', login: 'demo-px', name: '150KTC-DEMO-2', balance: 150_000 },
+  { key: 'tv1', broker: 'tradovate', login: 'demo-trader', name: 'DEMO-FUNDED-1', balance: 50_000, fees: FUNDED_FEES },
+  { key: 'tv2', broker: 'tradovate', login: 'demo-trader', name: 'DEMO-FUNDED-2', balance: 100_000, fees: FUNDED_FEES },
+  { key: 'px1', broker: 'projectx', login: 'demo-px', name: '50KTC-DEMO-1', balance: 50_000, fees: FUNDED_FEES },
+  { key: 'px2', broker: 'projectx', login: 'demo-px', name: '150KTC-DEMO-2', balance: 150_000, fees: FUNDED_FEES },
   { key: 'pp1', broker: 'paper', login: 'demo-paper', name: 'PAPER-25K', balance: 25_000 },
 ];
 
@@ -51,7 +56,10 @@ export interface DemoWorld {
 
 export async function startDemoWorld(catalog: Catalog, clock: Clock, opts: { marketEveryMs?: number } = {}): Promise<DemoWorld> {
   const exchange = new SimExchange(catalog, clock);
-  for (const a of ACCOUNTS) exchange.addAccount({ key: a.key, broker: a.broker, login: a.login, name: a.name, balance: moneyFromDollars(a.balance) });
+  for (const a of ACCOUNTS) {
+    const fees = a.fees ? new Map(Object.entries(a.fees).map(([root, rate]) => [root, moneyFromDollars(rate)])) : undefined;
+    exchange.addAccount({ key: a.key, broker: a.broker, login: a.login, name: a.name, balance: moneyFromDollars(a.balance), ...(fees ? { fees } : {}) });
+  }
   const tradovate = new TradovateSim(exchange);
   const projectx = new ProjectXSim(exchange);
   const paper = new PaperSim(exchange);

@@ -283,7 +283,10 @@ export class EngineApi implements ApiHandler {
       accounts: accountViews(core, (a) => this.deps.latency.view(a)),
       groups: groupViews(core),
       locks: core.risk.locks().map(lockView),
-      risk: riskViews(core),
+      risk: riskViews(core, (id) => {
+        const p = this.deps.presets.list().find((x) => x.id === id);
+        return p ? `${p.firm} ${p.name}` : undefined;
+      }),
       settings: this.settings(),
     };
   }

@@ -61,6 +61,12 @@ export interface BrokerFill {
   /** Broker timestamp, epoch ms. */
   readonly time: number;
   /**
+   * Commission and exchange fees the broker charged for this fill, when it said so with the fill
+   * (ProjectX trade `fees`, paper). Absent: not known yet (a Tradovate fill's fees come as their
+   * own `fee` event) or not reported at all.
+   */
+  readonly fees?: Money;
+  /**
    * When the adapter received the frame that carried this fill (performance.now(), monotonic ms).
    * The start of the copier-added latency; absent where the adapter cannot tell.
    */
@@ -89,6 +95,8 @@ export type BrokerEvent =
   | { readonly kind: 'fill'; readonly fill: BrokerFill }
   | { readonly kind: 'position'; readonly position: BrokerPosition }
   | { readonly kind: 'balance'; readonly accountId: string; readonly balance: Money }
+  /** The fees of a fill already delivered without them (Tradovate's fillFee entity). */
+  | { readonly kind: 'fee'; readonly accountId: string; readonly fillId: string; readonly fees: Money }
   | { readonly kind: 'quote'; readonly contract: ContractCode; readonly price: number; readonly time: number }
   /**
    * Connection lifecycle. After every (re)connect the adapter has re-authenticated and

@@ -17,6 +17,8 @@ export interface LockFill {
   readonly time: number;
   /** Realized PnL of this fill; undefined for fills learnt from a broker snapshot (already in its balance). */
   readonly realized: Money | undefined;
+  /** Fees counted for this fill (absent in records from before fees were counted). */
+  readonly fees?: Money | undefined;
 }
 
 export interface PathPoint {

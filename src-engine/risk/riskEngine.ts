@@ -21,6 +21,8 @@ import type { Logger } from '../domain/log';
 import { formatMoney, money, type Money } from '../domain/money';
 import { Rational } from '../domain/rational';
 import { Refusal } from '../domain/refusal';
+import { balanceDrift, conservativeCash, type BalanceDrift } from './balanceDrift';
+import { compileFeeSchedule, feeOfFill, type FeeSchedule, type FeeSource, type FillFee } from './fees';
 import { appendDayFill, appendPathPoint, compareLocks, endLock, type LockFill, type LockRecord, type PathPoint } from './locks';
 import {
   applyFill,
@@ -41,6 +43,7 @@ import type { LockFilter, PersistedRiskState, RiskStore } from './riskStore';
 import {
   checkPnlRule,
   checkSession,
+  consistencyThreshold,
   compileRules,
   evaluatePnlRules,
   hasPnlRules,
@@ -81,6 +84,8 @@ export interface RiskFill {
   readonly qty: number;
   readonly price: number;
   readonly time: number;
+  /** The broker's figure for this fill's fees, when it gave one with the fill. */
+  readonly fees?: Money | undefined;
 }
 
 export interface RiskSnapshot {
@@ -125,6 +130,17 @@ export interface RiskView {
   readonly sessionFlattenAt: number | undefined;
   readonly openLocks: readonly LockRecord[];
   readonly gate: RiskGate;
+  readonly fees: FeesView;
+  readonly drift: BalanceDrift | undefined;
+}
+
+/** Fees counted today and where their figure comes from (the latest fill's source). */
+export interface FeesView {
+  readonly today: Money;
+  /** Undefined before the day's first fill: then `schedule` says what would be used without the broker's figure. */
+  readonly source: FeeSource | undefined;
+  readonly schedule: 'preset' | 'account' | undefined;
+  readonly preset: string | undefined;
 }
 
 /** Live figures of one account; undefined where not known yet. */
@@ -135,6 +151,13 @@ export interface RiskNumbers {
   readonly trailingThreshold: Money | undefined;
   readonly openContracts: number;
   readonly riskUnknown: string | undefined;
+  readonly fees: FeesView;
+  /** The broker's balance and the engine's, while they differ by more than a cent. */
+  readonly drift: BalanceDrift | undefined;
+  /** The day PnL at which the consistency rule locks now (it moves with the account's history). */
+  readonly consistencyThreshold: Money | undefined;
+  /** The last broker snapshot whose balance differed from the engine's cash; the broker's was taken. */
+  readonly snapshotDrift: (BalanceDrift & { readonly at: number }) | undefined;
 }
 
 export interface RiskEngineDeps {
@@ -151,6 +174,8 @@ export interface RiskEngineDeps {
   readonly dayLogFlushMs?: number;
 }
 
+const NO_FEES: FeesView = Object.freeze({ today: money(0), source: undefined, schedule: undefined, preset: undefined });
+
 const OPEN_GATE: RiskGate = Object.freeze({ hardLocked: false, entryGate: undefined, maxContracts: undefined });
 
 interface Mark {
@@ -160,6 +185,7 @@ interface Mark {
 }
 
 interface Figures extends RiskFigures {
+  /** The cash the figures use: the engine's, or the broker's while that is lower (balanceDrift.ts). */
   readonly cash: Money;
   readonly unrealized: Money;
 }
@@ -173,6 +199,23 @@ interface AccountRt {
   /** A broker snapshot has been applied in this process: the ledger is real. */
   rebased: boolean;
   ledger: Ledger;
+  feeSchedule: FeeSchedule | undefined;
+  /** Fee counted per fill id (this and the previous trading day), so a later broker figure can replace an estimate. */
+  feeOf: Map<string, FillFee>;
+  /** Broker fee figures that arrived before their fill. */
+  readonly earlyFees: Map<string, Money>;
+  /** Fees in today's figures. */
+  dayFees: Money;
+  lastFeeSource: FeeSource | undefined;
+  /**
+   * The broker's latest cash balance (snapshot or balance event), while it is newer than the last
+   * fill the engine applied. A fill makes it stale: the broker's figure for that fill is on its way
+   * (a balance event follows each fill that moves cash), and comparing before it arrives would see
+   * a drift that is only latency. A fee event does not: it is already in the broker's balance.
+   */
+  brokerCash: Money | undefined;
+  /** The last snapshot whose balance differed from the engine's own cash (the broker's was taken). */
+  snapshotDrift: (BalanceDrift & { readonly at: number }) | undefined;
   /** Unrealized PnL per held contract at its latest mark; undefined until the contract has a price. */
   readonly unrealized: Map<ContractCode, Money | undefined>;
   /** Held contracts whose entry is unknown (no average price, unknown product) until the next snapshot. */
@@ -252,6 +295,7 @@ export class RiskEngine {
       const a = existing ?? this.newAccount(accountId, state);
       a.input = valid;
       a.rules = compiled;
+      a.feeSchedule = compileFeeSchedule(valid.fees);
       a.pnlRules = hasPnlRules(compiled);
       this.armSession(a);
       this.evaluate(a, true);
@@ -299,13 +343,32 @@ export class RiskEngine {
         positions.set(p.contract, pos);
         held.push({ contract: p.contract, netQty: p.netPos, avgTicks });
       }
+      // The engine's own cash against the broker's, when the snapshot holds no fill the engine has
+      // not already counted: then any difference is the broker's alone (an adjustment, a fee the
+      // engine never heard of). The broker's figure is taken either way; the difference is kept to show.
+      const unseen = snapshot.fills.some((f) => !a.seen.has(f.fillId) && !a.seenBefore.has(f.fillId));
+      const atSnapshot = a.rebased && !unseen ? balanceDrift(a.ledger.cash, snapshot.balance) : undefined;
+      if (atSnapshot) {
+        a.snapshotDrift = { ...atSnapshot, at: now };
+        this.deps.log.warn('risk: the broker snapshot\'s balance differs from the engine\'s; the broker\'s is taken', { accountId, broker: formatMoney(atSnapshot.broker), engine: formatMoney(atSnapshot.engine) });
+      }
       a.ledger = ledger(snapshot.balance, positions);
+      a.brokerCash = snapshot.balance;
       a.unknownEntry = unknownEntry;
       a.unrealized.clear();
       for (const c of positions.keys()) this.recomputeUnrealized(a, c);
 
       const dayFills = snapshot.fills.filter((f) => f.time >= this.dayStartMs).sort((x, y) => x.time - y.time);
-      for (const f of snapshot.fills) a.seen.add(f.fillId);
+      for (const f of snapshot.fills) {
+        a.seen.add(f.fillId);
+        if (!a.feeOf.has(f.fillId) || f.fees !== undefined) a.feeOf.set(f.fillId, this.feeFor(a, f));
+      }
+      // The broker's balance is net of the day's fees already: they are counted, not charged again.
+      let feesToday = 0;
+      for (const f of dayFills) feesToday += a.feeOf.get(f.fillId)?.fees ?? 0;
+      a.dayFees = money(feesToday);
+      const lastDayFill = dayFills[dayFills.length - 1];
+      if (lastDayFill) a.lastFeeSource = a.feeOf.get(lastDayFill.fillId)?.source;
       if (!a.state || a.dayStartPending || a.state.tradingDay !== this.day) {
         // First sight of the account this trading day: the day started at the balance minus what
         // today's fills realized (the broker's balance already contains them).
@@ -315,7 +378,7 @@ export class RiskEngine {
           if (spec) inputs.push({ contract: f.contract, side: f.side, qty: f.qty, priceTicks: priceToTicks(f.price, spec.tickSize) });
         }
         const realizedToday = realizedOfDay(held, inputs, (c) => this.spec(c)?.tickValue ?? Rational.ZERO);
-        const dayStart = money(snapshot.balance - realizedToday);
+        const dayStart = money(snapshot.balance - realizedToday + a.dayFees);
         if (!a.state) {
           // The high-water mark starts at the balance when the account is first seen.
           a.state = { version: 1, tradingDay: this.day, startBalance: snapshot.balance, dayStartNetLiq: dayStart, highWaterMark: snapshot.balance, lastNetLiq: snapshot.balance, sessionFiredFor: a.sessionFiredFor, updatedAt: now };
@@ -332,7 +395,7 @@ export class RiskEngine {
       const known = new Set(a.fills.map((f) => f.fillId));
       for (const f of dayFills) {
         if (known.has(f.fillId)) continue;
-        a.fillsOmitted += appendDayFill(a.fills, { fillId: f.fillId, contract: f.contract, side: f.side, qty: f.qty, price: f.price, time: f.time, realized: undefined });
+        a.fillsOmitted += appendDayFill(a.fills, { fillId: f.fillId, contract: f.contract, side: f.side, qty: f.qty, price: f.price, time: f.time, realized: undefined, fees: a.feeOf.get(f.fillId)?.fees });
         a.dayLogDirty = true;
       }
       a.fills.sort((x, y) => x.time - y.time);
@@ -354,10 +417,15 @@ export class RiskEngine {
       a.seen.add(fill.fillId);
       let realized: Money | undefined;
       const spec = this.spec(fill.contract);
+      const early = a.earlyFees.get(fill.fillId);
+      a.earlyFees.delete(fill.fillId);
+      const fee = this.feeFor(a, early !== undefined && fill.fees === undefined ? { ...fill, fees: early } : fill);
+      a.feeOf.set(fill.fillId, fee);
       if (a.rebased) {
         if (spec) {
           const r = applyFill(a.ledger, { contract: fill.contract, side: fill.side, qty: fill.qty, priceTicks: priceToTicks(fill.price, spec.tickSize) }, spec.tickValue);
-          a.ledger = r.ledger;
+          a.ledger = { ...r.ledger, cash: money(r.ledger.cash - fee.fees) };
+          a.brokerCash = undefined;
           // Closing lots whose entry is unknown realizes an unknown amount: not reported.
           if (!a.unknownEntry.has(fill.contract)) realized = r.realized;
         } else {
@@ -368,10 +436,56 @@ export class RiskEngine {
       }
       // Before the first snapshot the fill is only evidence: the snapshot's balance will contain it.
       if (fill.time >= this.dayStartMs) {
-        a.fillsOmitted += appendDayFill(a.fills, { ...fill, realized });
+        if (a.rebased) a.dayFees = money(a.dayFees + fee.fees);
+        a.lastFeeSource = fee.source;
+        a.fillsOmitted += appendDayFill(a.fills, { fillId: fill.fillId, contract: fill.contract, side: fill.side, qty: fill.qty, price: fill.price, time: fill.time, realized, fees: fee.fees });
         a.dayLogDirty = true;
         this.scheduleDayLogFlush();
       }
+      this.evaluate(a, true);
+    });
+  }
+
+  /**
+   * The broker's fees for a fill delivered without them (Tradovate's fillFee). They replace what
+   * was counted for it (a schedule's estimate, or nothing); a fee for a fill not seen yet waits for it.
+   */
+  onFee(accountId: string, fillId: string, fees: Money): void {
+    this.run(() => {
+      const a = this.accounts.get(accountId);
+      if (!a) return;
+      const counted = a.feeOf.get(fillId);
+      if (!counted) {
+        a.earlyFees.set(fillId, fees);
+        return;
+      }
+      if (counted.source === 'broker' && counted.fees === fees) return;
+      a.feeOf.set(fillId, { fees, source: 'broker' });
+      const delta = fees - counted.fees;
+      if (a.rebased) {
+        a.ledger = { ...a.ledger, cash: money(a.ledger.cash - delta) };
+        if (a.fills.some((f) => f.fillId === fillId)) a.dayFees = money(a.dayFees + delta);
+      }
+      const i = a.fills.findIndex((f) => f.fillId === fillId);
+      const old = a.fills[i];
+      if (old) {
+        a.fills[i] = { ...old, fees };
+        a.dayLogDirty = true;
+        a.lastFeeSource = 'broker';
+      }
+      this.evaluate(a, true);
+    });
+  }
+
+  /** The broker's cash balance as it reports it live: compared with the engine's own (balanceDrift.ts). */
+  onBalance(accountId: string, balance: Money): void {
+    this.run(() => {
+      const a = this.accounts.get(accountId);
+      if (!a || a.brokerCash === balance) return;
+      const before = balanceDrift(a.ledger.cash, a.brokerCash);
+      a.brokerCash = balance;
+      const after = balanceDrift(a.ledger.cash, a.brokerCash);
+      if (after && !before) this.deps.log.warn('risk: broker balance differs from the engine\'s', { accountId, broker: formatMoney(after.broker), engine: formatMoney(after.engine) });
       this.evaluate(a, true);
     });
   }
@@ -438,7 +552,7 @@ export class RiskEngine {
         accountId, tradingDay: this.day, nextRollAt: this.nextRoll, live: false, riskUnknown: 'account not registered',
         cash: undefined, unrealized: undefined, netLiq: undefined, dayStartNetLiq: undefined, dayPnl: undefined,
         highWaterMark: undefined, trailingThreshold: undefined, openContracts: 0, positions: [], rules: {}, gauges: [],
-        sessionFlattenAt: undefined, openLocks, gate: this.gate(accountId),
+        sessionFlattenAt: undefined, openLocks, gate: this.gate(accountId), fees: NO_FEES, drift: undefined,
       };
     }
     const live = this.figures(a);
@@ -466,13 +580,15 @@ export class RiskEngine {
       sessionFlattenAt: sessionFlattenTime(a.rules, this.day),
       openLocks,
       gate: a.gate,
+      fees: this.feesView(a),
+      drift: a.rebased ? balanceDrift(a.ledger.cash, a.brokerCash) : undefined,
     };
   }
 
   /** The live numbers behind the gauges (runtime views); cheaper than view(). */
   numbers(accountId: string): RiskNumbers {
     const a = this.accounts.get(accountId);
-    if (!a) return { dayPnl: undefined, netLiq: undefined, highWaterMark: undefined, trailingThreshold: undefined, openContracts: 0, riskUnknown: undefined };
+    if (!a) return { dayPnl: undefined, netLiq: undefined, highWaterMark: undefined, trailingThreshold: undefined, openContracts: 0, riskUnknown: undefined, fees: NO_FEES, drift: undefined, consistencyThreshold: undefined, snapshotDrift: undefined };
     const f = this.figures(a) ?? this.lastKnownFigures(a);
     const td = a.rules.trailingDrawdown;
     return {
@@ -482,7 +598,19 @@ export class RiskEngine {
       trailingThreshold: f && td ? trailingThreshold(f.highWaterMark, td) : undefined,
       openContracts: openContracts(a.ledger),
       riskUnknown: a.unknownReason,
+      fees: this.feesView(a),
+      drift: a.rebased ? balanceDrift(a.ledger.cash, a.brokerCash) : undefined,
+      consistencyThreshold: f && a.rules.consistency ? consistencyThreshold(a.rules.consistency, f) : undefined,
+      snapshotDrift: a.snapshotDrift,
     };
+  }
+
+  private feesView(a: AccountRt): FeesView {
+    return { today: a.dayFees, source: a.lastFeeSource, schedule: a.feeSchedule?.source, preset: a.feeSchedule?.preset };
+  }
+
+  private feeFor(a: AccountRt, fill: { readonly contract: ContractCode; readonly qty: number; readonly fees?: Money | undefined }): FillFee {
+    return feeOfFill(fill, a.feeSchedule);
   }
 
   /** Open positions priced for the views: entry from the lots, the latest mark, open PnL. */
@@ -615,11 +743,17 @@ export class RiskEngine {
   private rollAccount(a: AccountRt, now: number): void {
     a.seenBefore = a.seen;
     a.seen = new Set();
+    a.dayFees = money(0);
+    a.lastFeeSource = undefined;
+    // Fees of the previous day's fills stay known (a late broker figure still corrects cash).
+    for (const id of a.feeOf.keys()) if (!a.seenBefore.has(id)) a.feeOf.delete(id);
     if (a.state && a.state.tradingDay !== this.day) {
       if (a.rebased && !a.dayStartPending) {
         const closing = this.figures(a)?.netLiq ?? a.state.lastNetLiq;
         const mode = a.rules.trailingDrawdown?.mode ?? 'endOfDay';
-        a.state = { ...a.state, tradingDay: this.day, dayStartNetLiq: closing, highWaterMark: nextHighWaterMark(a.state.highWaterMark, closing, mode, 'roll'), lastNetLiq: closing, updatedAt: now };
+        const closedDay = closing - a.state.dayStartNetLiq;
+        const winningDaysProfit = money((a.state.winningDaysProfit ?? 0) + Math.max(0, closedDay));
+        a.state = { ...a.state, tradingDay: this.day, dayStartNetLiq: closing, highWaterMark: nextHighWaterMark(a.state.highWaterMark, closing, mode, 'roll'), lastNetLiq: closing, updatedAt: now, winningDaysProfit };
         this.resetDayLog(a, now, closing);
         this.persistState(a);
         this.flushDayLog(a);
@@ -655,6 +789,13 @@ export class RiskEngine {
       connected: false,
       rebased: false,
       ledger: ledger(state?.lastNetLiq ?? money(0)),
+      feeSchedule: undefined,
+      feeOf: new Map(),
+      earlyFees: new Map(),
+      dayFees: money(0),
+      lastFeeSource: undefined,
+      brokerCash: undefined,
+      snapshotDrift: undefined,
       unrealized: new Map(),
       unknownEntry: new Set(),
       state,
@@ -717,16 +858,19 @@ export class RiskEngine {
       if (u === undefined) return undefined;
       unrealized += u;
     }
-    const netLiq = money(a.ledger.cash + unrealized);
+    const cash = conservativeCash(a.ledger.cash, a.brokerCash);
+    const netLiq = money(cash + unrealized);
     // The high-water mark is kept from first sight even without a trailing rule (so adding one
     // later has a history); without a rule it moves end-of-day style, like a broker's balance high.
     const mode = a.rules.trailingDrawdown?.mode ?? 'endOfDay';
     return {
-      cash: a.ledger.cash,
+      cash,
       unrealized: money(unrealized),
       netLiq,
       dayPnl: money(netLiq - s.dayStartNetLiq),
       highWaterMark: nextHighWaterMark(s.highWaterMark, netLiq, mode, 'mark'),
+      priorProfit: money(s.dayStartNetLiq - s.startBalance),
+      priorWinningDays: s.winningDaysProfit ?? money(0),
     };
   }
 
@@ -735,7 +879,7 @@ export class RiskEngine {
     if (a.lastFigures) return a.lastFigures;
     const s = a.state;
     if (!s || a.dayStartPending) return undefined;
-    return { cash: s.lastNetLiq, unrealized: money(0), netLiq: s.lastNetLiq, dayPnl: money(s.lastNetLiq - s.dayStartNetLiq), highWaterMark: s.highWaterMark };
+    return { cash: s.lastNetLiq, unrealized: money(0), netLiq: s.lastNetLiq, dayPnl: money(s.lastNetLiq - s.dayStartNetLiq), highWaterMark: s.highWaterMark, priorProfit: money(s.dayStartNetLiq - s.startBalance), priorWinningDays: s.winningDaysProfit ?? money(0) };
   }
 
   private unknownReasonOf(a: AccountRt): string | undefined {
@@ -813,6 +957,9 @@ export class RiskEngine {
       Object.assign(values, { dayPnl: f.dayPnl, netLiq: f.netLiq, cash: f.cash, unrealized: f.unrealized, highWaterMark: f.highWaterMark });
       if (a.state) values.dayStartNetLiq = a.state.dayStartNetLiq;
       if (a.rules.trailingDrawdown) values.trailingThreshold = trailingThreshold(f.highWaterMark, a.rules.trailingDrawdown);
+      values.feesToday = a.dayFees;
+      const drift = balanceDrift(a.ledger.cash, a.brokerCash);
+      if (drift) Object.assign(values, { brokerBalance: drift.broker, engineBalance: drift.engine });
     }
     const lock: LockRecord = {
       id: this.newId(),
@@ -976,7 +1123,8 @@ function gauges(r: CompiledRules, f: Figures | undefined, contracts: number): Ri
   }
   if (f && r.consistency) {
     const made = Math.max(0, f.dayPnl);
-    out.push({ rule: 'consistency', label: 'Consistency (best day share)', unit: 'money', value: made, limit: r.consistency.threshold, use: use(made, r.consistency.threshold) });
+    const limit = consistencyThreshold(r.consistency, f);
+    out.push({ rule: 'consistency', label: 'Consistency (best day share)', unit: 'money', value: made, limit, use: use(made, limit) });
   }
   return out;
 }

@@ -24,6 +24,11 @@ export interface PersistedRiskState {
   /** The session flatten instant the session rule last fired for: it fires once per day and time. */
   readonly sessionFiredFor: number | undefined;
   readonly updatedAt: number;
+  /**
+   * The sum of the winning days' PnL since first seen, closed days only (a consistency rule on
+   * winning days). Days the engine was down for are not in it: a smaller sum locks sooner.
+   */
+  readonly winningDaysProfit?: Money | undefined;
 }
 
 /** The day's fills and PnL path: evidence for a lock, kept across restarts within the day. */
@@ -70,6 +75,7 @@ export const PersistedRiskStateSchema = z.object({
   lastNetLiq: MoneySchema,
   sessionFiredFor: z.number().optional(),
   updatedAt: z.number(),
+  winningDaysProfit: MoneySchema.optional(),
 });
 
 // refine with a type guard narrows the output to ContractCode.
@@ -83,6 +89,7 @@ const LockFillSchema = z.object({
   price: z.number(),
   time: z.number(),
   realized: MoneySchema.optional(),
+  fees: MoneySchema.optional(),
 });
 
 const PathPointSchema = z.object({ time: z.number(), dayPnl: MoneySchema, netLiq: MoneySchema });

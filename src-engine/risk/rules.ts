@@ -21,6 +21,7 @@ import { chicagoTimeInTradingDay, formatChicago, nextRollAt, parseHhmm, ROLL_HOU
 export type LockRule = 'dailyLoss' | 'trailingDrawdown' | 'dailyProfitTarget' | 'consistency' | 'session';
 export type LockKind = 'breach' | 'soft';
 export type TrailingMode = 'intraday' | 'endOfDay';
+export type ConsistencyBasis = 'profitTarget' | 'totalProfit' | 'winningDays';
 
 export const RULE_KIND: Readonly<Record<LockRule, LockKind>> = {
   dailyLoss: 'breach',
@@ -37,7 +38,7 @@ export interface CompiledRules {
   readonly maxContracts: number | undefined;
   readonly dailyProfitTarget: Money | undefined;
   /** `threshold` = ⌈maxDayShare × profitTarget⌉ in Money units: day PnL (an integer) ≥ the exact product iff ≥ its ceiling. */
-  readonly consistency: { readonly profitTarget: Money; readonly maxDayShare: Rational; readonly threshold: Money } | undefined;
+  readonly consistency: { readonly profitTarget: Money; readonly maxDayShare: Rational; readonly threshold: Money; readonly basis: ConsistencyBasis } | undefined;
   readonly session: { readonly flattenAt: string } | undefined;
 }
 
@@ -60,7 +61,7 @@ export function compileRules(input: RiskRulesInput): CompiledRules {
       ? (() => {
           const share = Rational.fromDecimalNumber(c.maxDayShare);
           const profitTarget = dollarsToMoney(c.profitTarget);
-          return { profitTarget, maxDayShare: share, threshold: money(share.mulInt(profitTarget).ceil()) };
+          return { profitTarget, maxDayShare: share, threshold: money(share.mulInt(profitTarget).ceil()), basis: c.basis ?? 'profitTarget' };
         })()
       : undefined,
     session: input.session ? { flattenAt: input.session.flattenAt } : undefined,
@@ -96,6 +97,27 @@ export interface RiskFigures {
   readonly dayPnl: Money;
   readonly netLiq: Money;
   readonly highWaterMark: Money;
+  /** Net profit before today, since the account was first seen (for a totalProfit consistency rule). */
+  readonly priorProfit?: Money;
+  /** The sum of the earlier winning days' PnL (for a winningDays consistency rule). */
+  readonly priorWinningDays?: Money;
+}
+
+/**
+ * The day PnL at which the consistency rule locks. A firm requires best day ÷ (profit) < share at
+ * payout or pass; the profit is the account's total net profit or the sum of its winning days,
+ * today included. Today stays under the share when day < share × (P + day), i.e. day < share × P ÷
+ * (1 − share) with P what came before today. Until that exceeds it, the cap is share × profit
+ * target: a day under it is under the share of any total that has reached the target. So the
+ * threshold is the larger of the two, exact (rounded up to a Money unit, as the comparison is ≥).
+ */
+export function consistencyThreshold(c: NonNullable<CompiledRules['consistency']>, f: RiskFigures): Money {
+  if (c.basis === 'profitTarget') return c.threshold;
+  const prior = c.basis === 'totalProfit' ? f.priorProfit : f.priorWinningDays;
+  const rest = Rational.ONE.sub(c.maxDayShare);
+  if (prior === undefined || prior <= 0 || rest.isZero()) return c.threshold;
+  const fromHistory = money(c.maxDayShare.mulInt(prior).div(rest).ceil());
+  return fromHistory > c.threshold ? fromHistory : c.threshold;
 }
 
 /** A rule that holds now: the lock it calls for and the numbers behind it. */
@@ -136,14 +158,17 @@ export function checkPnlRule(rule: Exclude<LockRule, 'session'>, r: CompiledRule
     }
     case 'consistency': {
       const c = r.consistency;
-      if (!c || f.dayPnl < c.threshold) return undefined;
-      return {
-        rule,
-        kind: 'soft',
-        threshold: c.threshold,
-        value: f.dayPnl,
-        summary: `day PnL ${formatMoney(f.dayPnl)} reached ${c.maxDayShare.mulInt(100).toDecimalString(4)}% of the ${formatMoney(c.profitTarget)} profit target (${formatMoney(c.threshold)})`,
-      };
+      if (!c) return undefined;
+      const threshold = consistencyThreshold(c, f);
+      if (f.dayPnl < threshold) return undefined;
+      const pct = `${c.maxDayShare.mulInt(100).toDecimalString(4)}%`;
+      const basis =
+        threshold === c.threshold
+          ? `${pct} of the ${formatMoney(c.profitTarget)} profit target`
+          : c.basis === 'totalProfit'
+            ? `the best day's ${pct} share of the total net profit (${formatMoney(f.priorProfit ?? money(0))} before today)`
+            : `the best day's ${pct} share of the winning days (${formatMoney(f.priorWinningDays ?? money(0))} before today)`;
+      return { rule, kind: 'soft', threshold, value: f.dayPnl, summary: `day PnL ${formatMoney(f.dayPnl)} reached ${basis}: ${formatMoney(threshold)}` };
     }
   }
 }
@@ -195,7 +220,7 @@ export interface RuleContext {
   readonly startBalance?: Money;
 }
 
-const RULE_NAMES = ['dailyLoss', 'trailingDrawdown', 'maxContracts', 'dailyProfitTarget', 'consistency', 'session'] as const;
+const RULE_NAMES = ['dailyLoss', 'trailingDrawdown', 'maxContracts', 'dailyProfitTarget', 'consistency', 'session', 'fees'] as const;
 
 /** Plain words for each field, shown with whatever zod found wrong. */
 const FIELD_HELP: Readonly<Record<string, string>> = {
@@ -207,11 +232,15 @@ const FIELD_HELP: Readonly<Record<string, string>> = {
   'trailingDrawdown.stopAt': 'the account balance at which the threshold stops rising (e.g. 50100), a positive dollar amount',
   maxContracts: 'a whole number of contracts, at least 1',
   dailyProfitTarget: 'a positive dollar amount: day PnL at which new entries stop (e.g. 1500)',
-  consistency: 'an object { profitTarget, maxDayShare }',
+  consistency: 'an object { profitTarget, maxDayShare, basis? }',
+  'consistency.basis': '"profitTarget" (a day under maxDayShare × target), "totalProfit" (best day ÷ total net profit) or "winningDays" (best day ÷ the winning days)',
   'consistency.profitTarget': "a positive dollar amount: the account's total profit target (e.g. 3000)",
   'consistency.maxDayShare': 'a share between 0 and 1 of the profit target one day may make: 0.3 means 30%',
   session: 'an object { flattenAt: "HH:MM" }',
   'session.flattenAt': 'Chicago (exchange) time, 24-hour HH:MM, e.g. "15:10"',
+  fees: 'an object { perSide: { ES: 2.25, ... }, preset? }',
+  'fees.perSide': 'dollars per contract per side by product root, commission and exchange fees together (e.g. { "ES": 2.25 })',
+  'fees.preset': "the preset whose fee schedule this is",
 };
 
 function pathText(path: readonly PropertyKey[]): string {
@@ -281,6 +310,12 @@ export function validateRules(input: unknown, ctx: RuleContext = {}): { rules: R
   amount('trailingDrawdown.stopAt', r.trailingDrawdown?.stopAt);
   amount('dailyProfitTarget', r.dailyProfitTarget);
   amount('consistency.profitTarget', r.consistency?.profitTarget);
+  for (const [root, rate] of Object.entries(r.fees?.perSide ?? {})) {
+    // A rate is exact Money (1/10,000 USD), so a day of fees sums without rounding.
+    if (Rational.fromDecimalNumber(rate).mulInt(MONEY_SCALE).den !== 1n || rate > 1000) {
+      issues.push({ field: `fees.perSide.${root}`, message: `must be dollars per contract per side with at most 4 decimals and at most $1,000, got ${rate}` });
+    }
+  }
   if (issues.length > 0) return { rules: undefined, issues };
 
   const balance = ctx.balance;

@@ -35,7 +35,7 @@ function handle(core: EngineCore, conn: ConnectionRuntime, event: BrokerEvent): 
       const before = book.position(event.fill.contract);
       if (!book.applyFill(event.fill)) return;
       const f = event.fill;
-      core.risk.onFill(account, { fillId: f.fillId, contract: f.contract, side: f.side, qty: f.qty, price: f.price, time: f.time });
+      core.risk.onFill(account, { fillId: f.fillId, contract: f.contract, side: f.side, qty: f.qty, price: f.price, time: f.time, fees: f.fees });
       if (core.groupOfLeader(account)) onLeaderFill(core, account, f, before);
       onFollowerFill(core, account, f);
       return;
@@ -61,6 +61,12 @@ function handle(core: EngineCore, conn: ConnectionRuntime, event: BrokerEvent): 
       const account = conn.accounts.get(event.accountId);
       const book = account !== undefined ? core.books.get(account) : undefined;
       if (book) book.balance = event.balance;
+      if (account !== undefined) core.risk.onBalance(account, event.balance);
+      return;
+    }
+    case 'fee': {
+      const account = conn.accounts.get(event.accountId);
+      if (account !== undefined) core.risk.onFee(account, event.fillId, event.fees);
       return;
     }
     case 'quote':

@@ -41,7 +41,7 @@ export async function reconcileConnection(core: EngineCore, conn: ConnectionRunt
     core.risk.rebase(account, {
       balance: snap.balance,
       positions: snap.positions.map((p) => ({ contract: p.contract, netPos: p.netPos, ...(p.avgPrice !== undefined ? { avgPrice: p.avgPrice } : {}) })),
-      fills: snap.fills.map((f) => ({ fillId: f.fillId, contract: f.contract, side: f.side, qty: f.qty, price: f.price, time: f.time })),
+      fills: snap.fills.map((f) => ({ fillId: f.fillId, contract: f.contract, side: f.side, qty: f.qty, price: f.price, time: f.time, fees: f.fees })),
     });
     core.risk.setConnected(account, true);
     const contracts = new Set<ContractCode>([...snap.positions.map((p) => p.contract), ...snap.openOrders.map((o) => o.contract)]);

@@ -21,6 +21,8 @@ export interface RiskFillInput {
   readonly qty: number;
   readonly price: number;
   readonly time: number;
+  /** The broker's figure for the fill's fees, when it came with the fill. */
+  readonly fees?: Money | undefined;
 }
 
 /** A lock as the views need it; evidence amounts in Money units. */
@@ -51,6 +53,19 @@ export interface RiskNumbers {
   readonly trailingThreshold: Money | undefined;
   readonly openContracts: number;
   readonly riskUnknown: string | undefined;
+  /** Fees in today's figures; `source` is where the latest fill's figure came from. */
+  readonly fees: {
+    readonly today: Money;
+    readonly source: 'broker' | 'preset' | 'account' | 'none' | undefined;
+    readonly schedule: 'preset' | 'account' | undefined;
+    readonly preset: string | undefined;
+  };
+  /** The broker's balance and the engine's while they differ by more than a cent; the rules use the lower. */
+  readonly drift: { readonly broker: Money; readonly engine: Money; readonly difference: Money } | undefined;
+  /** The day PnL at which the consistency rule locks now. */
+  readonly consistencyThreshold: Money | undefined;
+  /** The last broker snapshot whose balance differed from the engine's cash (the broker's was taken). */
+  readonly snapshotDrift: { readonly broker: Money; readonly engine: Money; readonly at: number } | undefined;
 }
 
 /** One open position as the risk engine prices it (Dashboard): entry from its lots, the latest mark. */
@@ -79,6 +94,10 @@ export interface RiskPort {
     },
   ): void;
   onFill(accountId: string, fill: RiskFillInput): void;
+  /** The broker's fees for a fill delivered without them. */
+  onFee(accountId: string, fillId: string, fees: Money): void;
+  /** The broker's live cash balance, compared with the engine's own. */
+  onBalance(accountId: string, balance: Money): void;
   onQuote(contract: ContractCode, price: number, time: number): void;
   setConnected(accountId: string, connected: boolean): void;
   gate(accountId: string): RiskGateView;

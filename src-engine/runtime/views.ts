@@ -252,7 +252,8 @@ function recentTrades(core: EngineCore, g: Group): TradeFillView[] {
   return out.sort((x, y) => y.time - x.time).slice(0, 30);
 }
 
-export function riskViews(core: EngineCore): RiskAccountView[] {
+/** `presetLabel` names a fee schedule's preset for people ("Topstep 50K Trading Combine"). */
+export function riskViews(core: EngineCore, presetLabel: (id: string) => string | undefined = () => undefined): RiskAccountView[] {
   return [...core.accounts.values()].map((a) => {
     const n = core.risk.numbers(a.id);
     const gauges: GaugeView[] = [];
@@ -270,7 +271,8 @@ export function riskViews(core: EngineCore): RiskAccountView[] {
       gauges.push({ label: 'Daily profit target', value: moneyToDollars(n.dayPnl), limit: r.dailyProfitTarget, use: Math.min(1, Math.max(0, moneyToDollars(n.dayPnl) / r.dailyProfitTarget)) });
     }
     if (r.consistency !== undefined && n.dayPnl !== undefined) {
-      const cap = r.consistency.profitTarget * r.consistency.maxDayShare;
+      // The engine's threshold: with a totalProfit or winningDays basis it grows with the account's history.
+      const cap = n.consistencyThreshold !== undefined ? moneyToDollars(n.consistencyThreshold) : r.consistency.profitTarget * r.consistency.maxDayShare;
       gauges.push({ label: 'Consistency (day share)', value: moneyToDollars(n.dayPnl), limit: cap, use: Math.min(1, Math.max(0, moneyToDollars(n.dayPnl) / cap)) });
     }
     return {
@@ -283,6 +285,13 @@ export function riskViews(core: EngineCore): RiskAccountView[] {
       gauges,
       rules: r,
       riskUnknown: n.riskUnknown,
+      fees: {
+        today: moneyToDollars(n.fees.today),
+        source: n.fees.source,
+        schedule: n.fees.schedule === undefined ? undefined : { kind: n.fees.schedule, label: n.fees.preset !== undefined ? (presetLabel(n.fees.preset) ?? 'a preset') : 'your own figures' },
+      },
+      balanceDrift: n.drift ? { broker: moneyToDollars(n.drift.broker), engine: moneyToDollars(n.drift.engine) } : undefined,
+      snapshotDrift: n.snapshotDrift ? { broker: moneyToDollars(n.snapshotDrift.broker), engine: moneyToDollars(n.snapshotDrift.engine), at: n.snapshotDrift.at } : undefined,
     };
   });
 }

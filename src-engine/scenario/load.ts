@@ -132,6 +132,7 @@ function checkReferences(s: Scenario, catalog: Catalog, fail: (p: Path, m: strin
       const f = step.fault;
       if ((f.kind === 'disconnect' || f.kind === 'delay' || f.kind === 'rateLimit') && f.ms === undefined) fail([...p, 'fault'], `${f.kind} needs ms`);
       if (f.kind === 'partialFill' && f.qty === undefined) fail([...p, 'fault'], 'partialFill needs qty');
+      if (f.kind === 'balanceChange' && f.amount === undefined) fail([...p, 'fault'], 'balanceChange needs amount');
     } else if ('control' in step) {
       const c = step.control;
       if (c.account !== undefined) account([...p, 'control', 'account'], c.account);

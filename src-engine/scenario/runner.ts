@@ -5,6 +5,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import { parseContractCode } from '../domain/contractCode';
+import { moneyFromDollars, moneyToDollars } from '../domain/money';
 import type { Catalog } from '../domain/instruments';
 import { Refusal } from '../domain/refusal';
 import { toGroupInput } from '../domain/groupEdit';
@@ -117,6 +118,9 @@ async function runStep(
         return undefined;
       case 'partialFill':
         acc.faults.partialFillQty = f.qty;
+        return undefined;
+      case 'balanceChange':
+        ex.changeBalance(acc.id, moneyFromDollars(f.amount ?? 0));
         return undefined;
       case 'duplicateNextEvent':
       case 'expireToken':
@@ -301,6 +305,9 @@ interface Observed {
   lockRule: string | undefined;
   quarantined: string[];
   outOfSync: string[];
+  dayPnl: number | undefined;
+  fees: { today: number; source: string | undefined };
+  balanceDrift: false | { broker: number; engine: number };
 }
 
 function observeAccount(world: World, key: string, want: AccountExpectation, cursor: number): Observed {
@@ -316,8 +323,15 @@ function observeAccount(world: World, key: string, want: AccountExpectation, cur
     const { status: _s, ...rest } = describeOrder(o);
     return rest;
   });
-  const flags = world.requireEngine().accountFlags(key);
-  return { position, orders, noOrders: orders.length === 0, working, locked: flags.locked, lockRule: flags.lockRule, quarantined: [...flags.quarantined], outOfSync: [...flags.outOfSync] };
+  const engine = world.requireEngine();
+  const flags = engine.accountFlags(key);
+  const n = engine.core.risk.numbers(key);
+  return {
+    position, orders, noOrders: orders.length === 0, working, locked: flags.locked, lockRule: flags.lockRule, quarantined: [...flags.quarantined], outOfSync: [...flags.outOfSync],
+    dayPnl: n.dayPnl !== undefined ? moneyToDollars(n.dayPnl) : undefined,
+    fees: { today: moneyToDollars(n.fees.today), source: n.fees.source },
+    balanceDrift: n.drift ? { broker: moneyToDollars(n.drift.broker), engine: moneyToDollars(n.drift.engine) } : false,
+  };
 }
 
 function describeOrder(o: Readonly<SimOrder>): Observed['orders'][number] {
@@ -348,6 +362,17 @@ function fieldHolds(field: keyof AccountExpectation, want: AccountExpectation, g
       return isDeepStrictEqual([...(want.quarantined ?? [])].sort(), got.quarantined);
     case 'outOfSync':
       return isDeepStrictEqual([...(want.outOfSync ?? [])].sort(), got.outOfSync);
+    case 'dayPnl':
+      // Both sides are whole 1/10,000 dollars: compared as Money, never as floats.
+      return got.dayPnl !== undefined && want.dayPnl !== undefined && moneyFromDollars(got.dayPnl) === moneyFromDollars(want.dayPnl);
+    case 'fees':
+      return want.fees !== undefined && moneyFromDollars(want.fees.today) === moneyFromDollars(got.fees.today) && (want.fees.source === undefined || want.fees.source === got.fees.source);
+    case 'balanceDrift': {
+      const w = want.balanceDrift;
+      const g = got.balanceDrift;
+      if (w === false || g === false) return w === g;
+      return w !== undefined && moneyFromDollars(w.broker) === moneyFromDollars(g.broker) && moneyFromDollars(w.engine) === moneyFromDollars(g.engine);
+    }
   }
 }
 

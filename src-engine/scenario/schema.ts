@@ -14,6 +14,8 @@ export const AccountSpec = z.strictObject({
   broker: z.enum(['tradovate', 'projectx', 'paper']),
   balance: z.number().positive(),
   risk: RiskRulesInput.optional(),
+  /** Root → dollars per contract per side the simulator charges on every fill of this account. */
+  fees: z.record(Root, z.number().nonnegative()).optional(),
 });
 
 export const GroupSpec = z.strictObject({
@@ -38,8 +40,10 @@ const LeaderCancelStep = z.strictObject({ cancel: z.string().min(1) });
 
 const Fault = z.strictObject({
   account: AccountRef,
-  kind: z.enum(['rejectNext', 'disconnect', 'duplicateNextEvent', 'delay', 'expireToken', 'rateLimit', 'partialFill']),
+  kind: z.enum(['rejectNext', 'disconnect', 'duplicateNextEvent', 'delay', 'expireToken', 'rateLimit', 'partialFill', 'balanceChange']),
   reason: z.string().optional(),
+  /** balanceChange: dollars the broker adds to (or, negative, takes from) the cash balance with no fill. */
+  amount: z.number().optional(),
   ms: z.number().int().positive().optional(),
   qty: z.number().int().positive().optional(),
 });
@@ -106,6 +110,12 @@ export const AccountExpectation = z.strictObject({
   lockRule: z.string().optional(),
   quarantined: z.array(Root).optional(),
   outOfSync: z.array(Root).optional(),
+  /** The engine's day PnL for the account, dollars, exact (net of fees). */
+  dayPnl: z.number().optional(),
+  /** Fees in the engine's figures today, dollars, and where the latest fill's figure came from. */
+  fees: z.strictObject({ today: z.number(), source: z.enum(['broker', 'preset', 'account', 'none']).optional() }).optional(),
+  /** The broker's and the engine's balance while they differ (false: they agree). */
+  balanceDrift: z.union([z.literal(false), z.strictObject({ broker: z.number(), engine: z.number() })]).optional(),
 });
 export type AccountExpectation = z.infer<typeof AccountExpectation>;
 

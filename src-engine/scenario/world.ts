@@ -60,7 +60,8 @@ export class World {
     for (const a of s.accounts) {
       const broker = a.broker === 'paper' && this.options.brokerOverride ? this.options.brokerOverride : a.broker;
       this.brokerOf.set(a.id, broker);
-      this.exchange.addAccount({ key: a.id, broker, login: a.id, name: a.id.toUpperCase(), balance: moneyFromDollars(a.balance) });
+      const fees = a.fees ? new Map(Object.entries(a.fees).map(([root, rate]) => [root, moneyFromDollars(rate)])) : undefined;
+      this.exchange.addAccount({ key: a.id, broker, login: a.id, name: a.id.toUpperCase(), balance: moneyFromDollars(a.balance), ...(fees ? { fees } : {}) });
     }
     const needed = new Set(this.brokerOf.values());
     for (const kind of needed) {

@@ -14,7 +14,19 @@ export interface RiskForm {
   dailyProfitTarget: string;
   consistencyTarget: string;
   consistencyShare: string;
+  consistencyBasis: '' | 'profitTarget' | 'totalProfit' | 'winningDays';
   flattenAt: string;
+  /** "ES 2.25, MNQ 0.52": dollars per contract per side, used when the broker reports no fee. */
+  fees: string;
+  /** The preset the fees came from, kept while the text is as the preset wrote it. */
+  feesPreset: string;
+  feesAsApplied: string;
+}
+
+function feesToText(perSide: Readonly<Record<string, number>> | undefined): string {
+  return Object.entries(perSide ?? {})
+    .map(([root, rate]) => `${root} ${rate}`)
+    .join(', ');
 }
 
 const s = (n: number | undefined): string => (n === undefined ? '' : String(n));
@@ -29,7 +41,11 @@ export function formFromRules(r: RiskRulesInput): RiskForm {
     dailyProfitTarget: s(r.dailyProfitTarget),
     consistencyTarget: s(r.consistency?.profitTarget),
     consistencyShare: s(r.consistency?.maxDayShare),
+    consistencyBasis: r.consistency?.basis ?? '',
     flattenAt: r.session?.flattenAt ?? '',
+    fees: feesToText(r.fees?.perSide),
+    feesPreset: r.fees?.preset ?? '',
+    feesAsApplied: feesToText(r.fees?.perSide),
   };
 }
 
@@ -45,8 +61,11 @@ export const FIELD_OF: Readonly<Record<string, keyof RiskForm>> = {
   consistency: 'consistencyTarget',
   'consistency.profitTarget': 'consistencyTarget',
   'consistency.maxDayShare': 'consistencyShare',
+  'consistency.basis': 'consistencyBasis',
   session: 'flattenAt',
   'session.flattenAt': 'flattenAt',
+  fees: 'fees',
+  'fees.perSide': 'fees',
 };
 
 const NUM = /^\d+(\.\d+)?$/;
@@ -83,12 +102,26 @@ export function rulesFromForm(f: RiskForm): { rules: RiskRulesInput; issues: Api
     const sh = Number(share);
     if (share === '' || !Number.isFinite(sh) || sh <= 0 || sh > 1) issues.push({ field: 'consistency.maxDayShare', message: 'must be a share above 0 and at most 1 (e.g. 0.5)' });
     if (ct === undefined && f.consistencyTarget.trim() === '') issues.push({ field: 'consistency.profitTarget', message: 'enter the profit target' });
-    if (ct !== undefined && share !== '' && sh > 0 && sh <= 1) rules.consistency = { profitTarget: ct, maxDayShare: sh };
+    if (ct !== undefined && share !== '' && sh > 0 && sh <= 1) rules.consistency = { profitTarget: ct, maxDayShare: sh, ...(f.consistencyBasis ? { basis: f.consistencyBasis } : {}) };
   }
   const fa = f.flattenAt.trim();
   if (fa !== '') {
     if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(fa)) issues.push({ field: 'session.flattenAt', message: 'must be HH:MM (exchange time, Chicago)' });
     else rules.session = { flattenAt: fa };
+  }
+  const fees = f.fees.trim();
+  if (fees !== '') {
+    const perSide: Record<string, number> = {};
+    for (const part of fees.split(/[,;]/).map((p) => p.trim()).filter((p) => p !== '')) {
+      const m = /^([A-Za-z0-9]{1,6})\s*[:=]?\s*\$?(\d+(?:\.\d{1,4})?)$/.exec(part);
+      if (!m?.[1] || m[2] === undefined) {
+        issues.push({ field: 'fees.perSide', message: `"${part}" is not a product and a fee, e.g. "ES 2.25, MNQ 0.52"` });
+        continue;
+      }
+      perSide[m[1].toUpperCase()] = Number(m[2]);
+    }
+    const samePreset = f.feesPreset !== '' && fees === f.feesAsApplied.trim();
+    if (Object.keys(perSide).length > 0) rules.fees = { perSide, ...(samePreset ? { preset: f.feesPreset } : {}) };
   }
   return { rules, issues };
 }

@@ -15,6 +15,7 @@ import { href } from '../lib/route';
 import { FIELD_OF, formFromRules, rulesFromForm, type RiskForm } from '../lib/riskForm';
 import { contractLabel } from './Dashboard';
 import { inWords } from '../lib/words';
+import { driftText, feesText, snapshotDriftText } from '../lib/riskSources';
 
 export function Risk({ parts }: { parts: readonly string[] }): ReactNode {
   const snap = useSnapshot();
@@ -77,9 +78,12 @@ function AccountsTable({ snap, selected }: { snap: SnapshotView; selected: strin
                   <td>{a.role ? `${a.role.role} · ${a.role.groupName}` : <span className="muted">—</span>}</td>
                   <td className="num">
                     <Money value={r?.dayPnl} signed />
+                    {r ? <div className="muted small fee-source">{feesText(r.fees)}</div> : null}
                   </td>
                   <td className="num">
                     <Money value={r?.netLiq} />
+                    {r?.balanceDrift ? <div className="small drift">{driftText(r.balanceDrift)}</div> : null}
+                    {r?.snapshotDrift && !r.balanceDrift ? <div className="muted small drift-past">{snapshotDriftText(r.snapshotDrift, dateTime(r.snapshotDrift.at))}</div> : null}
                   </td>
                   <td className="gauges-col">
                     <Gauges r={r} />
@@ -134,6 +138,11 @@ function AccountRiskStatus({ a, r, snap }: { a: AccountView; r: RiskAccountView 
       ) : (
         <Badge tone="ok">OK</Badge>
       )}
+      {r?.balanceDrift ? (
+        <Badge tone="warn" title={driftText(r.balanceDrift)}>
+          Balance differs
+        </Badge>
+      ) : null}
       {r?.riskUnknown && a.locked ? (
         <Badge tone="warn" title={r.riskUnknown}>
           Risk unknown
@@ -235,8 +244,21 @@ function RulesEditor({ snap, account }: { snap: SnapshotView; account: AccountVi
             <Field label="Consistency: max day share" errors={field('consistencyShare')} hint="0–1, e.g. 0.5">
               {({ id, describedBy }) => <input id={id} className="num" inputMode="decimal" value={form.consistencyShare} aria-describedby={describedBy} onChange={(e) => set('consistencyShare', e.target.value)} />}
             </Field>
+            <Field label="Consistency: the firm's formula" errors={field('consistencyBasis')}>
+              {({ id }) => (
+                <select id={id} value={form.consistencyBasis} onChange={(e) => set('consistencyBasis', e.target.value)}>
+                  <option value="">Default (a day under the share of the target)</option>
+                  <option value="profitTarget">A day under the share of the target</option>
+                  <option value="totalProfit">Best day ÷ total net profit</option>
+                  <option value="winningDays">Best day ÷ winning days only</option>
+                </select>
+              )}
+            </Field>
             <Field label="Session flatten at (CT)" errors={field('flattenAt')} hint="HH:MM, exchange time">
               {({ id, describedBy }) => <input id={id} className="num" placeholder="15:55" value={form.flattenAt} aria-describedby={describedBy} onChange={(e) => set('flattenAt', e.target.value)} />}
+            </Field>
+            <Field label="Fees per contract per side ($)" errors={field('fees')} hint="Used when the broker reports no fee, e.g. ES 2.25, MNQ 0.52">
+              {({ id, describedBy }) => <input id={id} placeholder="ES 2.25, MNQ 0.52" value={form.fees} aria-describedby={describedBy} onChange={(e) => set('fees', e.target.value)} />}
             </Field>
           </div>
           <FieldErrors errors={unclaimed(errors, (k) => FIELD_OF[k] !== undefined)} />
@@ -283,12 +305,33 @@ function RulesEditor({ snap, account }: { snap: SnapshotView; account: AccountVi
             />
           </div>
           {chosen ? (
-            <p className="preset-note small">
-              <span className="muted">
-                Start balance {money(chosen.startBalance, { whole: true })} · checked {chosen.lastChecked}.
-              </span>{' '}
-              {chosen.note}
-            </p>
+            <div className="preset-note small">
+              {chosen.stale ? (
+                <p className="stale" role="note">
+                  These figures date from {chosen.asOf ?? chosen.lastChecked}, over 90 days ago: the firm may have changed them. Check them before applying.
+                </p>
+              ) : null}
+              <p>
+                <span className="muted">
+                  Start balance {money(chosen.startBalance, { whole: true })} · figures as of {chosen.asOf ?? chosen.lastChecked} · compiled {chosen.lastChecked}
+                  {chosen.confidence ? ` · confidence ${chosen.confidence}` : ''}
+                  {chosen.boughtFrom ? ` · accounts bought from ${chosen.boughtFrom}` : ''}
+                  {chosen.boughtBefore ? ` · accounts bought before ${chosen.boughtBefore}` : ''}.
+                </span>{' '}
+                {chosen.note}
+              </p>
+              {chosen.sources && chosen.sources.length > 0 ? (
+                <ul className="preset-sources" aria-label="Sources">
+                  {chosen.sources.map((src) => (
+                    <li key={src.url}>
+                      {/* Shown as text to copy: the desktop app opens no outside page. */}
+                      <span className="url">{src.url}</span>
+                      {src.asOf ? ` (${src.asOf})` : ''}: {src.says}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </div>
           ) : null}
         </div>
       </div>
@@ -361,6 +404,9 @@ const VALUE_LABELS: Readonly<Record<string, string>> = {
   dayStartNetLiq: 'Net liq at day start',
   trailingThreshold: 'Trailing threshold',
   openContracts: 'Open contracts',
+  feesToday: 'Fees today (in the figures above)',
+  brokerBalance: "Broker's balance",
+  engineBalance: "Mirrorfill's balance",
 };
 
 function lockNumber(l: LockView, n: number): string {

@@ -470,7 +470,7 @@ export function toBrokerOrder(o: Readonly<SimOrder>): BrokerOrder {
 }
 
 export function toBrokerFill(f: SimFill): BrokerFill {
-  return { accountId: String(f.accountId), fillId: String(f.fillId), orderId: String(f.orderId), contract: f.contract, side: f.side, qty: f.qty, price: f.price, time: f.time };
+  return { accountId: String(f.accountId), fillId: String(f.fillId), orderId: String(f.orderId), contract: f.contract, side: f.side, qty: f.qty, price: f.price, time: f.time, fees: f.fees };
 }
 
 /** The broker refuses the login for now (it is dropping this account's connections): retry. */

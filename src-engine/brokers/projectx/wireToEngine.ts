@@ -89,6 +89,9 @@ export function toBrokerFill(t: CompleteTrade, contract: ContractCode, fallbackT
   const side = sideOf(t.side);
   if (side === undefined) return { ok: false, error: `trade ${t.id}: unknown side ${t.side}` };
   if (!(t.size > 0)) return { ok: false, error: `trade ${t.id}: size ${t.size}` };
+  // A trade without `fees` (sparse payloads, §13) leaves them unknown, never zero.
+  const fees = t.fees !== undefined ? balanceOf(t.fees) : undefined;
+  if (fees !== undefined && !fees.ok) return { ok: false, error: `trade ${t.id}: fees ${t.fees}: ${fees.error}` };
   return {
     ok: true,
     value: {
@@ -100,6 +103,7 @@ export function toBrokerFill(t: CompleteTrade, contract: ContractCode, fallbackT
       qty: t.size,
       price: t.price,
       time: t.creationTimestamp ?? fallbackTime,
+      ...(fees?.ok === true ? { fees: fees.value } : {}),
     },
   };
 }

@@ -103,6 +103,17 @@ export class SimExchange {
     return account;
   }
 
+  /**
+   * Moves an account's cash with no fill, as a broker's adjustment does (a fee charged apart from
+   * the fills, a correction, Tradovate's changeDemoBalance): only the balance reports it.
+   */
+  changeBalance(accountId: number, amount: Money): void {
+    const account = this.accounts.get(accountId);
+    if (!account || amount === 0) return;
+    account.balance = money(account.balance + amount);
+    this.emit(account.id, { kind: 'balance', accountId: account.id, balance: account.balance });
+  }
+
   account(id: number): SimAccount | undefined {
     return this.accounts.get(id);
   }
@@ -421,6 +432,7 @@ export class SimExchange {
     const product = this.productOf(order.contract);
     const now = this.clock.now();
     const realized = this.applyToPosition(account, order.contract, order.side === 'buy' ? qty : -qty, price, product);
+    const fees = feesOf(account.spec, order.contract, qty);
     const fill: SimFill = {
       fillId: this.nextFillId++,
       orderId: order.orderId,
@@ -431,6 +443,7 @@ export class SimExchange {
       price,
       time: now,
       realized,
+      fees,
     };
     account.fills.push(fill);
     order.filledQty += qty;
@@ -443,8 +456,9 @@ export class SimExchange {
     this.emit(account.id, { kind: 'order', order });
     const pos = account.positions.get(order.contract);
     if (pos) this.emit(account.id, { kind: 'position', accountId: account.id, position: { contract: pos.contract, netPos: pos.netPos, avgPrice: pos.avgPrice } });
-    if (realized !== undefined) {
-      account.balance = money(account.balance + realized);
+    // Brokers take fees from the cash balance as each fill clears, opening fills included.
+    if (realized !== undefined || fees !== 0) {
+      account.balance = money(account.balance + (realized ?? 0) - fees);
       this.emit(account.id, { kind: 'balance', accountId: account.id, balance: account.balance });
     }
 
@@ -514,6 +528,12 @@ export class SimExchange {
     const waiters = this.idleWaiters.splice(0);
     for (const w of waiters) w();
   }
+}
+
+/** Fees of one fill: the account's per-contract, per-side rate for the root × quantity. */
+function feesOf(spec: SimAccountSpec, contract: ContractCode, qty: number): Money {
+  const rate = spec.fees?.get(parseContractCode(contract).root);
+  return money(rate === undefined ? 0 : rate * qty);
 }
 
 function isOpen(o: SimOrder): boolean {

@@ -39,6 +39,8 @@ export interface SimFill {
   readonly time: number;
   /** Realized PnL of this fill (closing part only); undefined for fills that only opened. */
   readonly realized: Money | undefined;
+  /** Commission and exchange fees charged for this fill (0 when the account pays none). */
+  readonly fees: Money;
 }
 
 export interface SimPosition {
@@ -70,6 +72,11 @@ export interface SimAccountSpec {
   /** What the broker calls it. */
   readonly name: string;
   readonly balance: Money;
+  /**
+   * Root → fees per contract per side (commission and exchange fees together), charged on every
+   * fill and taken from the balance; a root not listed is charged nothing.
+   */
+  readonly fees?: ReadonlyMap<string, Money>;
 }
 
 export interface PlaceSpec {

@@ -16,12 +16,14 @@ import type { BrokerAccount, BrokerEvent, BrokerFill, BrokerOrder, BrokerOrderSt
 import type { Decoded } from './codec';
 import {
   describeZodError,
+  fillFeeTotal,
   wireAccountSchema,
   wireCashBalanceSchema,
   wireCommandReportSchema,
   wireCommandSchema,
   wireContractSchema,
   wireExecutionReportSchema,
+  wireFillFeeSchema,
   wireFillSchema,
   wireOrderSchema,
   wireOrderVersionSchema,
@@ -52,7 +54,7 @@ export interface Missing {
 type ContractNamer = (name: string) => Decoded<ContractCode>;
 
 /** The entity types the adapter reads; everything else in a sync or props is ignored. */
-export const CACHED_ENTITY_TYPES = ['account', 'cashBalance', 'position', 'order', 'orderVersion', 'command', 'commandReport', 'executionReport', 'fill', 'contract'] as const;
+export const CACHED_ENTITY_TYPES = ['account', 'cashBalance', 'position', 'order', 'orderVersion', 'command', 'commandReport', 'executionReport', 'fill', 'fillFee', 'contract'] as const;
 
 const OPEN: ReadonlySet<BrokerOrderStatus> = new Set(['pending', 'suspended', 'working']);
 
@@ -68,6 +70,10 @@ export class EntityCache {
   private readonly execReports = new Map<number, WireExecutionReport>();
   private readonly fills = new Map<number, WireFill>();
   private readonly fillsByOrder = new Map<number, Set<number>>();
+  /** Fill id → what the fill cost (its fillFee entity, summed). */
+  private readonly fillFees = new Map<number, Money>();
+  /** Fees that came after their fill was emitted: sent on as `fee` events. */
+  private readonly pendingFees = new Set<number>();
   private readonly contracts = new Map<number, ContractCode>();
 
   /** What we know from our own requests, in case the server does not echo it (§6.3). */
@@ -157,6 +163,13 @@ export class EntityCache {
           if (!this.emittedFills.has(f.id)) this.pendingFills.add(f.id);
           this.dirtyOrders.add(f.orderId);
         });
+      case 'fillFee':
+        return this.read(wireFillFeeSchema, raw, entityType, (f) => {
+          const fees = moneyFromDollars(fillFeeTotal(f));
+          if (this.fillFees.get(f.id) === fees) return;
+          this.fillFees.set(f.id, fees);
+          if (this.emittedFills.has(f.id)) this.pendingFees.add(f.id);
+        });
       case 'contract':
         return this.addContract(raw);
       default:
@@ -179,8 +192,8 @@ export class EntityCache {
    * re-emitted as events: the engine reads them with snapshot() after a reconnect.
    */
   loadSnapshot(sync: SyncMessage): string[] {
-    for (const t of [this.accounts, this.cash, this.positions, this.orders, this.versions, this.commands, this.commandsByOrder, this.commandReports, this.execReports, this.fills, this.fillsByOrder]) t.clear();
-    for (const s of [this.dirtyOrders, this.pendingFills, this.dirtyPositions, this.dirtyCash, this.forcedOrders]) s.clear();
+    for (const t of [this.accounts, this.cash, this.positions, this.orders, this.versions, this.commands, this.commandsByOrder, this.commandReports, this.execReports, this.fills, this.fillsByOrder, this.fillFees]) t.clear();
+    for (const s of [this.dirtyOrders, this.pendingFills, this.dirtyPositions, this.dirtyCash, this.forcedOrders, this.pendingFees]) s.clear();
     const errors: string[] = [];
     const load = (type: string, list: readonly unknown[] | undefined): void => {
       for (const raw of list ?? []) {
@@ -198,8 +211,10 @@ export class EntityCache {
     load('commandReport', sync.commandReports);
     load('executionReport', sync.executionReports);
     load('fill', sync.fills);
+    load('fillFee', sync.fillFees);
     for (const id of this.pendingFills) this.emittedFills.add(id);
     this.pendingFills.clear();
+    this.pendingFees.clear();
     // Every order is looked at (a working one may have filled during a gap); open ones are re-sent.
     for (const id of this.orders.keys()) this.dirtyOrders.add(id);
     this.forceAll = true;
@@ -247,7 +262,18 @@ export class EntityCache {
       this.pendingFills.delete(id);
       this.emittedFills.add(id);
       if (f.active === false) continue;
-      events.push({ kind: 'fill', fill: fillView(order, f, contract, this.now()) });
+      // Fees known already travel with the fill; later ones follow as their own event.
+      this.pendingFees.delete(id);
+      events.push({ kind: 'fill', fill: fillView(order, f, contract, this.now(), this.fillFees.get(id)) });
+    }
+
+    for (const id of [...this.pendingFees]) {
+      this.pendingFees.delete(id);
+      const f = this.fills.get(id);
+      const order = f ? this.orders.get(f.orderId) : undefined;
+      const fees = this.fillFees.get(id);
+      if (!f || !order || fees === undefined || f.active === false) continue;
+      events.push({ kind: 'fee', accountId: String(order.accountId), fillId: String(id), fees });
     }
 
     for (const id of [...this.dirtyOrders]) {
@@ -374,7 +400,7 @@ export class EntityCache {
     for (const f of this.fills.values()) {
       const order = this.orders.get(f.orderId);
       const contract = this.contracts.get(f.contractId);
-      if (f.active !== false && order?.accountId === accountId && contract) out.push(fillView(order, f, contract, this.now()));
+      if (f.active !== false && order?.accountId === accountId && contract) out.push(fillView(order, f, contract, this.now(), this.fillFees.get(f.id)));
     }
     return out.sort((a, b) => a.time - b.time || Number(a.fillId) - Number(b.fillId));
   }
@@ -550,7 +576,7 @@ function orderKey(o: BrokerOrder): string {
   return JSON.stringify(rest);
 }
 
-function fillView(order: WireOrder, f: WireFill, contract: ContractCode, now: number): BrokerFill {
+function fillView(order: WireOrder, f: WireFill, contract: ContractCode, now: number, fees: Money | undefined): BrokerFill {
   return {
     accountId: String(order.accountId),
     fillId: String(f.id),
@@ -560,6 +586,7 @@ function fillView(order: WireOrder, f: WireFill, contract: ContractCode, now: nu
     qty: f.qty,
     price: f.price,
     time: f.timestamp ?? now,
+    ...(fees !== undefined ? { fees } : {}),
   };
 }
 

@@ -157,6 +157,28 @@ export const wireFillSchema = z.looseObject({
 });
 export type WireFill = z.output<typeof wireFillSchema>;
 
+/**
+ * The fees of one fill, under the fill's own id (`fillFee/deps?masterid=<fillId>`). Every part is
+ * optional on the wire; their sum is what the fill cost. All in the account's currency (USD here).
+ */
+const feePart = opt(z.number());
+export const wireFillFeeSchema = z.looseObject({
+  id: wireId,
+  clearingFee: feePart,
+  exchangeFee: feePart,
+  nfaFee: feePart,
+  brokerageFee: feePart,
+  ipFee: feePart,
+  commission: feePart,
+  orderRoutingFee: feePart,
+});
+export type WireFillFee = z.output<typeof wireFillFeeSchema>;
+
+/** What a fill cost in all, in dollars. */
+export function fillFeeTotal(f: WireFillFee): number {
+  return (f.clearingFee ?? 0) + (f.exchangeFee ?? 0) + (f.nfaFee ?? 0) + (f.brokerageFee ?? 0) + (f.ipFee ?? 0) + (f.commission ?? 0) + (f.orderRoutingFee ?? 0);
+}
+
 export const wireContractSchema = z.looseObject({
   id: wireId,
   name: z.string().min(2),
@@ -206,6 +228,7 @@ export const syncMessageSchema = z.looseObject({
   commandReports: list,
   executionReports: list,
   fills: list,
+  fillFees: list,
   contracts: list,
 });
 export type SyncMessage = z.output<typeof syncMessageSchema>;

@@ -78,7 +78,7 @@ export class SimWire {
       creationTimestamp: formatWireTime(f.time),
       price: wirePrice(f.price),
       profitAndLoss: f.realized === undefined ? null : moneyToDollars(f.realized),
-      fees: 0,
+      fees: moneyToDollars(f.fees),
       side: f.side === 'buy' ? OrderSide.Bid : OrderSide.Ask,
       size: f.qty,
       voided: false,

@@ -40,6 +40,8 @@ const TABLES = {
   commandReport: { list: 'commandReports', master: 'commandId' },
   executionReport: { list: 'executionReports', master: 'commandId' },
   fill: { list: 'fills', master: 'orderId' },
+  /** One per fill, with the fill's id (`fillFee/deps?masterid=<fillId>`). */
+  fillFee: { list: 'fillFees', master: 'id' },
   contract: { list: 'contracts', master: 'contractMaturityId' },
   contractMaturity: { list: 'contractMaturities', master: 'productId' },
   product: { list: 'products', master: undefined },
@@ -331,6 +333,11 @@ export class WireBook {
       this.put('executionReport', exec, acc.id);
       out.push({ accountId: acc.id, entityType: 'executionReport', eventType: 'Created', entity: exec });
     }
+    // The fill's fees follow as their own entity, as the exchange clears them; the whole charge is
+    // put under `commission` (the simulator has one rate per contract and side).
+    const fee: Entity = { id: f.fillId, clearingFee: 0, exchangeFee: 0, nfaFee: 0, brokerageFee: 0, ipFee: 0, commission: moneyToDollars(f.fees), orderRoutingFee: 0 };
+    this.put('fillFee', fee, acc.id);
+    out.push({ accountId: acc.id, entityType: 'fillFee', eventType: 'Created', entity: fee });
     return out;
   }
 
