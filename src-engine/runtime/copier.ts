@@ -222,6 +222,11 @@ export function planNewMirror(core: EngineCore, leader: AccountId, leaderOrderId
   const group = core.groupOfLeader(leader);
   const order = core.books.get(leader)?.order(leaderOrderId);
   if (!group || !order || !isOpenOrder(order) || order.price === undefined) return;
+  // Sized on the leader's lifecycle, which is current only once its missed fills are recovered:
+  // until its reconcile is done the mirror waits, and that reconcile places it (missingMirrors).
+  // Sized earlier, on a lifecycle a restart had left behind, a follower's exits came out at twice
+  // their size and took it flat beside a leader still long (chaos seed 20261207, strict test).
+  if (!core.reconciled(leader)) return;
   // Followers with a mirror of it still able to fill; one whose mirror ended (an OCO sibling of a
   // native leg that filled after the leader's was cancelled) is mirrored again.
   const mirrored = new Set(group.followers.map((f) => f.account).filter((a) => core.mirrors.isLive(leaderOrderId, a, core)));

@@ -436,7 +436,9 @@ export class Engine {
       core.log.warn('connection could not be created', { connection: row.name, reason });
       return;
     }
-    const runtime: ConnectionRuntime = { row, connection, status: { state: 'connecting' }, generation: 0, reconciledGeneration: 0, accounts: new Map(), held: undefined };
+    // Events held from the start: one that comes before the first reconcile (a hub that delivers
+    // before the adapter says it is connected) would be acted on against books not yet read.
+    const runtime: ConnectionRuntime = { row, connection, status: { state: 'connecting' }, generation: 0, reconciledGeneration: 0, accounts: new Map(), held: [] };
     for (const a of core.accounts.values()) if (a.connectionId === row.id) runtime.accounts.set(a.brokerAccountId, a.id);
     core.connections.set(row.id, runtime);
     core.dispatcher.addLane(row.id, connection);

@@ -10,6 +10,7 @@ import { PRIORITY } from '../orders/intent';
 import { isOpenOrder } from './accountBook';
 import type { EngineCore, Grace } from './core';
 import { mirrorMissing } from './missingMirrors';
+import { compareWithTargets } from './targetCheck';
 
 export function startGrace(
   core: EngineCore,
@@ -59,6 +60,8 @@ export function checkGraces(core: EngineCore, account: AccountId): void {
       if (g.timer) clearTimeout(g.timer);
       core.graces.delete(g.key);
       core.activity++;
+      // Back at its target: a flag a reconcile raised while the correction was still to come goes.
+      if (!core.hasGrace(account, g.contract)) compareWithTargets(core, account);
     }
   }
   core.checkIdle();

@@ -16,6 +16,7 @@ import type { EngineCore } from './core';
 import { settleFollowerLegs } from './leaderOrderGap';
 import { alignLegs, alignMirror } from './mirrorAlign';
 import { checkGraces, startGrace } from './grace';
+import { compareWithTargets } from './targetCheck';
 import { lookUpTag } from './lookupByTag';
 
 /** What a rejection says when the broker's event carries no reason (the place response may). */
@@ -261,6 +262,8 @@ export function onFollowerFill(core: EngineCore, account: AccountId, fill: Broke
   core.emit({ t: 'position', accountId: account, contract: fill.contract, netPos: book?.position(fill.contract) ?? 0 });
   afterLeaderCancel(core, account, fill, intent);
   checkGraces(core, account);
+  // A gap closed (a grace's market order done): a flag a reconcile raised meanwhile is looked at again.
+  if (intent?.purpose === 'gap' && intent.status === 'filled' && !core.hasGrace(account, fill.contract)) compareWithTargets(core, account);
 }
 
 /**
@@ -279,8 +282,20 @@ function afterLeaderCancel(core: EngineCore, account: AccountId, fill: BrokerFil
   const group = core.groupOfFollower(account);
   const leader = group?.leader;
   if (leaderOrderId === undefined || !group || leader === undefined) return;
-  if (!leaderOrderEndedUntraded(core, leader, leaderOrderId)) return;
+  if (!leaderOrderCancelled(core, leader, leaderOrderId)) return;
   restoreAfterLeaderCancel(core, account, leaderOrderId, fill.contract, `fill:${fill.fillId}|afterLeaderCancel`, `${fill.side} ${fill.qty} @ ${fill.price}`);
+}
+
+/**
+ * Whether the leader's book holds that order as cancelled or rejected. An order the book does not
+ * hold at all is not taken as cancelled here: a live fill can overtake the leader's own events
+ * (chaos seed 889701211: a mirror filled a moment after a restart, the leader's order too, and
+ * was undone as if the leader had cancelled). Only the leader's snapshot can tell that an order
+ * ended untraded while the engine could not see (settleLeaderOrders → cancelMirrors).
+ */
+function leaderOrderCancelled(core: EngineCore, leader: AccountId, leaderOrderId: string): boolean {
+  const order = core.books.get(leader)?.order(leaderOrderId);
+  return order?.status === 'cancelled' || order?.status === 'rejected';
 }
 
 /**
@@ -302,7 +317,7 @@ export function leaderOrderEndedUntraded(core: EngineCore, leader: AccountId, le
 export function mirrorFoundFilled(core: EngineCore, intent: Intent): void {
   if (intent.purpose !== 'mirror' || intent.leaderOrderId === undefined || intent.filledQty === 0) return;
   const leader = core.groupOfFollower(intent.accountId)?.leader;
-  if (leader === undefined || !leaderOrderEndedUntraded(core, leader, intent.leaderOrderId)) return;
+  if (leader === undefined || !leaderOrderCancelled(core, leader, intent.leaderOrderId)) return;
   restoreAfterLeaderCancel(core, intent.accountId, intent.leaderOrderId, intent.contract, `${intent.tag}|afterLeaderCancel`, `${intent.side} ${intent.filledQty} @ ${intent.price ?? '-'}`);
 }
 

@@ -17,6 +17,7 @@ import { whenFollowerBooksKnown } from './followerBooks';
 import { catchUpExits, settleFollowerGap } from './followerGap';
 import { settleFollowerLegs, settleLeaderOrders } from './leaderOrderGap';
 import { lookUpTag } from './lookupByTag';
+import { compareWithTargets } from './targetCheck';
 import { apply, cancelAgain, GENERIC_REJECTION, mirrorFoundFilled, onFollowerOrder, onRejected } from './orderFlow';
 
 /** Allowance for broker timestamps that run behind our clock. */
@@ -174,19 +175,4 @@ function signed(f: BrokerFill): number {
 
 function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-/** §8: a tracked follower away from its target is shown out of sync with the numbers. */
-export function compareWithTargets(core: EngineCore, account: AccountId): void {
-  for (const { track: t } of core.trackedBy(account)) {
-    const held = core.current(account, t.contract);
-    // A follower its reconnect policy kept from an entry is at its (held back) target and still
-    // away from the leader's: the decision that held it back owns that flag until the lifecycle ends.
-    const heldBack = t.entryBlock === 'catchUpExpired' || t.entryBlock === 'skipEntries';
-    if (held === t.lastTarget && heldBack) continue;
-    // A mirror grace under way takes it to its target (a mirror that filled on a leader order the
-    // trader cancelled is being undone): the grace's own order says what happens.
-    if (held !== t.lastTarget && core.hasGrace(account, t.contract)) continue;
-    core.setOutOfSync(account, t.contract, held === t.lastTarget ? undefined : `holds ${held} ${t.contract}, target ${t.lastTarget}`);
-  }
 }
