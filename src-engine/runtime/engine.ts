@@ -22,6 +22,7 @@ import * as controls from './controls';
 import { EngineCore, newBook, type ConnectionRuntime, type LatencyProbe } from './core';
 import type { EngineListener } from './events';
 import { onBrokerEvent } from './intake';
+import { connectionOfSameLogin } from './loginIdentity';
 import { dispatchHooks } from './orderFlow';
 import type { RiskPort } from './riskPort';
 import { saveImpact, settleRemoved, settleSizing, type RemovalChoice, type SaveChoices } from './saveChoices';
@@ -183,6 +184,7 @@ export class Engine {
   async addConnection(row: ConnectionRow, accounts: readonly Omit<AccountRow, 'connectionId'>[] = []): Promise<void> {
     const { core } = this;
     if (core.connections.has(row.id)) throw new Refusal([{ field: 'id', message: `connection "${row.id}" already exists` }]);
+    refuseSecondConnectionOfLogin(core.config.connections(), row);
     core.config.saveConnection(row);
     for (const a of accounts) {
       const full: AccountRow = { ...a, connectionId: row.id };
@@ -195,6 +197,7 @@ export class Engine {
 
   /** Replaces a connection's settings and reconnects it with them. */
   async replaceConnection(row: ConnectionRow): Promise<void> {
+    refuseSecondConnectionOfLogin(this.core.config.connections(), row);
     this.core.config.saveConnection(row);
     await this.reconnect(row.id);
   }
@@ -459,6 +462,13 @@ export class Engine {
       runtime.accounts.set(acc.brokerAccountId, account.id);
     }
   }
+}
+
+/** One connection per login: a second would spend the login's one budget as if it had two. */
+function refuseSecondConnectionOfLogin(rows: readonly ConnectionRow[], row: ConnectionRow): void {
+  const other = connectionOfSameLogin(rows, row);
+  if (!other) return;
+  throw new Refusal([{ field: 'settings.username', message: `this login is already connected as "${other.name}"; its accounts share that connection and its request budget` }]);
 }
 
 function onRiskAction(core: EngineCore, a: RiskActionIn): void {
