@@ -23,6 +23,20 @@ export interface BudgetViewDto {
   readonly penaltyUntil?: number;
 }
 
+/**
+ * Leader fills a minute this login's followers can all have copied at once, from its request
+ * limits and the followers under it (copy-semantics §8a); more wait, exits first.
+ */
+export interface CapacityView {
+  /** Enabled followers under the login, in groups with a leader. */
+  readonly followers: number;
+  readonly perMinute: number;
+  readonly perHour?: number;
+  /** Undefined while no follower is copied through the login. */
+  readonly fillsPerMinute: number | undefined;
+  readonly limitedBy: 'minute' | 'hour' | undefined;
+}
+
 export interface ConnectionView {
   readonly id: string;
   readonly broker: BrokerKind;
@@ -32,6 +46,8 @@ export interface ConnectionView {
   readonly hasSecret: boolean;
   readonly status: ConnectionStateView;
   readonly budget: BudgetViewDto | undefined;
+  /** What the login can carry (absent for paper, which keeps no budget). */
+  readonly capacity?: CapacityView | undefined;
   readonly accountIds: readonly string[];
   /** Copy latency over this connection's follower accounts. */
   readonly latency?: LatencyView | undefined;
