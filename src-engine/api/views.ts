@@ -48,6 +48,8 @@ export interface ConnectionView {
   readonly budget: BudgetViewDto | undefined;
   /** What the login can carry (absent for paper, which keeps no budget). */
   readonly capacity?: CapacityView | undefined;
+  /** Requests waiting for the login's budget, and since when (engine clock, epoch ms) the oldest waits. */
+  readonly queue?: { readonly queued: number; readonly oldestSince?: number } | undefined;
   readonly accountIds: readonly string[];
   /** Copy latency over this connection's follower accounts. */
   readonly latency?: LatencyView | undefined;

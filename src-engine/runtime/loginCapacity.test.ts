@@ -29,6 +29,8 @@ describe('capacity in the connection views', () => {
       'conn-topstep': { followers: 2, perMinute: 200, fillsPerMinute: 100, limitedBy: 'minute' },
       'conn-pp': undefined,
     });
+    // Settled: nothing waits for any login's budget.
+    expect(connectionViews(engine.core, () => false).map((c) => c.queue)).toEqual([{ queued: 0 }, { queued: 0 }, { queued: 0 }]);
 
     // A disabled follower costs the login nothing; a group with no leader copies nothing.
     engine.editGroup('G', { followers: [{ account: 't1' }, { account: 't2', enabled: false }, { account: 'p1' }] });

@@ -50,9 +50,14 @@ export function connectionViews(core: EngineCore, hasSecret: (id: string) => boo
       status: rt ? rt.status : { state: 'stopped' },
       budget,
       capacity: connectionCapacity(core, row.id, row.broker, budget),
+      queue: queueView(core.dispatcher.queueOf(row.id)),
       accountIds: [...core.accounts.values()].filter((a) => a.connectionId === row.id).map((a) => a.id),
     };
   });
+}
+
+function queueView(q: { readonly queued: number; readonly oldestSince: number | undefined }): ConnectionView['queue'] {
+  return { queued: q.queued, ...(q.oldestSince !== undefined ? { oldestSince: q.oldestSince } : {}) };
 }
 
 export function accountViews(core: EngineCore, latency: (account: string) => AccountView['latency']): AccountView[] {
