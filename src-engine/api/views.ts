@@ -37,6 +37,13 @@ export interface CapacityView {
   readonly limitedBy: 'minute' | 'hour' | undefined;
 }
 
+/** A login's capacity as a group save would leave it. */
+export interface LoginCapacityView extends CapacityView {
+  readonly connectionId: string;
+  /** The connection's name. */
+  readonly connection: string;
+}
+
 export interface ConnectionView {
   readonly id: string;
   readonly broker: BrokerKind;
@@ -324,4 +331,6 @@ export interface SaveImpactView {
     readonly workingOrders: number;
   }[];
   readonly resized: readonly { readonly account: string; readonly contract: string; readonly root: string; readonly from: number; readonly to: number }[];
+  /** For each login the group copies to, what it carries after the save (leader fills a minute copied at once). */
+  readonly capacity?: readonly LoginCapacityView[];
 }

@@ -23,6 +23,7 @@ import { EngineCore, newBook, type ConnectionRuntime, type LatencyProbe } from '
 import type { EngineListener } from './events';
 import { onBrokerEvent } from './intake';
 import { connectionOfSameLogin } from './loginIdentity';
+import { groupSaveCapacity } from './loginCapacity';
 import { dispatchHooks } from './orderFlow';
 import type { RiskPort } from './riskPort';
 import { saveImpact, settleRemoved, settleSizing, type RemovalChoice, type SaveChoices } from './saveChoices';
@@ -247,7 +248,8 @@ export class Engine {
   /** What saving `input` over group `id` (or deleting it: `input` undefined) would leave open or resize. */
   saveImpact(id: GroupId, input: GroupInput | undefined): SaveImpactView {
     const existing = controls.requireGroup(this.core, id);
-    return saveImpact(this.core, existing, input ? this.buildGroup(input, existing.id) : undefined);
+    const next = input ? this.buildGroup(input, existing.id) : undefined;
+    return { ...saveImpact(this.core, existing, next), capacity: groupSaveCapacity(this.core, existing.id, next) };
   }
 
   private buildGroup(input: GroupInput, groupId: GroupId): Group {

@@ -38,4 +38,25 @@ describe('capacity in the connection views', () => {
     engine.editGroup('G', { leader: null });
     expect(capacity()['conn-apex']).toMatchObject({ followers: 0, fillsPerMinute: undefined });
   });
+
+  it('says what each login the group copies to would carry after a save, counting other groups on the login', async () => {
+    const world = await startWorld({
+      name: 'capacity at save',
+      accounts: [
+        { id: 'lead', broker: 'projectx', balance: 50_000 },
+        { id: 'lead2', broker: 'projectx', balance: 50_000 },
+        ...['t1', 't2', 't3', 't4', 't5'].map((id) => ({ id, broker: 'tradovate', login: 'apex', balance: 50_000 })),
+      ],
+      groups: [
+        { name: 'G', leader: 'lead', followers: [{ account: 't1' }] },
+        { name: 'H', leader: 'lead2', followers: [{ account: 't5' }] },
+      ],
+      quotes: { MES: 6000 },
+    });
+    const engine = world.requireEngine();
+    const impact = engine.saveImpact('G', { name: 'G', leader: 'lead', followers: ['t1', 't2', 't3', 't4'].map((account) => ({ account })) });
+    expect(impact.capacity).toEqual([{ connectionId: 'conn-apex', connection: 'tradovate:apex', followers: 5, perMinute: 80, perHour: 5_000, fillsPerMinute: 16, limitedBy: 'minute' }]);
+    // Deleting the group says nothing; the other group's follower alone is what stays.
+    expect(engine.saveImpact('G', undefined).capacity).toEqual([]);
+  });
 });
