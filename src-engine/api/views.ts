@@ -23,6 +23,27 @@ export interface BudgetViewDto {
   readonly penaltyUntil?: number;
 }
 
+/**
+ * Leader fills a minute this login's followers can all have copied at once, from its request
+ * limits and the followers under it (copy-semantics §8a); more wait, exits first.
+ */
+export interface CapacityView {
+  /** Enabled followers under the login, in groups with a leader. */
+  readonly followers: number;
+  readonly perMinute: number;
+  readonly perHour?: number;
+  /** Undefined while no follower is copied through the login. */
+  readonly fillsPerMinute: number | undefined;
+  readonly limitedBy: 'minute' | 'hour' | undefined;
+}
+
+/** A login's capacity as a group save would leave it. */
+export interface LoginCapacityView extends CapacityView {
+  readonly connectionId: string;
+  /** The connection's name. */
+  readonly connection: string;
+}
+
 export interface ConnectionView {
   readonly id: string;
   readonly broker: BrokerKind;
@@ -32,6 +53,10 @@ export interface ConnectionView {
   readonly hasSecret: boolean;
   readonly status: ConnectionStateView;
   readonly budget: BudgetViewDto | undefined;
+  /** What the login can carry (absent for paper, which keeps no budget). */
+  readonly capacity?: CapacityView | undefined;
+  /** Requests waiting for the login's budget, and since when (engine clock, epoch ms) the oldest waits. */
+  readonly queue?: { readonly queued: number; readonly oldestSince?: number } | undefined;
   readonly accountIds: readonly string[];
   /** Copy latency over this connection's follower accounts. */
   readonly latency?: LatencyView | undefined;
@@ -330,4 +355,6 @@ export interface SaveImpactView {
     readonly workingOrders: number;
   }[];
   readonly resized: readonly { readonly account: string; readonly contract: string; readonly root: string; readonly from: number; readonly to: number }[];
+  /** For each login the group copies to, what it carries after the save (leader fills a minute copied at once). */
+  readonly capacity?: readonly LoginCapacityView[];
 }

@@ -34,7 +34,8 @@ export interface DispatchHooks {
 interface Lane {
   readonly connection: BrokerConnection;
   ready: boolean;
-  readonly queue: { job: Job; seq: number }[];
+  /** `at`: when the work first started waiting (a coalesced modification keeps its first). */
+  readonly queue: { job: Job; seq: number; at: number }[];
   wake: ReturnType<typeof setTimeout> | undefined;
   inFlight: number;
 }
@@ -79,16 +80,17 @@ export class Dispatcher {
   submit(connectionId: string, job: Job): void {
     const lane = this.lanes.get(connectionId);
     if (!lane) throw new Error(`dispatcher: no connection ${connectionId}`);
+    let at = this.now();
     if (job.kind === 'modify') {
       // Coalesce: a queued modification of the same order is replaced by this newer one.
       const i = lane.queue.findIndex((q) => q.job.kind === 'modify' && q.job.request.orderId === job.request.orderId);
-      if (i >= 0) lane.queue.splice(i, 1);
+      if (i >= 0) at = Math.min(at, lane.queue.splice(i, 1)[0]?.at ?? at);
     }
     if (lane.queue.length === 0 && this.canSend(lane, priorityOf(job))) {
       this.send(connectionId, lane, job);
       return;
     }
-    lane.queue.push({ job, seq: this.seq++ });
+    lane.queue.push({ job, seq: this.seq++, at });
     lane.queue.sort((a, b) => priorityOf(a.job) - priorityOf(b.job) || a.seq - b.seq);
     if (job.kind === 'place') this.hooks.onQueued(job.intent);
     this.pump(connectionId, lane);
@@ -119,6 +121,14 @@ export class Dispatcher {
 
   queuedFor(connectionId: string): number {
     return this.lanes.get(connectionId)?.queue.length ?? 0;
+  }
+
+  /** A lane's waiting work as the Connections screen shows it: how much, and since when the oldest waits. */
+  queueOf(connectionId: string): { readonly queued: number; readonly oldestSince: number | undefined } {
+    const queue = this.lanes.get(connectionId)?.queue ?? [];
+    let oldest: number | undefined;
+    for (const q of queue) if (oldest === undefined || q.at < oldest) oldest = q.at;
+    return { queued: queue.length, oldestSince: oldest };
   }
 
   whenIdle(): Promise<void> {

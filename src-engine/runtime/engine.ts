@@ -22,6 +22,8 @@ import * as controls from './controls';
 import { EngineCore, newBook, type ConnectionRuntime, type LatencyProbe } from './core';
 import type { EngineListener } from './events';
 import { onBrokerEvent } from './intake';
+import { connectionOfSameLogin } from './loginIdentity';
+import { groupSaveCapacity } from './loginCapacity';
 import { dispatchHooks } from './orderFlow';
 import type { RiskPort } from './riskPort';
 import { saveImpact, settleRemoved, settleSizing, type RemovalChoice, type SaveChoices } from './saveChoices';
@@ -183,6 +185,7 @@ export class Engine {
   async addConnection(row: ConnectionRow, accounts: readonly Omit<AccountRow, 'connectionId'>[] = []): Promise<void> {
     const { core } = this;
     if (core.connections.has(row.id)) throw new Refusal([{ field: 'id', message: `connection "${row.id}" already exists` }]);
+    refuseSecondConnectionOfLogin(core.config.connections(), row);
     core.config.saveConnection(row);
     for (const a of accounts) {
       const full: AccountRow = { ...a, connectionId: row.id };
@@ -195,6 +198,7 @@ export class Engine {
 
   /** Replaces a connection's settings and reconnects it with them. */
   async replaceConnection(row: ConnectionRow): Promise<void> {
+    refuseSecondConnectionOfLogin(this.core.config.connections(), row);
     this.core.config.saveConnection(row);
     await this.reconnect(row.id);
   }
@@ -244,7 +248,8 @@ export class Engine {
   /** What saving `input` over group `id` (or deleting it: `input` undefined) would leave open or resize. */
   saveImpact(id: GroupId, input: GroupInput | undefined): SaveImpactView {
     const existing = controls.requireGroup(this.core, id);
-    return saveImpact(this.core, existing, input ? this.buildGroup(input, existing.id) : undefined);
+    const next = input ? this.buildGroup(input, existing.id) : undefined;
+    return { ...saveImpact(this.core, existing, next), capacity: groupSaveCapacity(this.core, existing.id, next) };
   }
 
   private buildGroup(input: GroupInput, groupId: GroupId): Group {
@@ -461,6 +466,13 @@ export class Engine {
       runtime.accounts.set(acc.brokerAccountId, account.id);
     }
   }
+}
+
+/** One connection per login: a second would spend the login's one budget as if it had two. */
+function refuseSecondConnectionOfLogin(rows: readonly ConnectionRow[], row: ConnectionRow): void {
+  const other = connectionOfSameLogin(rows, row);
+  if (!other) return;
+  throw new Refusal([{ field: 'settings.username', message: `this login is already connected as "${other.name}"; its accounts share that connection and its request budget` }]);
 }
 
 function onRiskAction(core: EngineCore, a: RiskActionIn): void {

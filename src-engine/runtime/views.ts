@@ -26,6 +26,7 @@ import { planSync } from '../copy/sync';
 import type { BrokerOrder } from '../orders/broker';
 import type { EngineCore } from './core';
 import { quarantinedRoots } from './controls';
+import { connectionCapacity } from './loginCapacity';
 import { groupRoots, rootOf, rowContracts, rowRootOf } from './followerRows';
 import { followerRowState } from './followerRowState';
 import type { RiskLockRecord } from './riskPort';
@@ -39,6 +40,7 @@ export function connectionViews(core: EngineCore, hasSecret: (id: string) => boo
     const settings: Record<string, string> = {};
     // A secret-named key saved before settings were checked strictly is never shown.
     for (const [k, v] of Object.entries(row.settings)) if ((typeof v === 'string' || typeof v === 'number') && !isSecretKey(k)) settings[k] = String(v);
+    const budget = rt ? rt.connection.budget() : undefined;
     return {
       id: row.id,
       broker: row.broker,
@@ -46,10 +48,16 @@ export function connectionViews(core: EngineCore, hasSecret: (id: string) => boo
       settings,
       hasSecret: hasSecret(row.id),
       status: rt ? rt.status : { state: 'stopped' },
-      budget: rt ? rt.connection.budget() : undefined,
+      budget,
+      capacity: connectionCapacity(core, row.id, row.broker, budget),
+      queue: queueView(core.dispatcher.queueOf(row.id)),
       accountIds: [...core.accounts.values()].filter((a) => a.connectionId === row.id).map((a) => a.id),
     };
   });
+}
+
+function queueView(q: { readonly queued: number; readonly oldestSince: number | undefined }): ConnectionView['queue'] {
+  return { queued: q.queued, ...(q.oldestSince !== undefined ? { oldestSince: q.oldestSince } : {}) };
 }
 
 export function accountViews(core: EngineCore, latency: (account: string) => AccountView['latency']): AccountView[] {

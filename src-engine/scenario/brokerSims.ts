@@ -9,14 +9,32 @@ import type { BrokerConnection } from '../orders/broker';
 import type { SimExchange } from '../brokers/simcore/exchange';
 import type { SimFrontEnd } from '../brokers/simcore/frontend';
 import { TradovateSim } from '../brokers/tradovate/sim/tradovateSim';
+import { OBSERVED_TRADOVATE_LIMITS, type TradovateLimits } from '../brokers/tradovate/sim/loginLimits';
+import { durationMs, type LimitsSpec } from './schema';
 import { createTradovateConnection } from '../brokers/tradovate/adapter';
 import { ProjectXSim } from '../brokers/projectx/sim/projectxSim';
 import { createProjectXConnection } from '../brokers/projectx/adapter';
 
-export const brokerFrontEnds: Record<'tradovate' | 'projectx', (exchange: SimExchange) => SimFrontEnd> = {
-  tradovate: (exchange) => new TradovateSim(exchange),
-  projectx: (exchange) => new ProjectXSim(exchange),
+/** The simulators' request limits per login (scenario `limits`); absent fields keep each simulator's default. */
+export interface SimLimits {
+  readonly tradovate?: TradovateLimits;
+  readonly projectxPerMinute?: number;
+}
+
+export const brokerFrontEnds: Record<'tradovate' | 'projectx', (exchange: SimExchange, limits?: SimLimits) => SimFrontEnd> = {
+  tradovate: (exchange, limits) => new TradovateSim(exchange, limits?.tradovate ? { limits: limits.tradovate } : {}),
+  projectx: (exchange, limits) => new ProjectXSim(exchange, limits?.projectxPerMinute !== undefined ? { rateLimitPerMinute: limits.projectxPerMinute } : {}),
 };
+
+/** A scenario's `limits` in the simulators' terms: Tradovate's observed figures for what it leaves out. */
+export function simLimits(spec: LimitsSpec | undefined): SimLimits {
+  const t = spec?.tradovate;
+  const o = OBSERVED_TRADOVATE_LIMITS;
+  return {
+    ...(t ? { tradovate: { perMinute: t.perMinute ?? o.perMinute, perHour: t.perHour ?? o.perHour, tokensPerHour: t.tokensPerHour ?? o.tokensPerHour, lockoutMs: t.lockout !== undefined ? durationMs(t.lockout) : o.lockoutMs } } : {}),
+    ...(spec?.projectx?.perMinute !== undefined ? { projectxPerMinute: spec.projectx.perMinute } : {}),
+  };
+}
 
 export interface AdapterDeps {
   readonly catalog: Catalog;

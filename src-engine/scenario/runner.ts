@@ -27,7 +27,13 @@ export interface RunResult {
 /** How long an `expect` waits for the world to settle before it reports what is still busy. */
 const SETTLE_TIMEOUT_MS = 30_000;
 
-export async function runScenario(scenario: Scenario, catalog: Catalog, out: (line: Line) => void, opts: { brokerOverride?: BrokerKind } = {}): Promise<RunResult> {
+export interface RunOptions {
+  readonly brokerOverride?: BrokerKind;
+  /** Called once every step held, before the world is torn down (tests read the simulators' counts). */
+  readonly inspect?: (world: World) => void;
+}
+
+export async function runScenario(scenario: Scenario, catalog: Catalog, out: (line: Line) => void, opts: RunOptions = {}): Promise<RunResult> {
   const world = new World(scenario, catalog, opts.brokerOverride ? { brokerOverride: opts.brokerOverride } : {});
   const orderCursor = new Map<string, number>();
   const refs = new Map<string, { account: string; orderId: number }>();
@@ -55,6 +61,7 @@ export async function runScenario(scenario: Scenario, catalog: Catalog, out: (li
       });
       if (failure) return { ok: false, failure: { step: n, message: failure } };
     }
+    opts.inspect?.(world);
     return { ok: true };
   } finally {
     for (const d of detachEngine.splice(0)) d();

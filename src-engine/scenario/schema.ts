@@ -9,14 +9,32 @@ const Side = z.enum(['buy', 'sell']);
 const Price = z.number();
 const AccountRef = z.string().min(1);
 
+const Name = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, _ or -');
+
 export const AccountSpec = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, _ or -'),
+  id: Name,
   broker: z.enum(['tradovate', 'projectx', 'paper']),
   balance: z.number().positive(),
   risk: RiskRulesInput.optional(),
   /** Root → dollars per contract per side the simulator charges on every fill of this account. */
   fees: z.record(Root, z.number().nonnegative()).optional(),
+  /** Accounts of one broker with the same login share one connection and its request budget. */
+  login: Name.optional(),
 });
+
+const Duration = z.string().regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, 'must be a duration like 500ms, 30s, 5m, 2h, 1d');
+const Count = z.number().int().positive();
+
+/**
+ * The simulators' request limits per login (copy-semantics §8a). Tradovate's are enforced only
+ * when `tradovate` is given (omitted fields take the observed figures); ProjectX always enforces
+ * its per-key limit, 200 a minute unless `perMinute` says otherwise.
+ */
+export const LimitsSpec = z.strictObject({
+  tradovate: z.strictObject({ perMinute: Count.optional(), perHour: Count.optional(), tokensPerHour: Count.optional(), lockout: Duration.optional() }).optional(),
+  projectx: z.strictObject({ perMinute: Count.optional() }).optional(),
+});
+export type LimitsSpec = z.infer<typeof LimitsSpec>;
 
 export const GroupSpec = z.strictObject({
   name: z.string(),
@@ -79,7 +97,6 @@ const Edit = z.strictObject({
   expectRefused: z.string().optional(),
 });
 
-const Duration = z.string().regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, 'must be a duration like 500ms, 30s, 5m, 2h, 1d');
 const IsoTime = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO 8601 time with offset');
 
 const OrderMatcher = z.strictObject({
@@ -164,6 +181,7 @@ export const Scenario = z.strictObject({
   groups: z.array(GroupSpec).default([]),
   start: IsoTime.optional(),
   quotes: z.record(Root, Price).default({}),
+  limits: LimitsSpec.optional(),
   /** Checked one by one by the loader (by kind), for errors that name the step's own line. */
   steps: z.array(z.unknown()),
 });

@@ -17,7 +17,8 @@ import type { SimFrontEnd } from '../brokers/simcore/frontend';
 import type { ConnectionRow } from '../store/configRepository';
 import { Engine } from '../runtime/engine';
 import { createRiskEngine } from '../risk/createRiskEngine';
-import { brokerFrontEnds, connectToSim } from './brokerSims';
+import { brokerFrontEnds, connectToSim, simLimits } from './brokerSims';
+import { loginOf, scenarioConnections } from './scenarioLogins';
 import type { Scenario } from './schema';
 import { DEFAULT_START } from './schema';
 
@@ -61,22 +62,27 @@ export class World {
       const broker = a.broker === 'paper' && this.options.brokerOverride ? this.options.brokerOverride : a.broker;
       this.brokerOf.set(a.id, broker);
       const fees = a.fees ? new Map(Object.entries(a.fees).map(([root, rate]) => [root, moneyFromDollars(rate)])) : undefined;
-      this.exchange.addAccount({ key: a.id, broker, login: a.id, name: a.id.toUpperCase(), balance: moneyFromDollars(a.balance), ...(fees ? { fees } : {}) });
+      this.exchange.addAccount({ key: a.id, broker, login: loginOf(a), name: a.id.toUpperCase(), balance: moneyFromDollars(a.balance), ...(fees ? { fees } : {}) });
     }
     const needed = new Set(this.brokerOf.values());
     for (const kind of needed) {
-      const fe = kind === 'paper' ? new PaperSim(this.exchange) : brokerFrontEnds[kind](this.exchange);
+      const fe = kind === 'paper' ? new PaperSim(this.exchange) : brokerFrontEnds[kind](this.exchange, simLimits(s.limits));
       await fe.start(0);
       this.frontEnds.set(kind, fe);
     }
-    for (const a of s.accounts) this.frontEnds.get(this.broker(a.id))?.addLogin(a.id, secretFor(a.id));
+    const connections = scenarioConnections(s.accounts, (id) => this.broker(id));
+    for (const c of connections) this.frontEnds.get(c.broker)?.addLogin(c.login, secretFor(c.login));
     for (const [root, price] of Object.entries(s.quotes)) this.exchange.setQuote(this.catalog.frontMonth(root, this.clock.now()), price);
 
     this.engine = this.openEngine();
-    for (const a of s.accounts) {
-      const sim = this.exchange.accountByKey(a.id);
-      if (!sim) throw new Error(`no simulated account ${a.id}`);
-      await this.engine.addConnection(connectionRow(a.id, this.broker(a.id)), [{ id: a.id, brokerAccountId: String(sim.id), name: sim.spec.name, risk: a.risk ?? {} }]);
+    const specOf = new Map(s.accounts.map((a) => [a.id, a]));
+    for (const c of connections) {
+      const accounts = c.accounts.map((id) => {
+        const sim = this.exchange.accountByKey(id);
+        if (!sim) throw new Error(`no simulated account ${id}`);
+        return { id, brokerAccountId: String(sim.id), name: sim.spec.name, risk: specOf.get(id)?.risk ?? {} };
+      });
+      await this.engine.addConnection({ id: c.id, broker: c.broker, name: `${c.broker}:${c.login}`, settings: { login: c.login } }, accounts);
     }
     for (const g of s.groups) {
       this.engine.saveGroup({ name: g.name, leader: g.leader ?? null, ...(g.followers ? { followers: g.followers } : {}), ...(g.settings ? { settings: g.settings } : {}) });
@@ -132,10 +138,6 @@ export class World {
     if (!fe) throw new Error(`${row.broker} simulator not running`);
     return connectToSim(row.broker, fe, row.name, login, secretFor(login), deps);
   }
-}
-
-function connectionRow(accountKey: string, broker: BrokerKind): ConnectionRow {
-  return { id: `conn-${accountKey}`, broker, name: `${broker}:${accountKey}`, settings: { login: accountKey } };
 }
 
 /** Scenario logins use a fixed secret per login: the simulators check it like the real brokers do. */

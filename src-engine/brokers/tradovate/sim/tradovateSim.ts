@@ -13,6 +13,9 @@
  *   penalised endpoint is served again only with the ticket after p-time (penaltyBox.ts). p-time
  *   is in seconds and FRACTIONAL here (ms/1000), so tests can use sub-second penalties; the real
  *   server sends whole seconds and the adapter reads both.
+ *
+ * With `limits`, the user-level limits per login are enforced too (loginLimits.ts): every account
+ * of a login counts against one minute and one hour, as on the real server.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,6 +28,7 @@ import type { SimEvent, SimQuote } from '../../simcore/types';
 import { formatServerFrame, parseClientFrame, parseJson, propsMessage, responseMessage } from '../codec';
 import { Endpoints, type Answer, type RequestContext } from './endpoints';
 import { PenaltyBox, type PenaltyStats } from './penaltyBox';
+import { LoginLimits, type TradovateLimits } from './loginLimits';
 import { SocketHub, type SimSocket, type SocketKind } from './socketHub';
 import { SimLogins, type SimLogin } from './simLogins';
 import { SimOAuth, type SimOAuthQuirks } from './simOAuth';
@@ -43,6 +47,8 @@ export interface TradovateSimOptions {
   readonly captchaAfterBadLogins?: number;
   /** The OAuth side's switches where public sources disagree (simOAuth.ts). */
   readonly oauth?: Partial<SimOAuthQuirks>;
+  /** User-level request limits per login; none enforced when absent (the default). */
+  readonly limits?: TradovateLimits;
   readonly log?: Logger;
 }
 
@@ -72,7 +78,9 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 export class TradovateSim implements SimFrontEnd {
   readonly broker = 'tradovate' as const;
-  private readonly opts: Required<Omit<TradovateSimOptions, 'log' | 'oauth'>>;
+  private readonly opts: Required<Omit<TradovateSimOptions, 'log' | 'oauth' | 'limits'>>;
+  /** The enforced per-login limits and what they refused (undefined: not enforced). */
+  readonly limits: LoginLimits | undefined;
   /** Sign in with Tradovate: the sign-in page and the code exchange. */
   readonly oauth: SimOAuth;
   private readonly log: Logger;
@@ -104,6 +112,7 @@ export class TradovateSim implements SimFrontEnd {
       captchaAfterBadLogins: options.captchaAfterBadLogins ?? 5,
     };
     this.log = options.log ?? silentLogger;
+    this.limits = options.limits ? new LoginLimits(options.limits) : undefined;
     this.logins = new SimLogins(exchange.clock, this.opts.tokenTtlMs, this.opts.captchaAfterBadLogins);
     this.book = new WireBook(exchange);
     this.oauth = new SimOAuth(
@@ -353,6 +362,12 @@ export class TradovateSim implements SimFrontEnd {
       this.answerRest(known?.login ?? name, res, penalty);
       return;
     }
+    // The token request's own hourly limit; penalised auth answers always carry p-captcha (§6.1).
+    if (known && this.limits && !this.limits.admitToken(known.login)) {
+      this.note({ kind: 'penalty' });
+      this.answerRest(known.login, res, { status: 200, data: this.penalties.captcha() });
+      return;
+    }
     const r = this.logins.authenticate(name, password);
     if (!r.ok) {
       this.stats.failedLogins++;
@@ -428,15 +443,20 @@ export class TradovateSim implements SimFrontEnd {
 
   /** The penalty box: a ticket answer while the login is penalised (or its rateLimit fault is armed). */
   private gate(login: SimLogin, ep: string, query: URLSearchParams, body: unknown): Answer | undefined {
+    // A login locked out for its hour gets a bare 429 and no ticket, whatever it sends (§6.1).
+    if (this.limits && this.limits.lockedFor(login.login) > 0) return { status: 429, data: '' };
     const answer = this.penalties.check(login.login, ep, ticketOf(query, body), () => {
       const armed = this.exchange.accountsOf('tradovate', login.login).find((a) => a.faults.rateLimitMs !== undefined);
       const ms = armed?.faults.rateLimitMs;
       if (armed) armed.faults.rateLimitMs = undefined;
-      return ms;
+      return ms ?? this.limits?.minutePenalty(login.login);
     });
-    if (!answer) return undefined;
-    this.note({ kind: 'penalty' });
-    return { status: 200, data: answer };
+    if (answer) {
+      this.note({ kind: 'penalty' });
+      return { status: 200, data: answer };
+    }
+    if (this.limits && !this.limits.record(login.login)) return { status: 429, data: '' };
+    return undefined;
   }
 
   private operate(login: SimLogin, ep: string, query: URLSearchParams, body: unknown, s: SimSocket | undefined): Answer {
