@@ -215,12 +215,24 @@ test('a ratio error shows once, beside the ratio, in words', async ({ page }) =>
 test('a locked follower says so; nothing else reads as copying for it', async ({ page }) => {
   await openApp(page, demo, 'Dashboard');
   await expect(stateOf(page, 'DEMO-FUNDED-1')).toHaveText(/Copying|Out of sync|Not copying/, { timeout: 60_000 });
-  // A session end two minutes ago (Chicago time): a soft lock at once, whatever the market did.
-  const flattenAt = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Chicago', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(Date.now() - 120_000));
-  await command(page, 'risk.setRules', { account: 'demo-tv1', rules: { session: { flattenAt } } });
+  // A session end already passed today (Chicago time): a soft lock at once, whatever the market did.
+  await command(page, 'risk.setRules', { account: 'demo-tv1', rules: { session: { flattenAt: passedSessionEnd(new Date()) } } });
   await expect(stateOf(page, 'DEMO-FUNDED-1')).toContainText('Not copying: locked');
   await expect(stateOf(page, 'DEMO-FUNDED-1')).toContainText('Session end rule; review it on the Risk screen');
   // The account cell (on its first row) carries the lock too, linked to its review.
   await expect(page.getByRole('row', { name: /^DEMO-FUNDED-1 / }).getByRole('link', { name: 'Locked · Session end' })).toBeVisible();
   await expect(stat(page, 'Locked')).toHaveText('1');
 });
+
+/**
+ * A session end this trading day has already passed: two minutes ago, except where that falls in
+ * the 16:00–17:00 CT maintenance break, which the rules refuse (the test failed whenever it ran
+ * in that hour): 15:59 during the break, the current minute in the first minutes after it.
+ */
+function passedSessionEnd(now: Date): string {
+  const ct = (d: Date): string => new Intl.DateTimeFormat('en-US', { timeZone: 'America/Chicago', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+  const inBreak = (hhmm: string): boolean => hhmm >= '16:00' && hhmm < '17:00';
+  const twoMinutesAgo = ct(new Date(now.getTime() - 120_000));
+  if (!inBreak(twoMinutesAgo)) return twoMinutesAgo;
+  return inBreak(ct(now)) ? '15:59' : ct(now);
+}
