@@ -294,10 +294,15 @@ export class EngineCore {
     return out;
   }
 
+  /** A mirror grace running for this follower and contract, if any. */
+  graceOf(account: AccountId, contract: ContractCode): Grace | undefined {
+    for (const g of this.graces.values()) if (g.accountId === account && g.contract === contract) return g;
+    return undefined;
+  }
+
   /** Whether a mirror grace is running for this follower and contract. */
   hasGrace(account: AccountId, contract: ContractCode): boolean {
-    for (const g of this.graces.values()) if (g.accountId === account && g.contract === contract) return true;
-    return false;
+    return this.graceOf(account, contract) !== undefined;
   }
 
   /** Where a grace takes its follower: its lifecycle's last target, or flat once the leader is flat. */
@@ -335,8 +340,8 @@ export class EngineCore {
       maxContracts: gate.maxContracts,
       hasLiveMirror: (leaderOrderId) => this.mirrors.isLive(leaderOrderId, account, this),
       settlingTarget: (c) => {
-        for (const g of this.graces.values()) if (g.accountId === account && g.contract === c) return this.graceTarget(g);
-        return undefined;
+        const g = this.graceOf(account, c);
+        return g ? this.graceTarget(g) : undefined;
       },
     };
   }

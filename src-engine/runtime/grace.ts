@@ -43,10 +43,6 @@ export function startGrace(
   checkGraces(core, spec.accountId);
 }
 
-function targetOf(core: EngineCore, g: Grace): number {
-  return core.graceTarget(g);
-}
-
 /**
  * Ends every grace of this account whose mirror is done and whose follower is at target. A mirror
  * still working may fill on top of a follower already at target (two stacked take-profits sized
@@ -56,7 +52,7 @@ export function checkGraces(core: EngineCore, account: AccountId): void {
   if (core.graces.size === 0) return;
   for (const g of [...core.graces.values()]) {
     if (g.accountId !== account) continue;
-    if (!core.mirrors.isLive(g.leaderOrderId, account, core) && core.current(account, g.contract) === targetOf(core, g)) {
+    if (!core.mirrors.isLive(g.leaderOrderId, account, core) && core.current(account, g.contract) === core.graceTarget(g)) {
       if (g.timer) clearTimeout(g.timer);
       core.graces.delete(g.key);
       core.activity++;
@@ -76,7 +72,7 @@ function leaderOrderWorking(core: EngineCore, g: Grace): boolean {
 async function closeGap(core: EngineCore, g: Grace, groupId: GroupId): Promise<void> {
   // At target while the leader's order is still working: the mirror's rest stays, as the
   // follower's side of the leader's rest.
-  if (leaderOrderWorking(core, g) && core.current(g.accountId, g.contract) === targetOf(core, g)) return;
+  if (leaderOrderWorking(core, g) && core.current(g.accountId, g.contract) === core.graceTarget(g)) return;
   // Cancel what is left of the mirror first, so it cannot fill on top of the market order.
   const conn = core.connectionOf(g.accountId);
   if (!conn) return;
@@ -89,7 +85,7 @@ async function closeGap(core: EngineCore, g: Grace, groupId: GroupId): Promise<v
   // Let the cancel's (or a last fill's) events land before measuring the gap.
   await conn.connection.barrier().catch(() => undefined);
   if (core.dead) return;
-  const target = targetOf(core, g);
+  const target = core.graceTarget(g);
   const current = core.current(g.accountId, g.contract);
   const gap = target - current;
   if (gap === 0) return;

@@ -308,8 +308,7 @@ function leaderOrderCancelled(core: EngineCore, leader: AccountId, leaderOrderId
  */
 export function leaderOrderEndedUntraded(core: EngineCore, leader: AccountId, leaderOrderId: string): boolean {
   const book = core.books.get(leader);
-  const order = book?.order(leaderOrderId);
-  if (order) return order.status === 'cancelled' || order.status === 'rejected';
+  if (book?.order(leaderOrderId)) return leaderOrderCancelled(core, leader, leaderOrderId);
   return book?.known === true && !book.hasFillOf(leaderOrderId);
 }
 
