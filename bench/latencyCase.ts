@@ -23,7 +23,7 @@ import { createTradovateConnection } from '../src-engine/brokers/tradovate/adapt
 import { ProjectXSim } from '../src-engine/brokers/projectx/sim/projectxSim';
 import { createProjectXConnection } from '../src-engine/brokers/projectx/adapter';
 import { Engine } from '../src-engine/runtime/engine';
-import { createRiskEngine } from '../src-engine/risk/createRiskEngine';
+import { createRiskEngine } from '../src-engine/runtime/createRiskEngine';
 import type { ConnectionRow } from '../src-engine/store/configRepository';
 
 export interface CaseSpec {

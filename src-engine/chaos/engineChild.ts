@@ -15,7 +15,7 @@ import type { BrokerConnection } from '../orders/broker';
 import { createTradovateConnection } from '../brokers/tradovate/adapter';
 import { createProjectXConnection } from '../brokers/projectx/adapter';
 import { Engine } from '../runtime/engine';
-import { createRiskEngine } from '../risk/createRiskEngine';
+import { createRiskEngine } from '../runtime/createRiskEngine';
 import type { ConnectionRow } from '../store/configRepository';
 import { ChildSpec, SPEC_ENV, parseToChild, type FromChild, type ToChild } from './protocol';
 

@@ -4,9 +4,9 @@
  * (a full disk, a read-only folder) is counted, not propagated, since the caller may be placing an
  * order.
  */
-import { redact, redactText } from './redact';
+import { redact, redactText } from '../api/redact';
 
-export { redact, redactText, rememberSecret } from './redact';
+export { redact, redactText, rememberSecret } from '../api/redact';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Readonly<Record<string, unknown>>;

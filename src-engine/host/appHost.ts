@@ -9,7 +9,7 @@ import { Catalog } from '../domain/instruments';
 import { SystemClock, type Clock } from '../domain/clock';
 import { createLogger, stderrSink, type Logger, type LogSink } from '../domain/log';
 import { Engine } from '../runtime/engine';
-import { createRiskEngine } from '../risk/createRiskEngine';
+import { createRiskEngine } from '../runtime/createRiskEngine';
 import { applyPreset, listPresets } from '../risk/presets';
 import type { SecretStore } from '../secrets/secretStore';
 import { EnvBackedSecretStore } from '../secrets/envSecretStore';

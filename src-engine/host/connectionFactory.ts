@@ -9,7 +9,7 @@ import type { Catalog } from '../domain/instruments';
 import type { Clock } from '../domain/clock';
 import type { Logger } from '../domain/log';
 import { Refusal, type Issue } from '../domain/refusal';
-import { isSecretKey } from '../domain/redact';
+import { isSecretKey } from '../api/redact';
 import type { BrokerConnection } from '../orders/broker';
 import { createTradovateConnection, tradovateSecretSchema, tradovateSettingsSchema } from '../brokers/tradovate/adapter';
 import { oauthTokenSecret, tradovateLoginProblems, tradovateOAuthSecretSchema } from '../brokers/tradovate/settings';

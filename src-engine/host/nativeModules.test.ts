@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { outsideAsar } from '../store/sqliteBinding';
-import { abiMismatch, checkNativeModules, describeFailure, fixCommand, nativeBuildDir, runtimeKey, runtimeOf, SQLITE_ADDON } from './nativeModules';
+import { nativeBuildDir, runtimeKey, SQLITE_ADDON } from '../api/nativeBuildLayout';
+import { abiMismatch, checkNativeModules, describeFailure, fixCommand, runtimeOf } from './nativeModules';
 
 const NODE_SAYS = `The module '/repo/node_modules/better-sqlite3/build/Release/better_sqlite3.node'
 was compiled against a different Node.js version using

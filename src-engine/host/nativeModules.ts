@@ -13,6 +13,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { nativeBuildDir, SQLITE_ADDON, SQLITE_MODULE } from '../api/nativeBuildLayout';
 
 export interface Runtime {
   readonly kind: 'electron' | 'node';
@@ -44,23 +45,8 @@ export function runtimeOf(proc: ProcessLike = process): Runtime {
 }
 
 /** `electron-v150-linux-x64`: one folder per ABI a build can serve. */
-export function runtimeKey(r: Pick<Runtime, 'kind' | 'abi' | 'platform' | 'arch'>): string {
-  return `${r.kind}-v${r.abi}-${r.platform}-${r.arch}`;
-}
-
 export function runtimeName(r: Pick<Runtime, 'kind' | 'version'>): string {
   return `${r.kind === 'electron' ? 'Electron' : 'Node'} ${r.version}`;
-}
-
-export const SQLITE_MODULE = 'better-sqlite3';
-export const SQLITE_ADDON = 'better_sqlite3.node';
-
-/**
- * Where the build of `module@version` for one runtime lives under a native folder. The module's
- * version is part of the path: after an upgrade of better-sqlite3 the old build is not picked up.
- */
-export function nativeBuildDir(nativeDir: string, module: string, moduleVersion: string, r: Pick<Runtime, 'kind' | 'abi' | 'platform' | 'arch'>): string {
-  return join(nativeDir, `${module}@${moduleVersion}`, runtimeKey(r));
 }
 
 /** Node's own words for a wrong build: "... using NODE_MODULE_VERSION 115. This version of Node.js requires NODE_MODULE_VERSION 127." */

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock';
 import type { Logger } from '../domain/log';
-import { rememberSecret } from '../domain/redact';
+import { rememberSecret } from '../api/redact';
 import { Refusal } from '../domain/refusal';
 import type { Engine } from '../runtime/engine';
 import type { SecretStore } from '../secrets/secretStore';

@@ -57,7 +57,7 @@ import {
   type RiskFigures,
   type RuleFinding,
 } from './rules';
-import { nextRollAt, tradingDayEnd, tradingDayOf, tradingDayStart } from './tradingDay';
+import { nextRollAt, tradingDayEnd, tradingDayOf, tradingDayStart } from '../domain/tradingDay';
 
 export type { ContractCode } from './product';
 

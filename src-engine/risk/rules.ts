@@ -16,7 +16,7 @@ import { RiskRulesInput } from '../api/config';
 import { formatMoney, money, MONEY_SCALE, type Money } from '../domain/money';
 import { Rational } from '../domain/rational';
 import type { Issue } from '../domain/refusal';
-import { chicagoTimeInTradingDay, formatChicago, nextRollAt, parseHhmm, ROLL_HOUR } from './tradingDay';
+import { chicagoTimeInTradingDay, formatChicago, nextRollAt, parseHhmm, ROLL_HOUR } from '../domain/tradingDay';
 
 export type LockRule = 'dailyLoss' | 'trailingDrawdown' | 'dailyProfitTarget' | 'consistency' | 'session';
 export type LockKind = 'breach' | 'soft';

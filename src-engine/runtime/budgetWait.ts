@@ -10,7 +10,7 @@ import type { ContractCode } from '../domain/contractCode';
 import { effectiveMaxCatchUpMs, effectiveReconnectPolicy, type AccountId } from '../domain/group';
 import type { WaitingJob } from '../orders/dispatcher';
 import { countsInFlight, PRIORITY, type Intent } from '../orders/intent';
-import type { DecisionRow } from '../orders/journal';
+import type { DecisionRow } from '../orders/decisionRecord';
 import type { EngineCore } from './core';
 import { decideQueued } from './followerGap';
 

@@ -10,7 +10,7 @@ import { Refusal } from '../domain/refusal';
 import { stopTracking, withTrack, type NotTrackingReason } from '../copy/lifecycle';
 import { planSync } from '../copy/sync';
 import { PRIORITY, type Intent } from '../orders/intent';
-import type { DecisionRow } from '../orders/journal';
+import type { DecisionRow } from '../orders/decisionRecord';
 import type { EngineCore } from './core';
 import { cancelAccountOrders, flattenIntents, sendFlatten } from './flatten';
 import { rowContracts } from './followerRows';

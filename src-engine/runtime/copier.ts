@@ -11,7 +11,7 @@ import type { Decision } from '../copy/decision';
 import type { BrokerFill, BrokerOrder } from '../orders/broker';
 import { PRIORITY, type Intent, type Priority } from '../orders/intent';
 import { isFinal } from '../orders/orderState';
-import type { DecisionRow } from '../orders/journal';
+import type { DecisionRow } from '../orders/decisionRecord';
 import { intentTag, retryTag } from '../orders/tag';
 import { isOpenOrder } from './accountBook';
 import type { EngineCore } from './core';

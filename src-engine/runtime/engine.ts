@@ -13,7 +13,7 @@ import type { Logger } from '../domain/log';
 import { Refusal } from '../domain/refusal';
 import { stopTracking } from '../copy/lifecycle';
 import type { BrokerConnection } from '../orders/broker';
-import { Journal } from '../orders/journal';
+import { Journal } from '../store/journal';
 import { ConfigRepository, type AccountRow, type ConnectionRow } from '../store/configRepository';
 import { openDatabaseOrRecover, type Db } from '../store/db';
 import { startBackupSchedule, type BackupSchedule } from '../store/backups';

@@ -9,7 +9,7 @@
 import type { ContractCode } from '../domain/contractCode';
 import type { AccountId, GroupId } from '../domain/group';
 import { PRIORITY, type Intent } from '../orders/intent';
-import type { DecisionRow } from '../orders/journal';
+import type { DecisionRow } from '../orders/decisionRecord';
 import { intentTag } from '../orders/tag';
 import type { EngineCore } from './core';
 import { cancelFollowerOrder } from './copier';

@@ -13,7 +13,7 @@ import { effectiveMaxCatchUpMs, effectiveReconnectPolicy, type AccountId } from 
 import { stopTracking, withTrack, type Lifecycle } from '../copy/lifecycle';
 import { exitOnly } from '../copy/target';
 import { PRIORITY, signedRemaining, type Intent } from '../orders/intent';
-import type { DecisionRow } from '../orders/journal';
+import type { DecisionRow } from '../orders/decisionRecord';
 import { intentTag } from '../orders/tag';
 import { entryNotCopied } from './copier';
 import type { ConnectionRuntime, EngineCore } from './core';

@@ -9,7 +9,7 @@ import { parseContractCode, type ContractCode } from '../domain/contractCode';
 import type { AccountId, Group } from '../domain/group';
 import { applySizingNow, pinSizing, resizesOf, type ResizeChoice } from '../copy/resize';
 import { PRIORITY, type Intent } from '../orders/intent';
-import type { DecisionRow } from '../orders/journal';
+import type { DecisionRow } from '../orders/decisionRecord';
 import type { SaveImpactView } from '../api/views';
 import type { EngineCore } from './core';
 import { sendFlatten } from './flatten';

@@ -20,7 +20,7 @@ import { parseContractCode, type ContractCode } from '../domain/contractCode';
 import { groupStatus, syncOn, whitelisted, type Follower, type Group, type GroupStatus } from '../domain/group';
 import { toGroupInput } from '../domain/groupEdit';
 import { moneyToDollars, type Money } from '../domain/money';
-import { isSecretKey } from '../domain/redact';
+import { isSecretKey } from '../api/redact';
 import { followerRootFor } from '../copy/join';
 import { planSync } from '../copy/sync';
 import type { BrokerOrder } from '../orders/broker';

@@ -16,7 +16,7 @@ import { SimExchange } from '../brokers/simcore/exchange';
 import type { SimFrontEnd } from '../brokers/simcore/frontend';
 import type { ConnectionRow } from '../store/configRepository';
 import { Engine } from '../runtime/engine';
-import { createRiskEngine } from '../risk/createRiskEngine';
+import { createRiskEngine } from '../runtime/createRiskEngine';
 import { brokerFrontEnds, connectToSim, simLimits } from './brokerSims';
 import { loginOf, scenarioConnections } from './scenarioLogins';
 import type { Scenario } from './schema';

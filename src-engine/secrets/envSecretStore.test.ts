@@ -1,7 +1,7 @@
 /** Secrets from the environment are read once and taken out of it, so no child process inherits them. */
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { forgetSecrets, redactText } from '../domain/redact';
+import { forgetSecrets, redactText } from '../api/redact';
 import { EnvBackedSecretStore, envName } from './envSecretStore';
 import { MemorySecretStore } from './memorySecretStore';
 

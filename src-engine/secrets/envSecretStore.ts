@@ -6,7 +6,7 @@
  * The variables are taken out of the environment when the store is made, so no child process
  * (a browser the user opens, a helper, a crash reporter) inherits them.
  */
-import { rememberSecret } from '../domain/redact';
+import { rememberSecret } from '../api/redact';
 import { parseSecret } from './keytarStore';
 import { NoKeychainError, type KeychainStatus, type Secret, type SecretStore } from './secretStore';
 

@@ -3,7 +3,7 @@
  * (GNOME Keyring, KWallet). When none answers, nothing is stored and the user is told why.
  */
 import { createRequire } from 'node:module';
-import { rememberSecret } from '../domain/redact';
+import { rememberSecret } from '../api/redact';
 import { NoKeychainError, type KeychainStatus, type Secret, type SecretStore } from './secretStore';
 
 interface Keytar {

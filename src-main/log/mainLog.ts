@@ -8,7 +8,7 @@
  */
 import { appendFileSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { redact, redactText } from '../../src-engine/domain/redact';
+import { redact, redactText } from '../../src-engine/api/redact';
 
 export type MainLogLevel = 'info' | 'warn' | 'error';
 

@@ -10,7 +10,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
-import { nativeBuildDir, SQLITE_ADDON, SQLITE_MODULE } from '../../src-engine/host/nativeModules';
+import { nativeBuildDir, SQLITE_ADDON, SQLITE_MODULE } from '../../src-engine/api/nativeBuildLayout';
 import { buildEnv, buildSteps, describeTarget, type BuildTarget, type BuildTools } from './buildPlan';
 import { failureLine, runNodeScript, type ScriptRunner } from './processRunner';
 

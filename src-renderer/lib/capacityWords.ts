@@ -3,8 +3,7 @@
  * §8a): how many followers share the login and how many leader fills a minute they all get copied
  * at once; beyond that, copies wait their turn, exits first.
  */
-import type { CapacityView } from '../../src-engine/api/views';
-import type { BrokerKind } from '../../src-engine/orders/broker';
+import type { BrokerKind, CapacityView } from '../../src-engine/api/views';
 
 const LOGIN_WORDS: Readonly<Record<BrokerKind, string>> = { tradovate: 'one Tradovate login', projectx: 'one ProjectX API key', paper: 'one paper login' };
 

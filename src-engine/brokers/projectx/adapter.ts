@@ -26,7 +26,7 @@ import type {
   PlaceOrderRequest,
   PlaceOutcome,
 } from '../../orders/broker';
-import { tradingDayOf, tradingDayStart } from '../../risk/tradingDay';
+import { tradingDayOf, tradingDayStart } from '../../domain/tradingDay';
 import { backoffDelay } from './backoff';
 import { ContractIds } from './contractIds';
 import { bracketFields } from './bracketTicks';

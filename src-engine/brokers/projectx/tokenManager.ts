@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../../domain/clock';
 import type { Logger } from '../../domain/log';
-import { rememberSecret } from '../../domain/redact';
+import { rememberSecret } from '../../api/redact';
 
 const DEFAULT_LIFETIME_MS = 24 * 60 * 60 * 1000;
 const MIN_RETRY_MS = 1_000;

@@ -19,7 +19,7 @@ import type { Catalog } from '../../domain/instruments';
 import type { ContractCode } from '../../domain/contractCode';
 import type { Clock } from '../../domain/clock';
 import type { Logger } from '../../domain/log';
-import { redactText } from '../../domain/redact';
+import { redactText } from '../../api/redact';
 import {
   OBSERVER_MARK,
   type BarrierUse,

@@ -6,7 +6,7 @@
  * answer can echo the request (a password, the API secret, a p-ticket, the access token), and the
  * message is logged and shown.
  */
-import { redactText } from '../../domain/redact';
+import { redactText } from '../../api/redact';
 import type { OutcomeClass } from '../../orders/broker';
 
 export class BrokerError extends Error {

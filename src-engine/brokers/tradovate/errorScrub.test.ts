@@ -5,7 +5,7 @@
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../domain/clock';
-import { forgetSecrets, rememberSecret } from '../../domain/redact';
+import { forgetSecrets, rememberSecret } from '../../api/redact';
 import { BrokerError } from './brokerError';
 import { DEFAULT_PENALTY_POLICY } from './penalty';
 import { tradovateBudget } from './requestBudget';

@@ -11,7 +11,7 @@
  */
 import type { Clock } from '../../domain/clock';
 import type { Logger } from '../../domain/log';
-import { rememberSecret } from '../../domain/redact';
+import { rememberSecret } from '../../api/redact';
 import { BrokerError } from './brokerError';
 import { httpCall, type HttpResult } from './httpTransport';
 import { sendHonouringPenalties, type PenaltyContext } from './penalty';

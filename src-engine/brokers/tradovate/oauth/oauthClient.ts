@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { rememberSecret } from '../../../domain/redact';
+import { rememberSecret } from '../../../api/redact';
 
 export interface TradovateOAuthClient {
   readonly clientId: string;

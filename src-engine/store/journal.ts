@@ -6,31 +6,12 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { ContractCode } from '../domain/contractCode';
-import type { Db } from '../store/db';
+import type { Db } from './db';
 import type { Lifecycle } from '../copy/lifecycle';
-import type { Intent, IntentPurpose, Priority } from './intent';
-import type { IntentStatus } from './orderState';
-import type { OrderType, Side } from './broker';
-
-export interface DecisionRow {
-  readonly time: number;
-  readonly groupId: string | undefined;
-  readonly accountId: string;
-  readonly cause: string;
-  readonly contract: ContractCode | undefined;
-  readonly kind: string;
-  readonly reason: string | undefined;
-  readonly detail: string | undefined;
-}
-
-export interface LeaderDecision {
-  readonly leaderAccount: string;
-  /** Deduplication key of the leader event (e.g. `fill:<fillId>`). */
-  readonly eventKey: string;
-  readonly lifecycle: { readonly contract: ContractCode; readonly state: Lifecycle | undefined } | undefined;
-  readonly intents: readonly Intent[];
-  readonly decisions: readonly DecisionRow[];
-}
+import type { DecisionRow, LeaderDecision } from '../orders/decisionRecord';
+import type { Intent, IntentPurpose, Priority } from '../orders/intent';
+import type { IntentStatus } from '../orders/orderState';
+import type { OrderType, Side } from '../orders/broker';
 
 /** One appended decision: what it will materialise into. */
 interface JournalRow {

@@ -1,6 +1,6 @@
 /** Redaction: every string at any depth, by pattern and by the engine's own secret values. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger, logSinkFailures, type LogSink } from './log';
+import { createLogger, logSinkFailures, type LogSink } from '../domain/log';
 import { forgetSecrets, redact, redactText, rememberSecret } from './redact';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
