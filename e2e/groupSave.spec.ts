@@ -87,7 +87,7 @@ test('the Dashboard\'s pending bar asks the same before a ratio change resizes a
   await leaderMarket(demo, 'Buy', 1);
   await expect.poll(() => held('50KTC-DEMO-1'), { timeout: 30_000 }).toBe(1);
   await openApp(page, demo, 'Dashboard');
-  await page.getByRole('button', { name: 'Increase ratio for 50KTC-DEMO-1' }).first().click();
+  await page.getByRole('button', { name: 'Increase ratio for 50KTC-DEMO-1 MNQ', exact: true }).click();
   const bar = page.getByRole('region', { name: 'Pending changes' });
   await bar.getByRole('button', { name: 'Save' }).click();
   const dialog = page.getByRole('dialog', { name: 'Before saving "Demo"' });

@@ -1,6 +1,6 @@
-/** Groups: create with a staged edit, role conflicts refused inline with the group's name, delete. */
+/** Groups: create with a staged edit, role conflicts refused inline with the group's name, delete; a follower's ratios per symbol. */
 import { startDemo, type Demo } from './demoHost';
-import { expect, openApp, screenshot, test } from './fixtures';
+import { expect, goTo, openApp, screenshot, test } from './fixtures';
 
 let demo: Demo;
 test.beforeAll(async () => {
@@ -68,4 +68,42 @@ test('creates a group through a staged edit, refuses a role conflict inline, del
   await list.getByRole('button', { name: 'Delete Evening session' }).click();
   await list.getByRole('button', { name: 'Delete "Evening session"?' }).click();
   await expect(list.getByRole('row').filter({ hasText: 'Evening' })).toHaveCount(0);
+});
+
+test("a follower's ratio per symbol is set in the editor and shown on that symbol's Dashboard row", async ({ page }) => {
+  // An ES row for every follower, so the Dashboard shows ES before the leader trades it.
+  await openApp(page, demo, 'Dashboard');
+  await page.getByRole('combobox', { name: 'Add a symbol row for every follower' }).selectOption('ES');
+  await expect(page.getByRole('row', { name: 'PAPER-25K ES' })).toBeVisible();
+  await goTo(page, 'Groups');
+  const list = page.getByRole('region', { name: 'Groups list' });
+  await list.getByRole('link', { name: 'Edit Demo' }).click();
+  const editor = page.getByRole('region', { name: 'Edit group: Demo' });
+  // PAPER-25K trades at 0.5; ES gets a ratio of its own, starting from that.
+  await editor.getByRole('combobox', { name: 'Set a ratio per symbol for PAPER-25K' }).selectOption('ES');
+  const es = editor.getByRole('textbox', { name: 'ES ratio of PAPER-25K', exact: true });
+  await expect(es).toHaveValue('0.5');
+  await es.fill('0');
+  await expect(editor.getByText('ES ratio must be between 0.1 and 1000')).toHaveCount(1);
+  await es.fill('3');
+  await expect(editor.getByText(/ES ratio must be/)).toHaveCount(0);
+  const bar = page.getByRole('region', { name: 'Pending changes' });
+  await expect(bar).toContainText('1 pending change');
+  await bar.getByRole('button', { name: 'Save' }).click();
+  await expect(bar).toBeHidden();
+
+  await goTo(page, 'Dashboard');
+  const row = page.getByRole('row', { name: 'PAPER-25K ES' });
+  await expect(row.getByRole('textbox', { name: 'Ratio for PAPER-25K ES', exact: true })).toHaveValue('3');
+  await expect(row.locator('[data-col=ratio-source]')).toContainText("ES's own ratio");
+
+  // Removing it in the editor sends ES back to the follower's ratio.
+  await goTo(page, 'Groups');
+  await list.getByRole('link', { name: 'Edit Demo' }).click();
+  await editor.getByRole('button', { name: 'Remove the ES ratio of PAPER-25K' }).click();
+  await bar.getByRole('button', { name: 'Save' }).click();
+  await expect(bar).toBeHidden();
+  await goTo(page, 'Dashboard');
+  await expect(row.getByRole('textbox', { name: 'Ratio for PAPER-25K ES', exact: true })).toHaveValue('0.5');
+  await expect(row.locator('[data-col=ratio-source]')).toHaveText("the follower's ratio");
 });

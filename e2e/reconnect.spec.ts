@@ -21,9 +21,11 @@ test('disconnected banner, automatic reconnect, staged edits kept', async ({ pag
   const first = await startDemo({ token, dataDir });
   demo = first;
   await openApp(page, first, 'Dashboard');
-  const ratio = page.getByRole('textbox', { name: 'Ratio for DEMO-FUNDED-1' });
+  // The ratio control is on the follower's MNQ row, there once the self-trading leader has traded.
+  await expect(page.getByRole('row', { name: 'DEMO-FUNDED-1 MNQ' })).toBeVisible({ timeout: 60_000 });
+  const ratio = page.getByRole('textbox', { name: 'Ratio for DEMO-FUNDED-1 MNQ', exact: true });
   await expect(ratio).toHaveValue('1');
-  await page.getByRole('button', { name: 'Increase ratio for DEMO-FUNDED-1' }).click();
+  await page.getByRole('button', { name: 'Increase ratio for DEMO-FUNDED-1 MNQ', exact: true }).click();
   const bar = page.getByRole('region', { name: 'Pending changes' });
   await expect(bar).toContainText('1 pending change');
 

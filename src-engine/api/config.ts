@@ -45,10 +45,21 @@ export const GroupSettingsInput = z.strictObject({
 });
 export type GroupSettingsInput = z.infer<typeof GroupSettingsInput>;
 
+/**
+ * Ratios per leader root. A key that is not a root is refused naming it (zod's own words, "Invalid
+ * key in record", do not); values are checked by the engine, which names the root and the range.
+ */
+export const RatiosInput = z.record(Root, z.union([z.number(), z.string()]), {
+  error: (issue) => (issue.code === 'invalid_key' ? `${JSON.stringify(issue.input)} is not a product root such as ES or MNQ` : undefined),
+});
+export type RatiosInput = z.infer<typeof RatiosInput>;
+
 export const FollowerInput = z.strictObject({
   account: z.string().min(1),
   mode: SizingMode.optional(),
   ratio: DecimalInput.optional(),
+  /** Ratio per leader root (`{ MNQ: 2 }`): wins over `ratio` for that root. */
+  ratios: RatiosInput.optional(),
   /** Cross symbol: leader root → follower root, same family only. */
   cross: z.record(Root, Root).optional(),
   /** Sync toggle per leader root; absent means on. */

@@ -30,7 +30,9 @@ export function joinTrack(ctx: JoinContext): FollowerTrack {
   const followerRoot = followerRootFor(group, follower, leaderRoot);
   const contract = catalog.followerContract(ctx.leaderContract, followerRoot, ctx.now);
   const mode = effectiveMode(group, follower);
-  const ratio = effectiveRatio(group, follower);
+  // Keyed by the leader's root: a per-root ratio follows the row even when a cross symbol,
+  // mapping or micro fallback has the follower trade another contract.
+  const ratio = effectiveRatio(group, follower, leaderRoot);
 
   let k = Rational.ONE;
   if (mode === 'multiplier') k = ratio;
@@ -75,11 +77,12 @@ export function microFallback(track: FollowerTrack, leaderContract: ContractCode
  * another contract mid-trade), the mode (fixed mode's count has no meaning for another mode) and,
  * in balance mode, the balances (§3). `fixedRatio` holds the ratio the track was last sized with.
  * A track pinned by a save "from the next entry" keeps its sizing until the leader is flat.
+ * `leaderRoot` is the lifecycle's root (the track's contract may be a cross, mapping or micro).
  */
-export function withCurrentRatio(track: FollowerTrack, group: Group, follower: Follower): FollowerTrack {
+export function withCurrentRatio(track: FollowerTrack, group: Group, follower: Follower, leaderRoot: string): FollowerTrack {
   if (track.sizingPinned === true) return track;
   if (effectiveMode(group, follower) !== track.mode) return track;
-  const ratio = effectiveRatio(group, follower);
+  const ratio = effectiveRatio(group, follower, leaderRoot);
   const was = Rational.fromString(track.fixedRatio);
   if (ratio.cmp(was) === 0) return track;
   switch (track.mode) {

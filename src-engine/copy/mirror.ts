@@ -59,7 +59,7 @@ export function sizeMirror(input: MirrorSizingInput): MirrorSize {
   if (input.lifecycle) {
     const t = input.lifecycle.followers[f.account];
     if (!t?.tracking) return { kind: 'none', reason: 'notTracking' };
-    track = withCurrentRatio(t, group, f);
+    track = withCurrentRatio(t, group, f, root);
     targetNow = t.lastTarget;
   } else {
     // No lifecycle yet (the leader is flat): size as the follower would join if this order filled.

@@ -423,3 +423,52 @@ describe('planLeaderFill: properties', () => {
     );
   });
 });
+
+describe('planLeaderFill: a ratio per leader root (§3, issue 22)', () => {
+  it('sizes the root with its own ratio and the other roots with the follower’s', () => {
+    const g = group({ followers: [{ account: 'f', ratio: 1, ratios: { MNQ: 2 } }] });
+    const f = new Follower(g, 'f');
+    const onMnq = new Leader(g, [f], MNQ);
+    const onMes = new Leader(g, [f], MES);
+    expect(orders(onMnq.fill(2))).toEqual([4]);
+    expect(orders(onMes.fill(2))).toEqual([2]);
+    expect(orders(onMnq.fill(-1))).toEqual([-2]);
+    expect(orders(onMes.fill(-2))).toEqual([-2]);
+  });
+
+  it('fixed mode adds the root’s ratio per leader order in that root only', () => {
+    const g = group({ settings: { mode: 'fixed' }, followers: [{ account: 'e', ratio: 1, ratios: { MNQ: 3 } }] });
+    const f = new Follower(g, 'e');
+    const onMnq = new Leader(g, [f], MNQ);
+    const onMes = new Leader(g, [f], MES);
+    expect(orders(onMnq.fill(2, 'A'))).toEqual([3]);
+    expect(orders(onMnq.fill(5, 'B'))).toEqual([3]);
+    expect(orders(onMes.fill(4, 'C'))).toEqual([1]);
+  });
+
+  it('a cross symbol is sized with the LEADER root’s ratio, not the traded root’s', () => {
+    const g = group({ followers: [{ account: 'x', ratio: 1, ratios: { MNQ: 2, NQ: 10 }, cross: { MNQ: 'NQ' } }] });
+    const lead = new Leader(g, [new Follower(g, 'x')], MNQ);
+    expect(lead.fill(3)[0]).toMatchObject({ kind: 'order', contract: NQ, delta: 6 });
+  });
+
+  it('the micro fallback is decided with the leader root’s ratio (1 NQ × 0.5 → 5 MNQ); a ratio for the micro root does not apply', () => {
+    const g = group({ followers: [{ account: 'm', ratio: 1, ratios: { NQ: 0.5, MNQ: 3 } }] });
+    const lead = new Leader(g, [new Follower(g, 'm')], NQ);
+    expect(lead.fill(1)[0]).toMatchObject({ kind: 'order', contract: MNQ, delta: 5 });
+    expect(lead.fill(1)[0]).toMatchObject({ kind: 'order', contract: MNQ, delta: 5 });
+  });
+
+  it('an edit of a root’s ratio takes effect at the next fill in that root; another root’s edit leaves it', () => {
+    const g1 = group({ followers: [{ account: 'f', ratio: 1, ratios: { MNQ: 2 } }] });
+    const f = new Follower(g1, 'f');
+    const lead = new Leader(g1, [f], MNQ);
+    expect(orders(lead.fill(1))).toEqual([2]);
+    const other = group({ followers: [{ account: 'f', ratio: 1, ratios: { MNQ: 2, MES: 5 } }] });
+    const lead2 = Object.assign(new Leader(other, [Object.assign(new Follower(other, 'f'), { positions: f.positions })], MNQ), { position: 1, lifecycle: lead.lifecycle });
+    expect(orders(lead2.fill(1))).toEqual([2]);
+    const raised = group({ followers: [{ account: 'f', ratio: 1, ratios: { MNQ: 3 } }] });
+    const lead3 = Object.assign(new Leader(raised, [Object.assign(new Follower(raised, 'f'), { positions: f.positions })], MNQ), { position: 2, lifecycle: lead2.lifecycle });
+    expect(orders(lead3.fill(1))).toEqual([5]);
+  });
+});

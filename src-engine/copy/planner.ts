@@ -274,7 +274,7 @@ function withCurrentRatios(lc: Lifecycle, group: Group): Lifecycle {
   const followers: Record<AccountId, FollowerTrack> = {};
   for (const [account, t] of Object.entries(lc.followers)) {
     const f = t.tracking ? byAccount.get(account) : undefined;
-    const next = f ? withCurrentRatio(t, group, f) : t;
+    const next = f ? withCurrentRatio(t, group, f, lc.root) : t;
     if (next !== t) changed = true;
     followers[account] = next;
   }

@@ -29,8 +29,8 @@ function resized(lc: Lifecycle, track: FollowerTrack, group: Group): { track: Fo
   if (!track.tracking || track.sizingPinned === true || lc.leaderPosition === 0) return undefined;
   const f = group.followers.find((x) => x.account === track.account);
   if (!f || effectiveMode(group, f) !== track.mode) return undefined;
-  if (effectiveRatio(group, f).cmp(Rational.fromString(track.fixedRatio)) === 0) return undefined;
-  const next = withCurrentRatio(track, group, f);
+  if (effectiveRatio(group, f, lc.root).cmp(Rational.fromString(track.fixedRatio)) === 0) return undefined;
+  const next = withCurrentRatio(track, group, f, lc.root);
   const target = targetFor({ track: next, leaderPosition: lc.leaderPosition, leaderEntered: lc.leaderEntered, direction: 'entry', rounding: group.settings.rounding, partialExit: group.settings.partialExit });
   return { track: next, target };
 }

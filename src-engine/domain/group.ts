@@ -37,6 +37,11 @@ export interface Follower {
   /** As given by the user (undefined = the group's). */
   readonly mode: SizingMode | undefined;
   readonly ratio: Rational | undefined;
+  /**
+   * Ratios per LEADER root (the row's root, before any cross symbol, mapping or micro fallback):
+   * `{ MNQ: 2 }` sizes the leader's MNQ trades ×2 whatever contract the follower trades for them.
+   */
+  readonly ratios: Readonly<Record<string, Rational>>;
   readonly cross: Readonly<Record<string, string>>;
   /** Per leader root; absent = on. */
   readonly sync: Readonly<Record<string, boolean>>;
@@ -96,8 +101,29 @@ export function isActive(g: Group): boolean {
 export function effectiveMode(g: Group, f: Follower): SizingMode {
   return f.mode ?? g.settings.mode;
 }
-export function effectiveRatio(g: Group, f: Follower): Rational {
+
+/** Where a follower's ratio for one root comes from: that root's own, the follower's, or the group's. */
+export type RatioSource = 'root' | 'follower' | 'group';
+
+/** The follower's ratio for roots without one of their own. */
+export function followerRatio(g: Group, f: Follower): Rational {
   return f.ratio ?? g.settings.ratio;
+}
+
+/**
+ * The one place a follower's ratio for a leader root is decided (§3): the root's own ratio wins
+ * over the follower's, which wins over the group's. Joining, resizing and pinning all read it here,
+ * so a per-root ratio is journaled and pinned per lifecycle exactly like the follower's.
+ */
+export function ratioFor(g: Group, f: Follower, leaderRoot: string): { readonly ratio: Rational; readonly source: RatioSource } {
+  const own = f.ratios[leaderRoot];
+  if (own !== undefined) return { ratio: own, source: 'root' };
+  if (f.ratio !== undefined) return { ratio: f.ratio, source: 'follower' };
+  return { ratio: g.settings.ratio, source: 'group' };
+}
+
+export function effectiveRatio(g: Group, f: Follower, leaderRoot: string): Rational {
+  return ratioFor(g, f, leaderRoot).ratio;
 }
 export function effectiveReconnectPolicy(g: Group, f: Follower): ReconnectPolicy {
   return f.reconnectPolicy ?? g.settings.reconnectPolicy;

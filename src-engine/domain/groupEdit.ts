@@ -109,6 +109,15 @@ function buildFollower(f: FollowerInput, field: string, catalog: Catalog, issues
     }
     cross[from] = to;
   }
+  const ratios: Record<string, Rational> = {};
+  for (const [root, value] of Object.entries(f.ratios ?? {})) {
+    const at = `${field}.ratios.${root}`;
+    if (!catalog.product(root)) {
+      issues.push({ field: at, message: `a ratio is set for "${root}", which is not a known product root` });
+      continue;
+    }
+    ratios[root] = parseRatio(at, value, issues, `${root} ratio`);
+  }
   const sync: Record<string, boolean> = {};
   for (const [root, on] of Object.entries(f.sync ?? {})) {
     checkRoot(`${field}.sync.${root}`, root, catalog, issues);
@@ -118,6 +127,7 @@ function buildFollower(f: FollowerInput, field: string, catalog: Catalog, issues
     account: f.account,
     mode: f.mode,
     ratio: f.ratio === undefined ? undefined : parseRatio(`${field}.ratio`, f.ratio, issues),
+    ratios,
     cross,
     sync,
     enabled: f.enabled ?? true,
@@ -132,16 +142,16 @@ function checkRoot(field: string, root: string, catalog: Catalog, issues: Issue[
   return false;
 }
 
-function parseRatio(field: string, value: DecimalInput, issues: Issue[]): Rational {
+function parseRatio(field: string, value: DecimalInput | string, issues: Issue[], what = 'ratio'): Rational {
   let r: Rational;
   try {
     r = typeof value === 'number' ? Rational.fromDecimalNumber(value) : Rational.parse(value);
   } catch {
-    issues.push({ field, message: `ratio must be a decimal number (got ${JSON.stringify(value)})` });
+    issues.push({ field, message: `${what} must be a decimal number (got ${JSON.stringify(value)})` });
     return Rational.ONE;
   }
   if (r.cmp(MIN_RATIO) < 0 || r.cmp(MAX_RATIO) > 0) {
-    issues.push({ field, message: `ratio must be between 0.1 and 1000 (got ${r.toDecimalString()})` });
+    issues.push({ field, message: `${what} must be between 0.1 and 1000 (got ${r.toDecimalString()})` });
   }
   return r;
 }
@@ -155,6 +165,7 @@ export function toGroupInput(g: Group): GroupInput {
       account: f.account,
       ...(f.mode ? { mode: f.mode } : {}),
       ...(f.ratio ? { ratio: f.ratio.toDecimalString() } : {}),
+      ...(Object.keys(f.ratios).length ? { ratios: Object.fromEntries(Object.entries(f.ratios).map(([root, r]) => [root, r.toDecimalString()])) } : {}),
       ...(Object.keys(f.cross).length ? { cross: { ...f.cross } } : {}),
       ...(Object.keys(f.sync).length ? { sync: { ...f.sync } } : {}),
       ...(f.enabled ? {} : { enabled: false }),

@@ -24,6 +24,7 @@ export function groupRoots(core: EngineCore, g: Group): Set<string> {
   for (const f of g.followers) {
     for (const r of Object.keys(f.cross)) roots.add(r);
     for (const r of Object.keys(f.sync)) roots.add(r);
+    for (const r of Object.keys(f.ratios)) roots.add(r);
   }
   if (g.leader === undefined) return roots;
   const book = core.books.get(g.leader);

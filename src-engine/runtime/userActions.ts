@@ -5,7 +5,7 @@
  * API host once the action was accepted (a refused command changed nothing and is not recorded).
  */
 import type { AccountId, Follower, Group } from '../domain/group';
-import { effectiveMode, effectiveRatio } from '../domain/group';
+import { effectiveMode, effectiveRatio, followerRatio } from '../domain/group';
 import type { EngineCore } from './core';
 
 let seq = 0;
@@ -54,9 +54,15 @@ export function describeSave(core: EngineCore, before: Group | undefined, after:
 
 function followerChanges(gb: Group, b: Follower, ga: Group, a: Follower): string[] {
   const out: string[] = [];
-  const rb = effectiveRatio(gb, b);
-  const ra = effectiveRatio(ga, a);
+  const rb = followerRatio(gb, b);
+  const ra = followerRatio(ga, a);
   if (rb.cmp(ra) !== 0) out.push(`ratio ${rb.toDecimalString()} → ${ra.toDecimalString()}`);
+  // A root with a ratio of its own, before or after: what that root's trades are now sized with.
+  for (const root of [...new Set([...Object.keys(b.ratios), ...Object.keys(a.ratios)])].sort()) {
+    const was = effectiveRatio(gb, b, root);
+    const is = effectiveRatio(ga, a, root);
+    if (was.cmp(is) !== 0) out.push(`${root} ratio ${was.toDecimalString()} → ${is.toDecimalString()}`);
+  }
   if (effectiveMode(gb, b) !== effectiveMode(ga, a)) out.push(`sizing mode ${effectiveMode(gb, b)} → ${effectiveMode(ga, a)}`);
   if (b.enabled !== a.enabled) out.push(a.enabled ? 'enabled' : 'disabled');
   if (JSON.stringify(b.cross) !== JSON.stringify(a.cross)) out.push('cross symbols');

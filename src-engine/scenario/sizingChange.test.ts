@@ -43,6 +43,34 @@ describe.each<BrokerKind>(['paper', 'tradovate'])('a ratio change mid-trade (%s)
     expect(w.exchange.positionOf(f1, contract)).toBe(10);
   }, 60_000);
 
+  it('a ratio for the root alone goes the same way: pinned from the next entry across a restart, then used', async () => {
+    const { world: w, lead, f1, contract } = await startPair({ broker, ratio: 2 });
+    const trade = (side: 'buy' | 'sell', qty: number): void => {
+      expect(w.exchange.place(lead, { contract, side, qty, type: 'market', source: 'manual' }).ok).toBe(true);
+    };
+    trade('buy', 2);
+    await settled(w);
+    expect(w.exchange.positionOf(f1, contract)).toBe(4);
+
+    const engine = w.requireEngine();
+    const perRoot = { followers: [{ account: 'f1', ratio: 2, ratios: { ES: 10 } }] };
+    expect(engine.saveImpact('G', { name: 'G', leader: 'lead', ...perRoot }).resized).toEqual([{ account: 'f1', contract, root: 'ES', from: 4, to: 20 }]);
+    // Another root's ratio resizes nothing open in ES.
+    expect(engine.saveImpact('G', { name: 'G', leader: 'lead', followers: [{ account: 'f1', ratio: 2, ratios: { NQ: 10 } }] }).resized).toEqual([]);
+    engine.editGroup('G', perRoot, { resize: 'nextEntry' });
+    await w.restart();
+    await settled(w);
+    trade('buy', 1);
+    await settled(w);
+    expect(w.exchange.positionOf(f1, contract)).toBe(6);
+    trade('sell', 3);
+    await settled(w);
+    expect(w.exchange.positionOf(f1, contract)).toBe(0);
+    trade('buy', 1);
+    await settled(w);
+    expect(w.exchange.positionOf(f1, contract)).toBe(10);
+  }, 60_000);
+
   it('apply now: the follower goes to the new size at once', async () => {
     const { world: w, lead, f1, contract } = await startPair({ broker, ratio: 2 });
     expect(w.exchange.place(lead, { contract, side: 'sell', qty: 2, type: 'market', source: 'manual' }).ok).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, errorsUnder, fieldErrors, normalizeField, toApiError, unclaimed } from './errors';
+import { ApiError, errorsUnder, fieldErrors, fieldLabel, labelled, normalizeField, toApiError, unclaimed } from './errors';
 
 describe('field mapping', () => {
   it('spells engine and zod paths the same way', () => {
@@ -8,6 +8,13 @@ describe('field mapping', () => {
     expect(normalizeField('group.settings.whitelist.0', 'group')).toBe('settings.whitelist[0]');
     expect(normalizeField('rules.trailingDrawdown.amount', 'rules')).toBe('trailingDrawdown.amount');
     expect(normalizeField('name', 'group')).toBe('name');
+  });
+
+  it("names a root's own ratio by its root, and says an engine message that names it once", () => {
+    expect(normalizeField('group.followers.0.ratios.mnq', 'group')).toBe('followers[0].ratios.mnq');
+    expect(fieldLabel('followers[0].ratios.MNQ')).toBe('MNQ ratio');
+    expect(labelled('followers[0].ratios.MNQ', 'MNQ ratio must be between 0.1 and 1000 (got 0)')).toBe('MNQ ratio must be between 0.1 and 1000 (got 0)');
+    expect(labelled('followers[0].ratios.mnq', '"mnq" is not a product root such as ES or MNQ')).toBe('mnq ratio: "mnq" is not a product root such as ES or MNQ');
   });
 
   it('groups messages by field and finds those under a row', () => {

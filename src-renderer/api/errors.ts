@@ -95,6 +95,9 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
 
 /** `followers[0].ratio` → "Ratio", `settings.whitelist[2]` → "Whitelist": the trader never reads a field path. */
 export function fieldLabel(path: string): string {
+  // A root's own ratio ("followers[0].ratios.MNQ"): the root is the subject, not a field name.
+  const rootRatio = /(?:^|\.)ratios\.([A-Za-z0-9 ]+)$/.exec(path);
+  if (rootRatio) return `${rootRatio[1] ?? ''} ratio`;
   const parts = path.replace(/\[\d+\]/g, '').split('.').filter((p) => p !== '' && !/^\d+$/.test(p) && p !== 'group' && p !== 'settings' && p !== 'rules' && p !== 'followers');
   const last = parts[parts.length - 1] ?? '';
   if (!last) return '';

@@ -13,6 +13,12 @@ describe("a follower's save errors on the Dashboard", () => {
       },
       1,
     );
-    expect(e).toEqual({ ratio: ['must be at least 0.1'], mode: [], cross: { MNQ: ['NQ is not in the MNQ family'] }, other: ['is the leader of group "Main"'] });
+    expect(e).toEqual({ ratio: ['must be at least 0.1'], mode: [], ratios: {}, cross: { MNQ: ['NQ is not in the MNQ family'] }, other: ['is the leader of group "Main"'] });
+  });
+
+  it("put a root's own ratio error beside that root's row", () => {
+    const e = followerFieldErrors({ 'followers[0].ratios.MNQ': ['MNQ ratio must be between 0.1 and 1000 (got 0)'] }, 0);
+    expect(e.ratios).toEqual({ MNQ: ['MNQ ratio must be between 0.1 and 1000 (got 0)'] });
+    expect(e.other).toEqual([]);
   });
 });

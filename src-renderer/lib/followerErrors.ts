@@ -7,6 +7,8 @@ import type { FieldErrors } from '../api/errors';
 export interface FollowerFieldErrors {
   readonly ratio: readonly string[];
   readonly mode: readonly string[];
+  /** A root's own ratio, by leader root. */
+  readonly ratios: Readonly<Record<string, readonly string[]>>;
   /** By leader root. */
   readonly cross: Readonly<Record<string, readonly string[]>>;
   /** Errors of fields the row has no place for (shown under the account). */
@@ -17,6 +19,7 @@ export function followerFieldErrors(errors: FieldErrors, index: number): Followe
   const prefix = `followers[${index}]`;
   const ratio: string[] = [];
   const mode: string[] = [];
+  const ratios: Record<string, string[]> = {};
   const cross: Record<string, string[]> = {};
   const other: string[] = [];
   for (const [field, messages] of Object.entries(errors)) {
@@ -27,8 +30,9 @@ export function followerFieldErrors(errors: FieldErrors, index: number): Followe
     };
     if (rest === 'ratio') add(ratio);
     else if (rest === 'mode') add(mode);
+    else if (rest.startsWith('ratios.')) add((ratios[rest.slice('ratios.'.length)] ??= []));
     else if (rest.startsWith('cross.')) add((cross[rest.slice('cross.'.length)] ??= []));
     else add(other);
   }
-  return { ratio, mode, cross, other };
+  return { ratio, mode, ratios, cross, other };
 }

@@ -1,9 +1,10 @@
 /**
  * One group at a glance: the leader (positions with entry, current price and open PnL, working
- * orders), every follower by the leader's root — sync toggles (immediate), ratio / mode / cross
- * symbol (staged, saved with the pending bar like every membership edit), the contract it really
- * trades, its position against target, its own working orders, one state in plain words — the
- * latest trades, and the group's controls, each confirming what it will send.
+ * orders), every follower by the leader's root — sync toggles (immediate), the root's ratio (its
+ * own, else the follower's, else the group's, and which), mode, cross symbol (staged, saved with
+ * the pending bar like every membership edit), the contract it really trades, its position
+ * against target, its own working orders, one state in plain words — the latest trades, and the
+ * group's controls, each confirming what it will send.
  */
 import { Fragment, type ReactNode } from 'react';
 import { useStore } from 'zustand';
@@ -21,6 +22,7 @@ import { flattenConfirmText, stateCounts, stateWords, syncConfirmText } from '..
 import { clock, ms, plural, price, qty, ruleLabel } from '../lib/format';
 import { go, href } from '../lib/route';
 import { tradeLines } from '../lib/tradeGroups';
+import { rootRatio, rootRatioSourceWords, withoutRootRatio, withRootRatio } from '../lib/rootRatio';
 import { pendingChanges } from '../stores/drafts';
 
 export function Dashboard({ groupId }: { groupId: string | undefined }): ReactNode {
@@ -509,8 +511,6 @@ function FollowerRows({
   const list = group.followerRows[saved.account] ?? [];
   const rows: readonly (FollowerRowView | undefined)[] = list.length ? list : [undefined];
   const span = rows.length;
-  const ratio = edited.ratio ?? groupRatio;
-  const ratioErr = ratioProblem(edited.ratio);
   const disabled = edited.enabled === false;
 
   return (
@@ -547,29 +547,7 @@ function FollowerRows({
                     {disabled ? <Badge tone="muted">Disabled</Badge> : null}
                     {acc && !acc.live ? <Badge tone="warn">Not connected</Badge> : null}
                   </div>
-                  <FieldErrors errors={errors.other} />
-                </td>
-                <td rowSpan={span} className="sizing-cell">
-                  <div className="stepper">
-                    <button type="button" className="small" aria-label={`Decrease ratio for ${name}`} onClick={() => onEdit((f) => ({ ...f, ratio: stepRatio(f.ratio ?? groupRatio, -1) }))}>
-                      −
-                    </button>
-                    <input
-                      type="text"
-                      inputMode="decimal"
-                      className={`num ratio-input${ratioErr ? ' invalid' : ''}${edited.ratio === undefined ? ' inherited' : ''}`}
-                      title={edited.ratio === undefined ? 'The group default; change it to set this follower its own ratio' : undefined}
-                      aria-label={`Ratio for ${name}`}
-                      aria-invalid={ratioErr ? true : undefined}
-                      value={String(ratio)}
-                      onChange={(e) => onEdit((f) => ({ ...f, ratio: e.target.value }))}
-                    />
-                    <button type="button" className="small" aria-label={`Increase ratio for ${name}`} onClick={() => onEdit((f) => ({ ...f, ratio: stepRatio(f.ratio ?? groupRatio, 1) }))}>
-                      +
-                    </button>
-                  </div>
-                  {/* Once, beside the field: the check as the trader types, else what the engine refused. */}
-                  <FieldErrors errors={ratioErr ? [`Ratio ${ratioErr}`] : errors.ratio.map((m) => `Ratio ${m}`)} />
+                  {/* The mode is the follower's, for every root; the ratio is set per row below. */}
                   <select
                     className="mode-select"
                     aria-label={`Sizing mode for ${name}`}
@@ -589,9 +567,26 @@ function FollowerRows({
                     <option value="balance">Balance</option>
                   </select>
                   <FieldErrors errors={errors.mode} />
+                  {/* Refusals with no field of their own on this screen: the follower's ratio once it has rows, a root without a row. */}
+                  <FieldErrors
+                    errors={[
+                      ...errors.other,
+                      ...(list.length ? errors.ratio.map((m) => `Ratio ${m}`) : []),
+                      ...Object.entries(errors.ratios)
+                        .filter(([r]) => !list.some((row) => row.root === r))
+                        .flatMap(([, m]) => m),
+                    ]}
+                  />
                 </td>
               </>
             ) : null}
+            <td className="sizing-cell">
+              {row ? (
+                <RootRatioControl name={name} root={row.root} edited={edited} groupRatio={groupRatio} errors={errors.ratios[row.root] ?? []} onEdit={onEdit} />
+              ) : (
+                <FollowerRatioControl name={name} edited={edited} groupRatio={groupRatio} errors={errors.ratio} onEdit={onEdit} />
+              )}
+            </td>
             {row ? (
               <FollowerRowCells row={row} group={group} account={saved.account} name={name} edited={edited} crossErrors={errors.cross[row.root] ?? []} onEdit={onEdit} />
             ) : (
@@ -603,6 +598,83 @@ function FollowerRows({
         );
       })}
     </Fragment>
+  );
+}
+
+type EditFollower = (change: (f: FollowerInput) => FollowerInput) => void;
+
+/**
+ * The ratio of one leader root (the row's): what it is, whether it is the root's own, the
+ * follower's or the group's, and a reset back to the follower's. −/+ and typing give the root a
+ * ratio of its own; the other roots of the follower keep theirs.
+ */
+function RootRatioControl({ name, root, edited, groupRatio, errors, onEdit }: { name: string; root: string; edited: FollowerInput; groupRatio: string | number; errors: readonly string[]; onEdit: EditFollower }): ReactNode {
+  const shown = rootRatio(edited, groupRatio, root);
+  const own = edited.ratios?.[root];
+  const problem = own === undefined ? undefined : String(own).trim() === '' ? 'must be a number from 0.1 to 1000, such as 0.5 or 2' : ratioProblem(own);
+  const step = (dir: 1 | -1): void => onEdit((f) => withRootRatio(f, root, stepRatio(rootRatio(f, groupRatio, root).value, dir)));
+  return (
+    <>
+      <div className="stepper">
+        <button type="button" className="small" aria-label={`Decrease ratio for ${name} ${root}`} onClick={() => step(-1)}>
+          −
+        </button>
+        <input
+          type="text"
+          inputMode="decimal"
+          className={`num ratio-input${problem ? ' invalid' : ''}${shown.source === 'root' ? '' : ' inherited'}`}
+          title={shown.source === 'root' ? `${name} trades ${root} at this ratio; its other symbols keep theirs` : `Change it to give ${root} a ratio of its own for ${name}`}
+          aria-label={`Ratio for ${name} ${root}`}
+          aria-invalid={problem ? true : undefined}
+          value={String(shown.value)}
+          onChange={(e) => onEdit((f) => withRootRatio(f, root, e.target.value))}
+        />
+        <button type="button" className="small" aria-label={`Increase ratio for ${name} ${root}`} onClick={() => step(1)}>
+          +
+        </button>
+      </div>
+      <div className="ratio-source small" data-col="ratio-source">
+        <span className={shown.source === 'root' ? undefined : 'muted'}>{rootRatioSourceWords(shown.source, root)}</span>
+        {shown.source === 'root' ? (
+          <button type="button" className="link small" aria-label={`Reset ${name} ${root} to the follower's ratio`} onClick={() => onEdit((f) => withoutRootRatio(f, root))}>
+            Reset
+          </button>
+        ) : null}
+      </div>
+      {/* Once, beside the field: the check as the trader types, else what the engine refused (it names the root). */}
+      <FieldErrors errors={problem ? [`${root} ratio ${problem}`] : errors} />
+    </>
+  );
+}
+
+/** Before the leader has traded anything for this follower there is no root: the follower's own ratio. */
+function FollowerRatioControl({ name, edited, groupRatio, errors, onEdit }: { name: string; edited: FollowerInput; groupRatio: string | number; errors: readonly string[]; onEdit: EditFollower }): ReactNode {
+  const ratioErr = ratioProblem(edited.ratio);
+  return (
+    <>
+      <div className="stepper">
+        <button type="button" className="small" aria-label={`Decrease ratio for ${name}`} onClick={() => onEdit((f) => ({ ...f, ratio: stepRatio(f.ratio ?? groupRatio, -1) }))}>
+          −
+        </button>
+        <input
+          type="text"
+          inputMode="decimal"
+          className={`num ratio-input${ratioErr ? ' invalid' : ''}${edited.ratio === undefined ? ' inherited' : ''}`}
+          title={edited.ratio === undefined ? 'The group default; change it to set this follower its own ratio' : undefined}
+          aria-label={`Ratio for ${name}`}
+          aria-invalid={ratioErr ? true : undefined}
+          value={String(edited.ratio ?? groupRatio)}
+          onChange={(e) => onEdit((f) => ({ ...f, ratio: e.target.value }))}
+        />
+        <button type="button" className="small" aria-label={`Increase ratio for ${name}`} onClick={() => onEdit((f) => ({ ...f, ratio: stepRatio(f.ratio ?? groupRatio, 1) }))}>
+          +
+        </button>
+      </div>
+      <div className="ratio-source small muted" data-col="ratio-source">
+        {edited.ratio === undefined ? "the group's ratio" : "the follower's ratio"}
+      </div>
+      <FieldErrors errors={ratioErr ? [`Ratio ${ratioErr}`] : errors.map((m) => `Ratio ${m}`)} />
+    </>
   );
 }
 

@@ -15,6 +15,7 @@ import { ratioProblem } from '../lib/decimal';
 import { namesIn } from '../lib/words';
 import { ALL_ROOTS } from '../lib/families';
 import { omitKey } from '../lib/objects';
+import { withoutRootRatio, withRootRatio } from '../lib/rootRatio';
 import { go, href } from '../lib/route';
 import { ImpactDialog } from '../components/ImpactDialog';
 import { NEW_GROUP, pendingChanges, type SaveAnswers } from '../stores/drafts';
@@ -239,6 +240,7 @@ function GroupEditor({ snap, draftKey, base, saved }: { snap: SnapshotView; draf
                 f={f}
                 index={i}
                 groupId={saved?.id}
+                groupRatio={s.ratio ?? '1'}
                 errors={errorsUnder(errors, `followers[${i}]`)}
                 onChange={(nf) => edit((x) => ({ ...x, followers: (x.followers ?? []).map((y, j) => (j === i ? nf : y)) }))}
                 onRemove={() => edit((x) => ({ ...x, followers: (x.followers ?? []).filter((_, j) => j !== i) }))}
@@ -385,6 +387,7 @@ function FollowerEditRow({
   f,
   index,
   groupId,
+  groupRatio,
   errors,
   onChange,
   onRemove,
@@ -393,6 +396,7 @@ function FollowerEditRow({
   f: FollowerInput;
   index: number;
   groupId: string | undefined;
+  groupRatio: string | number;
   errors: readonly string[];
   onChange: (f: FollowerInput) => void;
   onRemove: () => void;
@@ -431,6 +435,7 @@ function FollowerEditRow({
             value={f.ratio === undefined ? '' : String(f.ratio)}
             onChange={(e) => set('ratio', e.target.value === '' ? undefined : e.target.value)}
           />
+          <RootRatios name={name} f={f} fallback={f.ratio ?? groupRatio} onChange={onChange} />
         </td>
         <td>
           <Switch on={f.enabled !== false} label={`Enabled: ${name}`} onChange={(v) => set('enabled', v ? undefined : false)} />
@@ -461,6 +466,42 @@ function FollowerEditRow({
         </tr>
       ) : null}
     </>
+  );
+}
+
+/**
+ * The follower's ratios per leader root (copy-semantics §3), each winning over its ratio above for
+ * that root: the same figures the Dashboard's rows edit, listed here with the rest of the follower.
+ */
+function RootRatios({ name, f, fallback, onChange }: { name: string; f: FollowerInput; fallback: string | number; onChange: (f: FollowerInput) => void }): ReactNode {
+  const entries = Object.entries(f.ratios ?? {});
+  return (
+    <div className="root-ratios" aria-label={`Ratios per symbol for ${name}`} role="group">
+      {entries.map(([root, r]) => (
+        <span className="root-ratio" key={root}>
+          <span className="root">{root}</span>
+          <input
+            type="text"
+            inputMode="decimal"
+            className={`num ratio-input${ratioProblem(r) ? ' invalid' : ''}`}
+            aria-label={`${root} ratio of ${name}`}
+            value={String(r)}
+            onChange={(e) => onChange(withRootRatio(f, root, e.target.value))}
+          />
+          <button type="button" className="chip-x" aria-label={`Remove the ${root} ratio of ${name}`} title={`${root} goes back to the follower's ratio`} onClick={() => onChange(withoutRootRatio(f, root))}>
+            ×
+          </button>
+        </span>
+      ))}
+      <select aria-label={`Set a ratio per symbol for ${name}`} value="" onChange={(e) => e.target.value && onChange(withRootRatio(f, e.target.value, String(fallback)))}>
+        <option value="">{entries.length ? 'Another symbol…' : 'Per symbol…'}</option>
+        {ALL_ROOTS.filter((r) => f.ratios?.[r] === undefined).map((r) => (
+          <option key={r} value={r}>
+            {r}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
 

@@ -3,7 +3,7 @@ import type { GroupInput } from '../../src-engine/api/config';
 import { SocketClient } from '../api/client';
 import { FakeEngine, flush, refusal, snapshotFixture } from '../test/fakeEngine';
 import { createDraftStore, NEW_GROUP, pendingChanges } from './drafts';
-import { EMPTY_GROUP, diffGroup, rebaseSync, validateGroup } from './groupEdit';
+import { EMPTY_GROUP, diffGroup, rebaseSync, tidyGroup, validateGroup } from './groupEdit';
 import { createSnapshotStore } from './snapshot';
 
 const MAIN: GroupInput = { name: 'Main', leader: 'lead', followers: [{ account: 'f1' }, { account: 'f2', ratio: '2', sync: { MNQ: false } }], settings: { mode: 'multiplier', ratio: '1' } };
@@ -190,5 +190,27 @@ describe('group edit helpers', () => {
     const issues = validateGroup({ name: 'main', leader: 'a', followers: [{ account: 'a' }, { account: 'b' }, { account: 'b' }], settings: { whitelist: ['mnq'], mirrorGraceMs: 70_000 } }, { otherNames: ['Main'] });
     expect(issues.map((i) => i.field)).toEqual(['name', 'settings.mirrorGraceMs', 'settings.whitelist[0]', 'followers[0].account', 'followers[2].account']);
     expect(issues[0]?.message).toBe('a group named "Main" already exists');
+  });
+});
+
+describe('per-root ratios in a staged edit (issue 22)', () => {
+  const base: GroupInput = { name: 'Main', leader: 'lead', followers: [{ account: 'f1', ratio: '1', ratios: { MNQ: '2' } }], settings: {} };
+  const withRatios = (ratios: Record<string, string> | undefined): GroupInput => ({ ...base, followers: [{ account: 'f1', ratio: '1', ...(ratios ? { ratios } : {}) }] });
+
+  it('counts one change per root touched, "2.0" the same as "2"', () => {
+    expect(diffGroup(base, withRatios({ MNQ: '2.0' }))).toEqual([]);
+    expect(diffGroup(base, withRatios({ MNQ: '3', MES: '0.5' })).map((c) => c.field)).toEqual(['followers[0].ratios.MNQ', 'followers[0].ratios.MES']);
+    expect(diffGroup(base, withRatios(undefined)).map((c) => c.text)).toEqual(['f1 MNQ ratio']);
+  });
+
+  it('checks each root’s ratio as typed, naming the root', () => {
+    expect(validateGroup(withRatios({ MNQ: '0' }), { otherNames: [] })).toEqual([{ field: 'followers[0].ratios.MNQ', message: 'MNQ ratio must be between 0.1 and 1000' }]);
+    expect(validateGroup(withRatios({ MNQ: '' }), { otherNames: [] })[0]?.message).toBe('MNQ ratio must be a number from 0.1 to 1000, such as 0.5 or 2');
+    expect(validateGroup(withRatios({ XYZ: '2' }), { otherNames: [] })[0]?.message).toBe('a ratio is set for "XYZ", which is not a known product root');
+    expect(validateGroup(withRatios({ MNQ: '1000' }), { otherNames: [] })).toEqual([]);
+  });
+
+  it('Save drops an empty ratios record', () => {
+    expect(tidyGroup({ ...base, followers: [{ account: 'f1', ratios: {} }] }).followers).toEqual([{ account: 'f1' }]);
   });
 });

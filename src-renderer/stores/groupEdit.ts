@@ -15,7 +15,7 @@ const ROOT = /^[A-Z0-9]{1,6}$/;
 
 /** Sync toggles are immediate controls (groups.setSync), never part of a staged edit. */
 type StagedFollowerKey = Exclude<keyof FollowerInput, 'account' | 'sync'>;
-const FOLLOWER_KEYS: readonly StagedFollowerKey[] = ['mode', 'ratio', 'cross', 'enabled', 'reconnectPolicy', 'maxCatchUpMs'];
+const FOLLOWER_KEYS: readonly StagedFollowerKey[] = ['mode', 'ratio', 'ratios', 'cross', 'enabled', 'reconnectPolicy', 'maxCatchUpMs'];
 const SETTINGS_KEYS: readonly (keyof GroupSettingsInput)[] = [
   'mode',
   'ratio',
@@ -74,6 +74,10 @@ export function diffGroup(base: GroupInput, draft: GroupInput): Change[] {
       if (k === 'cross') {
         const roots = new Set([...Object.keys(old.cross ?? {}), ...Object.keys(f.cross ?? {})]);
         for (const r of roots) if ((old.cross?.[r] ?? '') !== (f.cross?.[r] ?? '')) out.push({ field: `followers[${i}].cross.${r}`, text: `${f.account} cross ${r}` });
+      } else if (k === 'ratios') {
+        // One change per root, "2" and "2.0" the same: the count says what the trader touched.
+        const roots = new Set([...Object.keys(old.ratios ?? {}), ...Object.keys(f.ratios ?? {})]);
+        for (const r of roots) if (norm('ratio', old.ratios?.[r]) !== norm('ratio', f.ratios?.[r])) out.push({ field: `followers[${i}].ratios.${r}`, text: `${f.account} ${r} ratio` });
       } else if (norm(k, old[k]) !== norm(k, f[k])) out.push({ field: `followers[${i}].${k}`, text: `${f.account} ${k}` });
     }
   });
@@ -117,6 +121,11 @@ export function validateGroup(g: GroupInput, ctx: GroupCheckContext): ApiIssue[]
     if (f.account && f.account === g.leader) issues.push({ field: `${field}.account`, message: `account "${f.account}" is already the leader of group "${name}"` });
     const fr = ratioProblem(f.ratio);
     if (fr) issues.push({ field: `${field}.ratio`, message: fr });
+    for (const [root, r] of Object.entries(f.ratios ?? {})) {
+      const rp = r === '' ? 'must be a number from 0.1 to 1000, such as 0.5 or 2' : ratioProblem(r);
+      if (rp) issues.push({ field: `${field}.ratios.${root}`, message: `${root} ratio ${rp}` });
+      else if (!knownRoot(root)) issues.push({ field: `${field}.ratios.${root}`, message: `a ratio is set for "${root}", which is not a known product root` });
+    }
     if (f.maxCatchUpMs !== undefined && !(Number.isInteger(f.maxCatchUpMs) && f.maxCatchUpMs >= 0 && f.maxCatchUpMs <= 600_000)) issues.push({ field: `${field}.maxCatchUpMs`, message: 'must be a whole number of milliseconds from 0 to 600000' });
     for (const [from, to] of Object.entries(f.cross ?? {})) {
       if (!crossChoices(from).includes(to)) {
@@ -153,7 +162,7 @@ export function tidyGroup(g: GroupInput): GroupInput {
   return {
     name: g.name.trim(),
     leader: g.leader ? g.leader : null,
-    followers: (g.followers ?? []).map((f) => Object.fromEntries((Object.entries(f) as [string, unknown][]).filter(([k, v]) => v !== undefined && v !== '' && !(k === 'cross' && Object.keys(v as object).length === 0))) as FollowerInput),
+    followers: (g.followers ?? []).map((f) => Object.fromEntries((Object.entries(f) as [string, unknown][]).filter(([k, v]) => v !== undefined && v !== '' && !((k === 'cross' || k === 'ratios') && Object.keys(v as object).length === 0))) as FollowerInput),
     settings,
   };
 }
