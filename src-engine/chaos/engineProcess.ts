@@ -131,7 +131,12 @@ export class EngineProcess {
 
   private send(m: ToChild): void {
     if (this.exited || !this.child.connected) return;
-    this.child.send(m);
+    // The child can be killed between the check and the write (the suite kills it at random
+    // instants): the write then fails with EPIPE, which is its exit, reported through 'exit'.
+    // With a callback the failure comes here instead of as an 'error' event that would end the suite.
+    this.child.send(m, (err) => {
+      if (err && !this.exited) this.stderr = `${this.stderr}\n[harness] message not delivered: ${err.message}`.slice(-8_000);
+    });
   }
 
   /** Waits for the first message `pick` accepts (an Error it returns rejects), the deadline, or the exit. */
