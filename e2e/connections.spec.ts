@@ -22,9 +22,9 @@ test('lists the demo connections with state, accounts and request budget', async
 test('the add form checks its fields before sending', async ({ page }) => {
   await openApp(page, demo, 'Connections');
   const form = page.getByRole('region', { name: 'Add connection' });
-  await form.getByRole('radio', { name: 'Tradovate' }).check({ force: true });
+  await form.getByRole('radio', { name: 'Tradovate' }).check();
   // Sign in with Tradovate is the default; the API key's fields are the other method's.
-  await form.getByRole('radio', { name: 'API key (your own)' }).check({ force: true });
+  await form.getByRole('radio', { name: 'API key (your own)' }).check();
   // The demo fills in its simulator's settings; a real login's CID is the trader's to type.
   await form.getByLabel('Environment').selectOption('demo');
   await form.getByLabel('CID (API key client id)').fill('');
@@ -46,7 +46,7 @@ test('the demo\'s Add connection: a new login connects; a login the demo already
   // The demo keeps a typed secret in the keychain when there is one, in memory for this run when not.
   await expect(page.getByText(/No keychain: secrets cannot be stored/)).toHaveCount(0);
 
-  await form.getByRole('radio', { name: 'Paper' }).check({ force: true });
+  await form.getByRole('radio', { name: 'Paper' }).check();
   await form.getByLabel('Connection name').fill('E2E Paper');
   await expect(form.getByLabel('Login', { exact: true })).toHaveValue('demo-paper');
   await expect(form.getByRole('note', { name: 'Demo logins' })).toContainText('login demo-paper, password demo-paper');
@@ -59,8 +59,8 @@ test('the demo\'s Add connection: a new login connects; a login the demo already
   // The secret went in and is never shown again.
   await expect(form.getByLabel(/^Password/)).toHaveValue('');
 
-  await form.getByRole('radio', { name: 'Tradovate' }).check({ force: true });
-  await form.getByRole('radio', { name: 'API key (your own)' }).check({ force: true });
+  await form.getByRole('radio', { name: 'Tradovate' }).check();
+  await form.getByRole('radio', { name: 'API key (your own)' }).check();
   await expect(form.getByLabel('Environment')).toHaveValue('sim');
   await form.getByLabel('Connection name').fill('E2E Tradovate');
   await form.getByLabel(/^Password/).fill('demo-password');
@@ -70,6 +70,12 @@ test('the demo\'s Add connection: a new login connects; a login the demo already
   // login is refused with the connection that has it, and nothing is added.
   await expect(form.getByRole('alert').filter({ hasText: 'this login is already connected as "Tradovate (simulated)"' })).toBeVisible();
   await expect(page.getByRole('article', { name: 'Connection E2E Tradovate' })).toHaveCount(0);
+  // After the refusal the form still switches broker: the page has scrolled to the Add button, and
+  // the broker radios were once a 1px box under the sticky top bar, so a click on them hit the bar.
+  await form.getByRole('radio', { name: 'ProjectX' }).check();
+  await expect(form.getByRole('radio', { name: 'ProjectX' })).toBeChecked();
+  await expect(form.getByLabel('Firm')).toHaveValue('sim');
+  await expect(form.getByRole('button', { name: 'Add ProjectX connection' })).toBeVisible();
 
   await screenshot(page, 'connections');
 });
@@ -77,7 +83,7 @@ test('the demo\'s Add connection: a new login connects; a login the demo already
 test('a connection whose login failed does not say its secret is fine', async ({ page }) => {
   await openApp(page, demo, 'Connections');
   const form = page.getByRole('region', { name: 'Add connection' });
-  await form.getByRole('radio', { name: 'Paper' }).check({ force: true });
+  await form.getByRole('radio', { name: 'Paper' }).check();
   await form.getByLabel('Connection name').fill('E2E Wrong');
   await form.getByLabel(/^Password/).fill('not-the-password');
   await form.getByRole('button', { name: 'Add Paper connection' }).click();
