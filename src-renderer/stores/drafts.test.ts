@@ -53,6 +53,23 @@ describe('staged group edits', () => {
     client.stop();
   });
 
+  it('Save asks first when it would leave a login it copies to carrying fewer than 2 leader fills a minute, and not when it carries 2', async () => {
+    const { drafts, client, engine } = await setup();
+    const capacity = (fillsPerMinute: number): unknown => ({ removed: [], resized: [], capacity: [{ connectionId: 'c1', connection: 'Tradovate main', followers: 60, perMinute: 80, perHour: 5_000, fillsPerMinute, limitedBy: 'minute' }] });
+    engine.on('groups.impact', () => capacity(1));
+    drafts.edit('g1', MAIN, (g) => ({ ...g, settings: { ...g.settings, ratio: '3' } }));
+    expect(await drafts.save('g1', MAIN, [])).toBeUndefined();
+    expect(engine.callsOf('groups.save')).toHaveLength(0);
+    expect(drafts.store.getState().drafts.g1?.question?.impact.capacity?.[0]?.fillsPerMinute).toBe(1);
+    // Nothing to choose: Save goes as it is.
+    expect(await drafts.answer('g1', {})).toBe('g-new');
+    engine.on('groups.impact', () => capacity(2));
+    drafts.edit('g1', MAIN, (g) => ({ ...g, settings: { ...g.settings, ratio: '4' } }));
+    expect(await drafts.save('g1', MAIN, [])).toBe('g-new');
+    expect(engine.callsOf('groups.save')).toHaveLength(2);
+    client.stop();
+  });
+
   it('Cancel on the question keeps the draft and sends nothing', async () => {
     const { drafts, client, engine } = await setup();
     engine.on('groups.impact', () => ({ removed: [], resized: [{ account: 'f1', contract: 'ESZ6', root: 'ES', from: 2, to: 10 }] }));
