@@ -103,7 +103,20 @@ describe('staged group edits', () => {
     drafts.edit(NEW_GROUP, EMPTY_GROUP, (g) => ({ ...g, name: 'Evening' }));
     expect(pendingChanges(drafts.store.getState().drafts[NEW_GROUP], EMPTY_GROUP)).toHaveLength(1);
     await drafts.save(NEW_GROUP, undefined, ['Main']);
+    expect(engine.callsOf('groups.impact')).toEqual([{ group: { name: 'Evening', leader: null, followers: [], settings: {} } }]);
     expect(engine.callsOf('groups.save')).toEqual([{ group: { name: 'Evening', leader: null, followers: [], settings: {} } }]);
+    client.stop();
+  });
+
+  it('a new group that would leave a login carrying too little asks first, then saves without an id', async () => {
+    const { drafts, client, engine } = await setup();
+    engine.on('groups.impact', () => ({ removed: [], resized: [], capacity: [{ connectionId: 'c1', connection: 'Tradovate main', followers: 80, perMinute: 80, fillsPerMinute: 1, limitedBy: 'minute' }] }));
+    drafts.edit(NEW_GROUP, EMPTY_GROUP, (g) => ({ ...g, name: 'Crowd' }));
+    expect(await drafts.save(NEW_GROUP, undefined, [])).toBeUndefined();
+    expect(drafts.store.getState().drafts[NEW_GROUP]?.question?.impact.capacity?.[0]?.connection).toBe('Tradovate main');
+    expect(engine.callsOf('groups.save')).toHaveLength(0);
+    expect(await drafts.answer(NEW_GROUP, {})).toBe('g-new');
+    expect(engine.callsOf('groups.save')).toEqual([{ group: { name: 'Crowd', leader: null, followers: [], settings: {} } }]);
     client.stop();
   });
 

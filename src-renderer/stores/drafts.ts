@@ -102,10 +102,11 @@ export function createDraftStore(client: EngineClient, hooks: { afterSave?: () =
     }
     put(key, { ...d, saving: true, errors: {}, formError: undefined });
     try {
-      if (key !== NEW_GROUP && answers === undefined) {
+      if (answers === undefined) {
         // Ask before a save that would leave positions open or resize one (copy-semantics §1), or
-        // leave a login it copies to carrying too little to copy without delay (§8a).
-        const impact = await client.invoke('groups.impact', { id: key, group });
+        // leave a login it copies to carrying too little to copy without delay (§8a); a new group
+        // can only do the latter.
+        const impact = await client.invoke('groups.impact', key === NEW_GROUP ? { group } : { id: key, group });
         if (impact.removed.length > 0 || impact.resized.length > 0 || thinLogins(impact).length > 0) {
           const now = store.getState().drafts[key] ?? d;
           put(key, { ...now, saving: false, question: { impact, current, otherNames } });
