@@ -28,6 +28,10 @@ test('a follower whose login failed gives the connection\'s reason on its row', 
   }).toPass({ timeout: 60_000 });
   const said = (await card.getByRole('status').filter({ hasText: 'Broker said:' }).innerText()).replace(/^Broker said:\s*/, '').trim();
   expect(said).toMatch(/captcha/);
+  // The broker's lockout, not the secret, is why it failed: the card does not send the trader to the secret.
+  await expect(card.getByText('Broker lockout: wait, the secret is not the cause')).toBeVisible();
+  await expect(card.getByText('Login failed: check the secret')).toHaveCount(0);
+  await expect(card.getByRole('region', { name: 'Copy capacity of Tradovate (simulated)' }).getByText(/^Broker asked to wait until \d\d:\d\d:\d\d \(in \d+ min\)$/)).toBeVisible();
 
   await goTo(page, 'Dashboard');
   for (const follower of ['DEMO-FUNDED-1', 'DEMO-FUNDED-2']) {

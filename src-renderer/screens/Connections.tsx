@@ -14,6 +14,7 @@ import { Badge, ConfirmButton, ConnectionStateBadge, Empty, Field, FieldErrors, 
 import { BROKER_LABEL } from '../lib/accounts';
 import { checkConnectionForm, newDeviceId, PROJECTX_FIRMS, SECRET_FIELDS, SETTINGS_FIELDS, settingsFieldsFor, TRADOVATE_HOSTS, type Broker } from '../lib/brokers';
 import { ms } from '../lib/format';
+import { penaltyText } from '../lib/loginLoadWords';
 import { href } from '../lib/route';
 import { SignInProgress, useTradovateSignIn } from './TradovateSignIn';
 
@@ -72,7 +73,8 @@ function ConnectionCard({ snap, c, now }: { snap: SnapshotView; c: ConnectionVie
             <Badge tone="muted">Signed in with Tradovate</Badge>
           )
         ) : c.status.state === 'failed' ? (
-          <Badge tone="bad">{c.hasSecret ? 'Login failed: check the secret' : 'No secret'}</Badge>
+          // A login the broker has locked for a while (a penalty runs) failed for that, not for its secret.
+          <Badge tone="bad">{!c.hasSecret ? 'No secret' : penaltyText(c.budget, now) !== undefined ? 'Broker lockout: wait, the secret is not the cause' : 'Login failed: check the secret'}</Badge>
         ) : c.hasSecret ? (
           <Badge tone="muted">Secret stored</Badge>
         ) : (
