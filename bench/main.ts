@@ -2,12 +2,14 @@
  * `npm run bench [-- --quick]`: copier-added and end-to-end latency for 1, 5, 20 and 100
  * followers on paper and over loopback to the Tradovate and ProjectX simulators; throughput and
  * memory with 20 followers. Prints a table and writes bench/results.json. Figures, not pass/fail.
+ * `--shared-login`: twenty followers under one Tradovate login within its limits (sharedLogin.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import type { BrokerKind } from '../src-engine/orders/broker';
 import { runCase } from './latencyCase';
+import { printSharedLogin, sharedLoginBench } from './sharedLogin';
 
 interface Row {
   readonly path: 'copierAdded' | 'endToEnd';
@@ -38,6 +40,10 @@ function stats(samples: readonly number[]): { p50: number; p99: number; max: num
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--shared-login')) {
+    printSharedLogin(await sharedLoginBench(quick));
+    return;
+  }
   const rows: Row[] = [];
   let throughput: Record<string, number> = {};
   let rssMb = 0;

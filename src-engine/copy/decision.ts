@@ -23,7 +23,7 @@ export type SkipReason =
   | 'positionUnknown';
 
 /** Why entries (orders that open or grow) are held back for an account right now. */
-export type EntryGate = 'softLock' | 'riskUnknown' | 'quarantine' | 'skipEntries' | 'catchUpExpired';
+export type EntryGate = 'softLock' | 'riskUnknown' | 'quarantine' | 'skipEntries' | 'catchUpExpired' | 'budgetExpired';
 
 export type Decision =
   | {

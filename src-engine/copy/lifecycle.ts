@@ -23,7 +23,7 @@ export type NotTrackingReason =
  * lock blocks entries "the same way" as quarantine (§6): once it has held the follower back in a
  * lifecycle (or was on at its start), lifting it does not let the follower jump into the trade.
  */
-export type EntryBlock = 'quarantine' | 'skipEntries' | 'catchUpExpired' | 'softLock';
+export type EntryBlock = 'quarantine' | 'skipEntries' | 'catchUpExpired' | 'budgetExpired' | 'softLock';
 
 export interface FollowerTrack {
   readonly account: AccountId;

@@ -171,9 +171,14 @@ export interface AccountSnapshot {
 
 /** Requests left in the current window, shown to the user per connection (copy-semantics §8a). */
 export interface BudgetView {
+  /** Requests a window planned against: the broker's figure (or the one it showed us) less a safety margin. */
   readonly limit: number;
   readonly remaining: number;
   readonly windowMs: number;
+  /** The broker's published figure for the window, where it has one. */
+  readonly brokerLimit?: number;
+  /** The lower figure the broker showed us by refusing a request (penalty ticket, 429). */
+  readonly learnedLimit?: number;
   /** Set while the broker has told us to wait (penalty ticket, 429). Epoch ms. */
   readonly penaltyUntil?: number;
 }
@@ -210,8 +215,16 @@ export interface BrokerConnection {
 
   /**
    * Resolves once every event the broker sent before this call has been delivered to the
-   * listener (a round trip on the event channel). Used by the scenario runner to know the engine
-   * has seen everything; cheap enough to call often.
+   * listener (a round trip on the event channel). `engine` (the default): the engine itself waits,
+   * and the round trip is charged to the login's budget like any request. `observer`: a harness
+   * (the scenario runner, the chaos suite) waits to look; it is not charged, and where the round
+   * trip is a request it is marked so a simulator does not count it against the login's limits
+   * either. A real broker never sees an observer's barrier.
    */
-  barrier(): Promise<void>;
+  barrier(use?: BarrierUse): Promise<void>;
 }
+
+export type BarrierUse = 'engine' | 'observer';
+
+/** The mark an observer's round trip carries in its request body (simulators only ever see it). */
+export const OBSERVER_MARK = 'observer';

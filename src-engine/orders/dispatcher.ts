@@ -5,6 +5,12 @@
  * of modifications of one order coalesced into the last. The broker's penalty is honoured; a
  * reserve of the budget is kept for exits. Never awaits followers one by one: each send starts as
  * soon as it is submitted.
+ *
+ * Priority orders work across followers and contracts, never within one: an exit computed on top
+ * of an entry still waiting here must not reach the broker first, or it would take the follower
+ * across zero. Such an exit waits behind its entry, and the owner is told (onWaiting) so it can
+ * decide the pair afresh; it is told too of every entry still waiting, so an entry the budget could
+ * not carry in time is given up with its reason rather than sent late.
  */
 import type { BrokerConnection, CommandOutcome, ModifyOrderRequest, PlaceOutcome } from './broker';
 import type { Intent } from './intent';
@@ -29,6 +35,24 @@ export interface DispatchHooks {
   onSettled(): void;
   /** The adapter wrote a place request to its socket (latency measurement). */
   onWritten(intent: Intent, atMs: number): void;
+  /**
+   * Work left waiting in a ready lane for want of budget (called after each pump that leaves
+   * some). `blocked`: places held behind an earlier place of the same follower and contract.
+   */
+  onWaiting(connectionId: string, waiting: readonly WaitingJob[]): void;
+  /**
+   * Requests the lane must keep for exits before it sends another entry: one for each position its
+   * followers hold or are being sent, so no entry opens what the budget could not close.
+   */
+  exitReserve(connectionId: string): number;
+}
+
+export interface WaitingJob {
+  readonly job: Job;
+  /** When it started waiting (clock time). */
+  readonly since: number;
+  /** Held behind an earlier place of the same follower and contract. */
+  readonly blocked: boolean;
 }
 
 interface Lane {
@@ -38,6 +62,8 @@ interface Lane {
   readonly queue: { job: Job; seq: number; at: number }[];
   wake: ReturnType<typeof setTimeout> | undefined;
   inFlight: number;
+  /** Set while the owner is told about waiting work: what it submits then is pumped once it returns. */
+  telling: boolean;
 }
 
 /** Share of the budget below which only exits and protective orders go; below the second, entries wait too. */
@@ -59,7 +85,7 @@ export class Dispatcher {
   ) {}
 
   addLane(connectionId: string, connection: BrokerConnection): void {
-    this.lanes.set(connectionId, { connection, ready: false, queue: [], wake: undefined, inFlight: 0 });
+    this.lanes.set(connectionId, { connection, ready: false, queue: [], wake: undefined, inFlight: 0, telling: false });
   }
 
   removeLane(connectionId: string): void {
@@ -86,7 +112,7 @@ export class Dispatcher {
       const i = lane.queue.findIndex((q) => q.job.kind === 'modify' && q.job.request.orderId === job.request.orderId);
       if (i >= 0) at = Math.min(at, lane.queue.splice(i, 1)[0]?.at ?? at);
     }
-    if (lane.queue.length === 0 && this.canSend(lane, priorityOf(job))) {
+    if (lane.queue.length === 0 && this.canSend(connectionId, lane, priorityOf(job))) {
       this.send(connectionId, lane, job);
       return;
     }
@@ -143,24 +169,30 @@ export class Dispatcher {
     for (const w of this.idleWaiters.splice(0)) w();
   }
 
-  private canSend(lane: Lane, priority: Priority): boolean {
+  private canSend(connectionId: string, lane: Lane, priority: Priority): boolean {
     if (!lane.ready) return false;
     const b = lane.connection.budget();
     if (b.penaltyUntil !== undefined && b.penaltyUntil > this.now()) return false;
     if (b.remaining <= 0) return false;
     const share = b.limit > 0 ? b.remaining / b.limit : 1;
     if (priority >= PRIORITY.modify) return share > RESERVE_FOR_MODIFY || b.remaining > 10;
-    if (priority >= PRIORITY.entry) return share > RESERVE_FOR_ENTRIES || b.remaining > 3;
+    if (priority >= PRIORITY.entry) {
+      if (!(share > RESERVE_FOR_ENTRIES || b.remaining > 3)) return false;
+      // After this entry, one request must be left for every exit, the one it opens included.
+      // Counted only when the budget is no longer wide: the hot path does not pay for it.
+      return b.remaining > b.limit / 2 || b.remaining - 1 > this.hooks.exitReserve(connectionId);
+    }
     return true;
   }
 
   private pump(connectionId: string, lane: Lane): void {
-    if (this.disposed) return;
-    while (lane.queue.length > 0) {
-      const head = lane.queue[0];
-      if (!head || !this.canSend(lane, priorityOf(head.job))) break;
-      lane.queue.shift();
-      this.send(connectionId, lane, head.job);
+    if (this.disposed || lane.telling) return;
+    const held = this.drain(connectionId, lane);
+    if (lane.queue.length > 0 && lane.ready) {
+      this.tellWaiting(connectionId, lane, held);
+      // What the owner dropped or submitted meanwhile goes now, without telling it again.
+      if (this.lanes.get(connectionId) !== lane) return;
+      this.drain(connectionId, lane);
     }
     if (lane.queue.length > 0 && lane.ready && lane.wake === undefined) {
       const b = lane.connection.budget();
@@ -169,6 +201,41 @@ export class Dispatcher {
         lane.wake = undefined;
         this.pump(connectionId, lane);
       }, wait);
+    }
+  }
+
+  /** Sends what the budget allows, in priority order; returns the pairs held behind an earlier place. */
+  private drain(connectionId: string, lane: Lane): Set<string> {
+    const held = new Set<string>();
+    for (let i = 0; i < lane.queue.length; ) {
+      const entry = lane.queue[i];
+      if (!entry) break;
+      const pair = pairOf(entry.job);
+      // Within one follower and contract, places go in the order they were decided.
+      if (pair !== undefined && lane.queue.some((q) => q.seq < entry.seq && pairOf(q.job) === pair)) {
+        held.add(pair);
+        i++;
+        continue;
+      }
+      // The queue is in priority order and the budget check is monotone in priority: once one
+      // cannot go, nothing after it can.
+      if (!this.canSend(connectionId, lane, priorityOf(entry.job))) break;
+      lane.queue.splice(i, 1);
+      this.send(connectionId, lane, entry.job);
+    }
+    return held;
+  }
+
+  private tellWaiting(connectionId: string, lane: Lane, held: ReadonlySet<string>): void {
+    const waiting: WaitingJob[] = lane.queue.map((q) => {
+      const pair = pairOf(q.job);
+      return { job: q.job, since: q.at, blocked: pair !== undefined && held.has(pair) && lane.queue.some((o) => o.seq < q.seq && pairOf(o.job) === pair) };
+    });
+    lane.telling = true;
+    try {
+      this.hooks.onWaiting(connectionId, waiting);
+    } finally {
+      lane.telling = false;
     }
   }
 
@@ -238,4 +305,10 @@ export class Dispatcher {
 
 function priorityOf(job: Job): Priority {
   return job.kind === 'place' ? job.intent.priority : job.priority;
+}
+
+/** The follower and contract a market place moves (working orders stand on their own). */
+function pairOf(job: Job): string | undefined {
+  if (job.kind !== 'place' || job.intent.type !== 'market') return undefined;
+  return `${job.intent.accountId}\u0000${job.intent.contract}`;
 }

@@ -6,44 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { PaperConnection, PaperSim } from '../brokers/paper/paperBroker';
 import { SimExchange } from '../brokers/simcore/exchange';
 import { ScenarioClock } from '../domain/clock';
-import { Catalog } from '../domain/instruments';
-import { Dispatcher, type DispatchHooks } from './dispatcher';
-import { PRIORITY, type Intent } from './intent';
-
-const catalog = Catalog.load();
-
-const hooks: DispatchHooks = {
-  onSending: () => true,
-  onQueued: () => undefined,
-  onPlaceOutcome: () => undefined,
-  onCommandOutcome: () => undefined,
-  onSettled: () => undefined,
-  onWritten: () => undefined,
-};
-
-function intent(clock: ScenarioClock, tag: string): Intent {
-  return {
-    tag,
-    accountId: 'f1',
-    groupId: undefined,
-    purpose: 'mirror',
-    cause: 'order:1',
-    contract: catalog.frontMonth('ES', clock.now()),
-    side: 'buy',
-    qty: 1,
-    type: 'market',
-    price: undefined,
-    bracket: undefined,
-    leaderOrderId: '1',
-    priority: PRIORITY.entry,
-    status: 'planned',
-    brokerOrderId: undefined,
-    filledQty: 0,
-    reason: undefined,
-    createdAt: clock.now(),
-    updatedAt: clock.now(),
-  };
-}
+import { Dispatcher } from './dispatcher';
+import { catalog, intentOf, statusHooks } from './dispatcherFixture';
+import { PRIORITY } from './intent';
 
 describe('dispatcher: the queue of a lane', () => {
   it('counts what waits and keeps the time the oldest started waiting', () => {
@@ -53,14 +18,14 @@ describe('dispatcher: the queue of a lane', () => {
     const connection = new PaperConnection({ name: 'paper', login: 'f1' }, 'secret', new PaperSim(exchange), { catalog, clock });
     // The dispatcher's own time, moved by hand (the scenario clock also moves with real time).
     let now = Date.parse('2026-03-02T15:30:00Z');
-    const d = new Dispatcher(hooks, () => '1', () => now);
+    const d = new Dispatcher(statusHooks(), () => '1', () => now);
     d.addLane('c', connection);
     expect(d.queueOf('c')).toEqual({ queued: 0, oldestSince: undefined });
 
     const t0 = now;
     d.submit('c', { kind: 'modify', request: { accountId: 'f1', orderId: '9', qty: 1, type: 'limit', price: 5990 }, priority: PRIORITY.modify });
     now += 1_000;
-    d.submit('c', { kind: 'place', intent: intent(clock, 'a') });
+    d.submit('c', { kind: 'place', intent: intentOf({ tag: 'a', contract: catalog.frontMonth('ES', clock.now()), createdAt: clock.now(), purpose: 'mirror' }) });
     now += 1_000;
     // The burst on order 9 is coalesced into the last modification, which waits since the first.
     d.submit('c', { kind: 'modify', request: { accountId: 'f1', orderId: '9', qty: 1, type: 'limit', price: 5995 }, priority: PRIORITY.modify });

@@ -112,7 +112,7 @@ export function onLeaderFill(core: EngineCore, leader: AccountId, fill: BrokerFi
       // §8: an entry the reconnect policy let go leaves the follower away from where the leader's
       // rules put it, and the screen says so until the lifecycle ends (other gates show their own flag).
       const gate = d.heldBack;
-      const policyGap = (gate === 'catchUpExpired' || gate === 'skipEntries') && d.ruleTarget !== undefined;
+      const policyGap = (gate === 'catchUpExpired' || gate === 'skipEntries' || gate === 'budgetExpired') && d.ruleTarget !== undefined;
       if (policyGap && contract) {
         const held = d.kind === 'order' ? d.target : (d.current ?? core.current(d.account, contract));
         core.setOutOfSync(d.account, contract, held === d.ruleTarget ? undefined : entryNotCopied(gate, held, contract, d.ruleTarget));
@@ -136,8 +136,8 @@ export function onLeaderFill(core: EngineCore, leader: AccountId, fill: BrokerFi
 }
 
 /** The out-of-sync text of a follower its reconnect policy kept from an entry (§8). */
-export function entryNotCopied(gate: 'catchUpExpired' | 'skipEntries', held: number, contract: string, ruleTarget: number): string {
-  const why = gate === 'skipEntries' ? 'reconnect policy skipEntries' : 'missed while not connected, older than maxCatchUpMs';
+export function entryNotCopied(gate: 'catchUpExpired' | 'skipEntries' | 'budgetExpired', held: number, contract: string, ruleTarget: number): string {
+  const why = gate === 'skipEntries' ? 'reconnect policy skipEntries' : gate === 'budgetExpired' ? "not sent within maxCatchUpMs: the login's request budget was spent" : 'missed while not connected, older than maxCatchUpMs';
   return `entry not copied (${why}): holds ${held} ${contract}, the leader's position calls for ${ruleTarget}`;
 }
 

@@ -172,10 +172,13 @@ export class Engine {
     return this.core.activity;
   }
 
-  /** Every connection's barrier: resolves once each has delivered what its broker sent before. */
+  /**
+   * Every connection's barrier, for a harness that waits to look (the scenario runner, the chaos
+   * suite): resolves once each has delivered what its broker sent before, charging no budget.
+   */
   async barrier(): Promise<void> {
     await Promise.all(
-      [...this.core.connections.values()].filter((c) => c.status.state === 'connected').map((c) => c.connection.barrier().catch(() => undefined)),
+      [...this.core.connections.values()].filter((c) => c.status.state === 'connected').map((c) => c.connection.barrier('observer').catch(() => undefined)),
     );
   }
 

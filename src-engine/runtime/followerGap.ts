@@ -34,7 +34,7 @@ export function settleFollowerGap(core: EngineCore, conn: ConnectionRuntime): vo
   for (const queued of waiting.values()) {
     const first = queued[0];
     if (!first || !queued.some((i) => i.priority === PRIORITY.entry)) continue;
-    const decided = decide(core, first.accountId, first.contract, queued);
+    const decided = decideQueued(core, first.accountId, first.contract, queued, 'reconnect');
     if (!decided) continue;
     if (decided.intent) intents.push(decided.intent);
     rows.push(decided.row);
@@ -102,7 +102,18 @@ function exitUnderWay(core: EngineCore, account: AccountId, contract: ContractCo
   return core.hasGrace(account, contract);
 }
 
-function decide(core: EngineCore, account: AccountId, contract: ContractCode, queued: readonly Intent[]): { intent: Intent | undefined; row: DecisionRow } | undefined {
+/**
+ * Why copies that never left a follower's lane are decided afresh: its connection came back after a
+ * gap (the reconnect policy applies), or its login's request budget kept an entry waiting past
+ * its catch-up window or an exit behind such an entry (copy-semantics §8a).
+ */
+export type QueuedWhy = 'reconnect' | 'budget';
+
+/**
+ * The queued copies of one follower and contract, abandoned and replaced by at most one order
+ * from what the broker says it holds. Undefined when they are left to go as they are.
+ */
+export function decideQueued(core: EngineCore, account: AccountId, contract: ContractCode, queued: readonly Intent[], why: QueuedWhy): { intent: Intent | undefined; row: DecisionRow } | undefined {
   const g = core.groupOfFollower(account);
   const f = g?.followers.find((x) => x.account === account);
   if (!g || !f || g.leader === undefined) return undefined;
@@ -120,7 +131,8 @@ function decide(core: EngineCore, account: AccountId, contract: ContractCode, qu
   const net = queued.reduce((sum, i) => sum + signedRemaining(i), 0);
   const dropping = new Set(queued);
   core.dispatcher.dropQueued((job) => job.kind === 'place' && dropping.has(job.intent));
-  for (const i of queued) apply(core, i, 'abandon', 'superseded after the follower reconnected');
+  const superseded = why === 'budget' ? "superseded: waited for the login's request budget" : 'superseded after the follower reconnected';
+  for (const i of queued) apply(core, i, 'abandon', superseded);
 
   const held = core.current(account, contract);
   const target = track?.tracking === true ? track.lastTarget : 0;
@@ -134,6 +146,13 @@ function decide(core: EngineCore, account: AccountId, contract: ContractCode, qu
   } else if (chase) {
     desired = target;
     reason = 'catchUp';
+  } else if (why === 'budget') {
+    // The budget, not the connection, kept the entry back: given up and shown, whatever the
+    // reconnect policy (flattening would spend more of the budget that could not carry it).
+    desired = exitOnly(target, held);
+    reason = 'budgetExpired';
+    save(core, leader, withTrack(lc, { ...track, entryBlock: 'budgetExpired', lastTarget: desired }));
+    core.setOutOfSync(account, contract, desired === target ? undefined : entryNotCopied('budgetExpired', desired, contract, target));
   } else if (policy === 'flatten') {
     desired = 0;
     reason = 'reconnectFlatten';
@@ -147,8 +166,11 @@ function decide(core: EngineCore, account: AccountId, contract: ContractCode, qu
   }
 
   const delta = desired - held;
-  const cause = `reconnect:${queued.map((i) => i.tag).join(',')}`;
-  const detail = `missed entry ${Math.round(ageMs)} ms old (policy ${policy}); holds ${held}, target ${target}, sent to ${desired}`;
+  const cause = `${why}:${queued.map((i) => i.tag).join(',')}`;
+  const detail =
+    why === 'budget'
+      ? `entry waited ${Math.round(ageMs)} ms for the login's request budget (catch-up window ${effectiveMaxCatchUpMs(g, f)} ms, policy ${policy}); holds ${held}, target ${target}, sent to ${desired}`
+      : `missed entry ${Math.round(ageMs)} ms old (policy ${policy}); holds ${held}, target ${target}, sent to ${desired}`;
   const row: DecisionRow = { time: now, groupId: g.id, accountId: account, cause, contract, kind: delta === 0 ? 'skip' : 'order', reason, detail };
   if (delta === 0) return { intent: undefined, row };
   const grows = desired !== 0 && (Math.sign(desired) !== Math.sign(held) || Math.abs(desired) > Math.abs(held));

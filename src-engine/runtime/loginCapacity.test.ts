@@ -24,9 +24,10 @@ describe('capacity in the connection views', () => {
     });
     const engine = world.requireEngine();
     const capacity = (): Record<string, unknown> => Object.fromEntries(connectionViews(engine.core, () => false).map((c) => [c.id, c.capacity]));
+    // The figures planned against keep a 10 % margin under the brokers' 80 and 5,000 (Tradovate), 200 (ProjectX).
     expect(capacity()).toEqual({
-      'conn-apex': { followers: 4, perMinute: 80, perHour: 5_000, fillsPerMinute: 20, limitedBy: 'minute' },
-      'conn-topstep': { followers: 2, perMinute: 200, fillsPerMinute: 100, limitedBy: 'minute' },
+      'conn-apex': { followers: 4, perMinute: 72, perHour: 4_500, fillsPerMinute: 18, limitedBy: 'minute' },
+      'conn-topstep': { followers: 2, perMinute: 180, fillsPerMinute: 90, limitedBy: 'minute' },
       'conn-pp': undefined,
     });
     // Settled: nothing waits for any login's budget.
@@ -34,7 +35,7 @@ describe('capacity in the connection views', () => {
 
     // A disabled follower costs the login nothing; a group with no leader copies nothing.
     engine.editGroup('G', { followers: [{ account: 't1' }, { account: 't2', enabled: false }, { account: 'p1' }] });
-    expect(capacity()['conn-apex']).toMatchObject({ followers: 1, fillsPerMinute: 80 });
+    expect(capacity()['conn-apex']).toMatchObject({ followers: 1, fillsPerMinute: 72 });
     engine.editGroup('G', { leader: null });
     expect(capacity()['conn-apex']).toMatchObject({ followers: 0, fillsPerMinute: undefined });
   });
@@ -56,7 +57,7 @@ describe('capacity in the connection views', () => {
     });
     const engine = world.requireEngine();
     const impact = engine.saveImpact('G', { name: 'G', leader: 'lead', followers: ['t1', 't2', 't3', 't4'].map((account) => ({ account })) });
-    expect(impact.capacity).toEqual([{ connectionId: 'conn-apex', connection: 'tradovate:apex', followers: 5, perMinute: 80, perHour: 5_000, fillsPerMinute: 16, limitedBy: 'minute' }]);
+    expect(impact.capacity).toEqual([{ connectionId: 'conn-apex', connection: 'tradovate:apex', followers: 5, perMinute: 72, perHour: 4_500, fillsPerMinute: 14, limitedBy: 'minute' }]);
     // Deleting the group says nothing; the other group's follower alone is what stays.
     expect(engine.saveImpact('G', undefined).capacity).toEqual([]);
     // A new group (no id yet): it leaves nothing open; its login carries the groups already there too.

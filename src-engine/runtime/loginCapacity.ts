@@ -7,19 +7,21 @@ import type { CapacityView, LoginCapacityView } from '../api/views';
 import type { Group } from '../domain/group';
 import { copyCapacity, type LoginLimits } from '../domain/copyCapacity';
 import type { BudgetView, BrokerKind } from '../orders/broker';
-import { DEFAULT_REQUESTS_PER_MINUTE } from '../brokers/tradovate/requestBudget';
+import { plannedFigure } from '../brokers/requestBudget';
+import { DEFAULT_REQUESTS_PER_MINUTE, TRADOVATE_REQUESTS_PER_HOUR } from '../brokers/tradovate/requestBudget';
 import { PROJECTX_REQUESTS_PER_MINUTE } from '../brokers/projectx/requestBudget';
 import type { EngineCore } from './core';
 
-/** Tradovate's hourly limit per user as copier vendors observe it (protocols/tradovate.md §6.1). */
-export const TRADOVATE_REQUESTS_PER_HOUR = 5_000;
-
-/** The login's limits: the running budget's minute when known, the broker's figures otherwise. */
+/**
+ * The login's limits as the engine plans against them (the broker's figures less the budget's
+ * safety margin): the running budget's minute when known (it may have learned a lower one), the
+ * broker's figures otherwise.
+ */
 export function loginLimitsOf(broker: BrokerKind, budget: BudgetView | undefined): LoginLimits | undefined {
   if (broker === 'paper') return undefined;
   const fromBudget = budget && budget.windowMs > 0 ? (budget.limit * 60_000) / budget.windowMs : undefined;
-  if (broker === 'tradovate') return { perMinute: fromBudget ?? DEFAULT_REQUESTS_PER_MINUTE, perHour: TRADOVATE_REQUESTS_PER_HOUR };
-  return { perMinute: fromBudget ?? PROJECTX_REQUESTS_PER_MINUTE };
+  if (broker === 'tradovate') return { perMinute: fromBudget ?? plannedFigure(DEFAULT_REQUESTS_PER_MINUTE), perHour: plannedFigure(TRADOVATE_REQUESTS_PER_HOUR) };
+  return { perMinute: fromBudget ?? plannedFigure(PROJECTX_REQUESTS_PER_MINUTE) };
 }
 
 /**

@@ -18,6 +18,7 @@ import { alignLegs, alignMirror } from './mirrorAlign';
 import { checkGraces, startGrace } from './grace';
 import { compareWithTargets } from './targetCheck';
 import { lookUpTag } from './lookupByTag';
+import { exitReserve, onLaneWaiting } from './budgetWait';
 
 /** What a rejection says when the broker's event carries no reason (the place response may). */
 export const GENERIC_REJECTION = 'rejected by the broker';
@@ -39,6 +40,11 @@ export function dispatchHooks(core: () => EngineCore): DispatchHooks {
       c.writtenAt.set(i.tag, atMs);
       c.probe?.orderWritten(i.cause, i.accountId, atMs);
     },
+    onWaiting: (_connectionId, waiting) => {
+      const c = core();
+      if (!c.dead) onLaneWaiting(c, waiting);
+    },
+    exitReserve: (connectionId) => exitReserve(core(), connectionId),
   };
 }
 

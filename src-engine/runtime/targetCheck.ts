@@ -11,7 +11,7 @@ export function compareWithTargets(core: EngineCore, account: AccountId): void {
     const held = core.current(account, t.contract);
     // A follower its reconnect policy kept from an entry is at its (held back) target and still
     // away from the leader's: the decision that held it back owns that flag until the lifecycle ends.
-    const heldBack = t.entryBlock === 'catchUpExpired' || t.entryBlock === 'skipEntries';
+    const heldBack = t.entryBlock === 'catchUpExpired' || t.entryBlock === 'skipEntries' || t.entryBlock === 'budgetExpired';
     if (held === t.lastTarget && heldBack) continue;
     // A mirror grace under way takes it to its target (a mirror that filled on a leader order the
     // trader cancelled is being undone): the grace's own order says what happens.

@@ -31,6 +31,8 @@ export interface RunOptions {
   readonly brokerOverride?: BrokerKind;
   /** Called once every step held, before the world is torn down (tests read the simulators' counts). */
   readonly inspect?: (world: World) => void;
+  /** Called once the world is set up (a test or a debugging run can watch it as the steps go). */
+  readonly onWorld?: (world: World) => void;
 }
 
 export async function runScenario(scenario: Scenario, catalog: Catalog, out: (line: Line) => void, opts: RunOptions = {}): Promise<RunResult> {
@@ -46,6 +48,7 @@ export async function runScenario(scenario: Scenario, catalog: Catalog, out: (li
 
   try {
     await world.setUp();
+    opts.onWorld?.(world);
     for (const a of world.exchange.allAccounts()) keyOf.set(a.id, a.spec.key);
     watchExchange(world, keyOf, out);
     watchEngine(world.requireEngine());

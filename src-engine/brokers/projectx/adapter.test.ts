@@ -283,7 +283,9 @@ describe('ProjectX adapter over the simulator', () => {
     expect(paths.slice(i429 + 1).indexOf('/api/order/search:200')).toBeLessThan(paths.slice(i429 + 1).indexOf('/api/order/place:200'));
     expect(t.exchange.account(t.account.id)?.orderLog.filter((o) => o.tag === 'mf429a')).toHaveLength(1);
     await t.sim.whenIdle();
-    expect(conn.budget()).toMatchObject({ limit: 200, windowMs: 60_000 });
+    // The 429 came far below the key's 200 (a fault, not the limit): honoured, nothing learned.
+    expect(conn.budget()).toMatchObject({ limit: 180, brokerLimit: 200, windowMs: 60_000 });
+    expect(conn.budget().learnedLimit).toBeUndefined();
   });
 
   it('delivers one fill when the broker sends the trade twice', async () => {

@@ -33,7 +33,8 @@ import { bracketFields } from './bracketTicks';
 import { GatewayError, GatewayQueries } from './gatewayQueries';
 import { decodeUserEvent, USER_EVENTS } from './hubCodec';
 import { HubChannel } from './hubChannel';
-import { RequestBudget } from './requestBudget';
+import type { RequestBudget } from '../requestBudget';
+import { projectxBudget } from './requestBudget';
 import { RestClient, type RestOutcome } from './restClient';
 import { decodeNewToken, decodeOrderId, decodeToken } from './restCodec';
 import { projectXSecretSchema, projectXSettingsSchema, type ProjectXSecret, type ProjectXSettings } from './settings';
@@ -115,7 +116,7 @@ class ProjectXConnection implements BrokerConnection {
     this.clock = deps.clock;
     this.random = deps.random ?? Math.random;
     this.ids = new ContractIds(deps.catalog);
-    this.budgetTracker = new RequestBudget(deps.clock, deps.requestsPerMinute);
+    this.budgetTracker = projectxBudget(deps.clock, deps.requestsPerMinute);
     this.rest = new RestClient({
       baseUrl: settings.apiUrl,
       budget: this.budgetTracker,
@@ -318,7 +319,29 @@ class ProjectXConnection implements BrokerConnection {
 
   // ---- commands ---------------------------------------------------------------------------------
 
-  async place(req: PlaceOrderRequest): Promise<PlaceOutcome> {
+  // Order calls announce their request to the budget at once (RequestBudget.announce).
+  place(req: PlaceOrderRequest): Promise<PlaceOutcome> {
+    return this.announced(() => this.placeNow(req));
+  }
+
+  modify(req: ModifyOrderRequest): Promise<CommandOutcome> {
+    return this.announced(() => this.modifyNow(req));
+  }
+
+  cancel(accountId: string, orderId: string): Promise<CommandOutcome> {
+    return this.announced(() => this.cancelNow(accountId, orderId));
+  }
+
+  private async announced<T>(call: () => Promise<T>): Promise<T> {
+    const release = this.budgetTracker.announce();
+    try {
+      return await call();
+    } finally {
+      release();
+    }
+  }
+
+  private async placeNow(req: PlaceOrderRequest): Promise<PlaceOutcome> {
     const notReady = this.refuseCommand();
     if (notReady) return notReady;
     const account = this.ownAccount(req.accountId);
@@ -370,7 +393,7 @@ class ProjectXConnection implements BrokerConnection {
     }
   }
 
-  async modify(req: ModifyOrderRequest): Promise<CommandOutcome> {
+  private async modifyNow(req: ModifyOrderRequest): Promise<CommandOutcome> {
     const notReady = this.refuseCommand();
     if (notReady) return notReady;
     const account = this.ownAccount(req.accountId);
@@ -384,7 +407,7 @@ class ProjectXConnection implements BrokerConnection {
     return commandOutcome('Order/modify', await this.rest.post('Order/modify', body), this.clock.now());
   }
 
-  async cancel(accountId: string, orderId: string): Promise<CommandOutcome> {
+  private async cancelNow(accountId: string, orderId: string): Promise<CommandOutcome> {
     const notReady = this.refuseCommand();
     if (notReady) return notReady;
     const account = this.ownAccount(accountId);

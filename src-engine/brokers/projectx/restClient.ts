@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../../domain/clock';
 import type { Logger } from '../../domain/log';
-import type { RequestBudget } from './requestBudget';
+import type { RequestBudget } from '../requestBudget';
 import { scrubSecrets } from './secretText';
 import { decodeEnvelope, describeProblem, parseJson, type Envelope } from './restCodec';
 import type { TokenManager } from './tokenManager';
@@ -81,7 +81,7 @@ export class RestClient {
   /** Resolves when no 429 penalty is running (at once if none). */
   async waitPenalty(): Promise<void> {
     for (;;) {
-      const until = this.o.budget.penalty();
+      const until = this.o.budget.penaltyUntil();
       if (until === undefined || this.closed) return;
       await this.sleepUntil(until);
     }
@@ -158,7 +158,7 @@ export class RestClient {
     if (status === 401) return { kind: 'unauthorized', detail: 'the broker refused the session token (401)' };
     if (status === 429) {
       const retryAt = this.o.clock.now() + retryAfterMs(retryAfter, this.o.clock.now());
-      this.o.budget.penalise(retryAt);
+      this.o.budget.refusedOverLimit(retryAt);
       this.o.log.warn('rate limited by the broker', { endpoint, retryAt });
       return { kind: 'rateLimited', retryAt };
     }

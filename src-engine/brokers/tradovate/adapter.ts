@@ -20,19 +20,21 @@ import type { ContractCode } from '../../domain/contractCode';
 import type { Clock } from '../../domain/clock';
 import type { Logger } from '../../domain/log';
 import { redactText } from '../../domain/redact';
-import type {
-  AccountSnapshot,
-  BrokerAccount,
-  BrokerConnection,
-  BrokerEvent,
-  BrokerListener,
-  BrokerOrder,
-  BudgetView,
-  CommandOutcome,
-  ConnectionState,
-  ModifyOrderRequest,
-  PlaceOrderRequest,
-  PlaceOutcome,
+import {
+  OBSERVER_MARK,
+  type BarrierUse,
+  type AccountSnapshot,
+  type BrokerAccount,
+  type BrokerConnection,
+  type BrokerEvent,
+  type BrokerListener,
+  type BrokerOrder,
+  type BudgetView,
+  type CommandOutcome,
+  type ConnectionState,
+  type ModifyOrderRequest,
+  type PlaceOrderRequest,
+  type PlaceOutcome,
 } from '../../orders/broker';
 import { asBrokerError, BrokerError, stoppedError } from './brokerError';
 import type { EventMessage } from './codec';
@@ -40,7 +42,8 @@ import { CACHED_ENTITY_TYPES, EntityCache } from './entityCache';
 import { asList, EntityResolver } from './entityResolver';
 import { DEFAULT_PENALTY_POLICY, readPenalty, requestOnSocket, sendHonouringPenalties, type PenaltyContext, type PenaltyPolicy } from './penalty';
 import { QuoteFeed } from './quoteFeed';
-import { RequestBudget, DEFAULT_REQUESTS_PER_MINUTE } from './requestBudget';
+import type { RequestBudget } from '../requestBudget';
+import { tradovateBudget } from './requestBudget';
 import { RestClient } from './restClient';
 import type { TradovateCredentials, TradovateSecret, TradovateSettings } from './settings';
 import { fromTradovateSymbol, toTradovateSymbol } from './symbols';
@@ -141,7 +144,7 @@ export class TradovateConnection implements BrokerConnection {
     this.timings = { ...DEFAULT_TIMINGS, ...deps.timings };
     this.log = deps.log;
     this.random = deps.random ?? Math.random;
-    this.budgetTracker = new RequestBudget(deps.clock, deps.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE);
+    this.budgetTracker = tradovateBudget(deps.clock, deps.requestsPerMinute);
     this.penalty = { budget: this.budgetTracker, clock: deps.clock, policy: { ...DEFAULT_PENALTY_POLICY, ...deps.penaltyPolicy }, sleep: (ms) => this.sleep(ms) };
     const onRequest = (): void => this.budgetTracker.record();
     this.tokens = new TokenManager({
@@ -290,12 +293,15 @@ export class TradovateConnection implements BrokerConnection {
   }
 
   /** Round trips on the event sockets, then any entity lookups still running. */
-  async barrier(): Promise<void> {
+  async barrier(use: BarrierUse = 'engine'): Promise<void> {
     const trading = this.trading;
     if (this.state !== 'connected' || !trading) return;
-    // Not counted in the budget: a runner affordance, and Tradovate has no cheaper round trip.
-    const trips: Promise<unknown>[] = [requestOnSocket(this.penalty, trading, 'account/list', undefined, undefined)];
-    const mdTrip = this.quotes.roundTrip();
+    // Tradovate has no cheaper round trip than a request. The engine's own are charged to the
+    // login's budget; an observer's are marked and not (see BrokerConnection.barrier).
+    const observer = use === 'observer';
+    const trips: Promise<unknown>[] = [requestOnSocket(this.penalty, trading, 'account/list', undefined, observer ? { [OBSERVER_MARK]: true } : undefined)];
+    if (!observer) this.budgetTracker.record();
+    const mdTrip = this.quotes.roundTrip(observer);
     if (mdTrip) trips.push(mdTrip);
     await Promise.all(trips.map((p) => p.catch(() => undefined)));
     await Promise.allSettled([...this.background]);
@@ -304,7 +310,29 @@ export class TradovateConnection implements BrokerConnection {
 
   // ---- orders ----------------------------------------------------------------------------------
 
-  async place(req: PlaceOrderRequest): Promise<PlaceOutcome> {
+  // Order calls announce their request to the budget at once (RequestBudget.announce).
+  place(req: PlaceOrderRequest): Promise<PlaceOutcome> {
+    return this.announced(() => this.placeNow(req));
+  }
+
+  modify(req: ModifyOrderRequest): Promise<CommandOutcome> {
+    return this.announced(() => this.modifyNow(req));
+  }
+
+  cancel(accountId: string, orderId: string): Promise<CommandOutcome> {
+    return this.announced(() => this.cancelNow(accountId, orderId));
+  }
+
+  private async announced<T>(call: () => Promise<T>): Promise<T> {
+    const release = this.budgetTracker.announce();
+    try {
+      return await call();
+    } finally {
+      release();
+    }
+  }
+
+  private async placeNow(req: PlaceOrderRequest): Promise<PlaceOutcome> {
     const refused = this.refuseUnlessConnected();
     if (refused) return refused;
     const accountId = Number(req.accountId);
@@ -350,14 +378,14 @@ export class TradovateConnection implements BrokerConnection {
     }
   }
 
-  async modify(req: ModifyOrderRequest): Promise<CommandOutcome> {
+  private async modifyNow(req: ModifyOrderRequest): Promise<CommandOutcome> {
     const refused = this.refuseUnlessConnected();
     if (refused) return refused;
     const body = { orderId: Number(req.orderId), orderQty: req.qty, ...orderTypeFields(req.type, req.price), isAutomated: true };
     return this.command('order/modifyorder', body);
   }
 
-  async cancel(accountId: string, orderId: string): Promise<CommandOutcome> {
+  private async cancelNow(accountId: string, orderId: string): Promise<CommandOutcome> {
     const refused = this.refuseUnlessConnected();
     if (refused) return refused;
     if (!this.cache.hasAccount(Number(accountId))) return { ok: false, class: 'permanent', reason: `unknown account ${accountId}` };

@@ -8,7 +8,7 @@ import { SystemClock } from '../../domain/clock';
 import { forgetSecrets, rememberSecret } from '../../domain/redact';
 import { BrokerError } from './brokerError';
 import { DEFAULT_PENALTY_POLICY } from './penalty';
-import { RequestBudget } from './requestBudget';
+import { tradovateBudget } from './requestBudget';
 import { RestClient } from './restClient';
 import type { TokenManager } from './tokenManager';
 
@@ -36,7 +36,7 @@ function client(restUrl: string): RestClient {
   const clock = new SystemClock();
   const session = { accessToken: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlLXRv', mdAccessToken: 'md', expiresAt: Date.now() + 3_600_000, lifetimeMs: 3_600_000 };
   const tokens = { valid: () => Promise.resolve(session), refresh: () => Promise.resolve(session) } as unknown as TokenManager;
-  return new RestClient({ restUrl, tokens, penalty: { budget: new RequestBudget(clock), clock, policy: DEFAULT_PENALTY_POLICY, sleep: () => Promise.resolve() }, signal: abort.signal, timeoutMs: 5_000, onRequest: () => undefined });
+  return new RestClient({ restUrl, tokens, penalty: { budget: tradovateBudget(clock), clock, policy: DEFAULT_PENALTY_POLICY, sleep: () => Promise.resolve() }, signal: abort.signal, timeoutMs: 5_000, onRequest: () => undefined });
 }
 
 describe('Tradovate error text', () => {

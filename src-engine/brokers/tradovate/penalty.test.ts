@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../domain/clock';
 import { BrokerError } from './brokerError';
 import { DEFAULT_PENALTY_POLICY, sendHonouringPenalties, type PenaltyContext } from './penalty';
-import { RequestBudget } from './requestBudget';
+import type { RequestBudget } from '../requestBudget';
+import { tradovateBudget } from './requestBudget';
 
 /** A clock moved by hand; sleeps advance it instead of waiting. */
 class ManualClock implements Clock {
@@ -31,7 +32,7 @@ function context(clock: ManualClock, budget: RequestBudget, onSleep: (ms: number
 describe('penalty tickets', () => {
   it('waits p-time with penaltyUntil shown, then resends once with the ticket', async () => {
     const clock = new ManualClock();
-    const budget = new RequestBudget(clock);
+    const budget = tradovateBudget(clock);
     const seen: (string | undefined)[] = [];
     const during: (number | undefined)[] = [];
     const answers = [{ 'p-ticket': 'T1', 'p-time': 2 }, { orderId: 5 }];
@@ -52,37 +53,23 @@ describe('penalty tickets', () => {
 
   it('gives up with transient + retryAt on a long penalty, and permanently on a captcha', async () => {
     const clock = new ManualClock();
-    const ctx = context(clock, new RequestBudget(clock));
+    const ctx = context(clock, tradovateBudget(clock));
     const long = sendHonouringPenalties(ctx, () => Promise.resolve({ 'p-ticket': 'T', 'p-time': 3600 }), (a) => a);
     await expect(long).rejects.toMatchObject({ outcome: 'transient', retryAt: 1_000_000 + 3_600_000 });
     // The hour-long penalty now blocks this login's requests before they are sent.
     await expect(sendHonouringPenalties(ctx, () => Promise.resolve({ ok: 1 }), (a) => a)).rejects.toMatchObject({ outcome: 'transient' });
-    const captcha = sendHonouringPenalties(context(clock, new RequestBudget(clock)), () => Promise.resolve({ 'p-ticket': 'T', 'p-time': 1, 'p-captcha': true }), (a) => a);
+    const captcha = sendHonouringPenalties(context(clock, tradovateBudget(clock)), () => Promise.resolve({ 'p-ticket': 'T', 'p-time': 1, 'p-captcha': true }), (a) => a);
     await expect(captcha).rejects.toBeInstanceOf(BrokerError);
     await expect(captcha).rejects.toMatchObject({ outcome: 'permanent' });
   });
 
   it('holds a new request until an announced penalty is over', async () => {
     const clock = new ManualClock();
-    const budget = new RequestBudget(clock);
+    const budget = tradovateBudget(clock);
     budget.penalise(clock.t + 500);
     const slept: number[] = [];
     await sendHonouringPenalties(context(clock, budget, (ms) => slept.push(ms)), () => Promise.resolve({ ok: 1 }), (a) => a);
     expect(slept).toHaveLength(1);
     expect(slept[0]).toBeGreaterThanOrEqual(500);
-  });
-});
-
-describe('request budget', () => {
-  it('counts requests in a sliding window', () => {
-    const clock = new ManualClock();
-    const budget = new RequestBudget(clock, 3, 60_000);
-    budget.record();
-    clock.t += 30_000;
-    budget.record();
-    budget.record();
-    expect(budget.view()).toEqual({ limit: 3, remaining: 0, windowMs: 60_000 });
-    clock.t += 30_000;
-    expect(budget.view().remaining).toBe(1);
   });
 });

@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../../domain/clock';
 import { BrokerError } from './brokerError';
-import type { RequestBudget } from './requestBudget';
+import type { RequestBudget } from '../requestBudget';
 import { penaltySchema, type Penalty } from './wireModels';
 
 export interface PenaltyPolicy {
@@ -47,7 +47,7 @@ export async function sendHonouringPenalties<A>(ctx: PenaltyContext, send: (tick
     if (!penalty) return answer;
     const waitMs = Math.ceil(penalty['p-time'] * 1000);
     const until = ctx.clock.now() + waitMs;
-    ctx.budget.penalise(until);
+    ctx.budget.refusedOverLimit(until);
     if (penalty['p-captcha'] === true) {
       throw new BrokerError('permanent', 'Tradovate locked this login behind a captcha after too many attempts; wait about an hour and try again');
     }

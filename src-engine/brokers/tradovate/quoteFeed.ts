@@ -6,7 +6,7 @@
  */
 import type { ContractCode } from '../../domain/contractCode';
 import type { Logger } from '../../domain/log';
-import type { BrokerEvent } from '../../orders/broker';
+import { OBSERVER_MARK, type BrokerEvent } from '../../orders/broker';
 import { BrokerError, stoppedError } from './brokerError';
 import type { EventMessage } from './codec';
 import { requestOnSocket, type PenaltyContext } from './penalty';
@@ -95,11 +95,12 @@ export class QuoteFeed {
    * subscribed (idempotent at the simulator; a real server may answer it with an error, which is a
    * round trip all the same). Undefined when there is no md traffic to wait for.
    */
-  roundTrip(): Promise<unknown> | undefined {
+  roundTrip(observer: boolean): Promise<unknown> | undefined {
     const sock = this.socket;
     const first = [...this.subscribed][0];
     if (!sock?.isOpen || first === undefined) return undefined;
-    return requestOnSocket(this.deps.penalty, sock, 'md/subscribeQuote', undefined, { symbol: toTradovateSymbol(first) });
+    if (!observer) this.deps.penalty.budget.record();
+    return requestOnSocket(this.deps.penalty, sock, 'md/subscribeQuote', undefined, { symbol: toTradovateSymbol(first), ...(observer ? { [OBSERVER_MARK]: true } : {}) });
   }
 
   close(): void {

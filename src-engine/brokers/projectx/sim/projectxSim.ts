@@ -99,7 +99,7 @@ export class ProjectXSim implements SimFrontEnd {
       searchLagMs: options.searchLagMs ?? 0,
     };
     this.tokens = new SimTokens(exchange.clock, this.opts.tokenTtlMs);
-    this.limiter = new SimRateLimiter(this.opts.rateLimitPerMinute);
+    this.limiter = new SimRateLimiter(this.opts.rateLimitPerMinute, () => exchange.clock.now());
     this.ids = new ContractIds(exchange.catalog);
     this.wire = new SimWire(exchange, this.ids);
     this.rest = new SimRestApi(exchange, this.wire, this.ids, this.tokens, this.settings, this.logins, { validateAcceptsExpired: this.opts.validateAcceptsExpired, searchLagMs: this.opts.searchLagMs });

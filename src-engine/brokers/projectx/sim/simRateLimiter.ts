@@ -1,6 +1,8 @@
 /**
  * Request budgets per login: a sliding 60 s window (200 by default, §11) plus the rateLimit fault's
- * penalty window. Real time, not the scenario clock: the gateway counts wall-clock requests.
+ * penalty window. The window runs on the broker's clock (the exchange's: real time, moved on by a
+ * scenario's `advance` like everything else at the broker); the fault's penalty, like the other
+ * wire faults, on real time.
  */
 export type RateDecision = { readonly ok: true } | { readonly ok: false; readonly retryAfterMs: number };
 
@@ -10,16 +12,20 @@ export class SimRateLimiter {
   private readonly windows = new Map<string, number[]>();
   private readonly penalties = new Map<string, number>();
 
-  constructor(private readonly perMinute: number) {}
+  constructor(
+    private readonly perMinute: number,
+    private readonly clock: () => number = () => performance.now(),
+  ) {}
 
   /** Counts a request of `login` and says whether it may be served. */
   admit(login: string): RateDecision {
-    const now = performance.now();
+    const wall = performance.now();
     const penalty = this.penalties.get(login);
     if (penalty !== undefined) {
-      if (penalty > now) return { ok: false, retryAfterMs: penalty - now };
+      if (penalty > wall) return { ok: false, retryAfterMs: penalty - wall };
       this.penalties.delete(login);
     }
+    const now = this.clock();
     const times = this.windows.get(login) ?? [];
     while (times.length > 0 && (times[0] ?? 0) <= now - WINDOW_MS) times.shift();
     if (times.length >= this.perMinute) {

@@ -5,8 +5,9 @@
  * ticket (the caller waits p-time and resends); over the hour it answers 429 and stops serving the
  * login for about an hour. The access-token request has its own, much smaller, hourly limit.
  *
- * Decisions only; the simulator turns them into answers. Time is the wire's (performance.now by
- * default, like the other wire faults), injectable so the rules are tested without waiting.
+ * Decisions only; the simulator turns them into answers. Time is the broker's: the simulator passes
+ * its exchange's clock, so a scenario's `advance` moves the windows on; injectable so the rules are
+ * tested without waiting.
  */
 
 export interface TradovateLimits {

@@ -22,6 +22,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { ContractCode } from '../../../domain/contractCode';
 import { silentLogger, type Logger } from '../../../domain/log';
+import { OBSERVER_MARK } from '../../../orders/broker';
 import type { SimExchange } from '../../simcore/exchange';
 import type { SimFrontEnd, WireFault } from '../../simcore/frontend';
 import type { SimEvent, SimQuote } from '../../simcore/types';
@@ -112,7 +113,8 @@ export class TradovateSim implements SimFrontEnd {
       captchaAfterBadLogins: options.captchaAfterBadLogins ?? 5,
     };
     this.log = options.log ?? silentLogger;
-    this.limits = options.limits ? new LoginLimits(options.limits) : undefined;
+    // The exchange's clock is the broker's: a scenario that moves time on moves the login's windows too.
+    this.limits = options.limits ? new LoginLimits(options.limits, () => exchange.clock.now()) : undefined;
     this.logins = new SimLogins(exchange.clock, this.opts.tokenTtlMs, this.opts.captchaAfterBadLogins);
     this.book = new WireBook(exchange);
     this.oauth = new SimOAuth(
@@ -416,7 +418,8 @@ export class TradovateSim implements SimFrontEnd {
       return;
     }
     const params = new URLSearchParams(query);
-    const answer = this.gate(login, ep, params, body.value) ?? this.operate(login, ep, params, body.value, s);
+    // A harness's barrier is not the client's traffic: it neither counts nor trips a penalty.
+    const answer = (isObserverProbe(body.value) ? undefined : this.gate(login, ep, params, body.value)) ?? this.operate(login, ep, params, body.value, s);
     this.respond(s, id, answer);
   }
 
@@ -661,3 +664,7 @@ function reply(res: ServerResponse, status: number, data: unknown): void {
   res.end(data === undefined ? '' : JSON.stringify(data));
 }
 
+/** A round trip a harness sent to look (BrokerConnection.barrier 'observer'). */
+function isObserverProbe(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && (body as Record<string, unknown>)[OBSERVER_MARK] === true;
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { Clock } from '../domain/clock';
+import { RequestBudget } from './requestBudget';
+
+class ManualClock implements Clock {
+  t = 1_000_000;
+  now(): number {
+    return this.t;
+  }
+  at(): () => void {
+    return () => undefined;
+  }
+}
+
+function spend(budget: RequestBudget, n: number): void {
+  for (let i = 0; i < n; i++) budget.record();
+}
+
+describe('request budget', () => {
+  it('counts requests in a sliding minute and plans against the figure less its margin', () => {
+    const clock = new ManualClock();
+    const budget = new RequestBudget(clock, { perMinute: 80 });
+    expect(budget.view()).toEqual({ limit: 72, remaining: 72, windowMs: 60_000, brokerLimit: 80 });
+    spend(budget, 30);
+    clock.t += 30_000;
+    spend(budget, 40);
+    expect(budget.view().remaining).toBe(2);
+    spend(budget, 2);
+    expect(budget.view().remaining).toBe(0);
+    clock.t += 30_000;
+    expect(budget.view().remaining).toBe(30);
+  });
+
+  it('keeps the hour too: a minute with room is no use once the hour is spent', () => {
+    const clock = new ManualClock();
+    const budget = new RequestBudget(clock, { perMinute: 80, perHour: 200 });
+    for (let m = 0; m < 3; m++) {
+      spend(budget, 60);
+      clock.t += 60_000;
+    }
+    // 180 of the hour's usable 180 (200 less 10 %): nothing left although the minute is empty.
+    expect(budget.view().remaining).toBe(0);
+    clock.t += 57 * 60_000 + 1;
+    expect(budget.view().remaining).toBe(60);
+  });
+
+  it('learns a lower limit from a refusal and never raises it again', () => {
+    const clock = new ManualClock();
+    const budget = new RequestBudget(clock, { perMinute: 80 });
+    spend(budget, 50);
+    budget.refusedOverLimit(clock.t + 5_000);
+    const v = budget.view();
+    expect(v.learnedLimit).toBe(50);
+    expect(v.limit).toBe(45);
+    expect(v.remaining).toBe(0);
+    expect(v.penaltyUntil).toBe(clock.t + 5_000);
+    clock.t += 60_001;
+    spend(budget, 70);
+    budget.refusedOverLimit(clock.t + 1_000);
+    expect(budget.view().learnedLimit).toBe(50);
+    expect(budget.view().penaltyUntil).toBe(clock.t + 1_000);
+  });
+
+  it('does not learn from a refusal far below the figure (another client spent the login), but honours it', () => {
+    const clock = new ManualClock();
+    const budget = new RequestBudget(clock, { perMinute: 80 });
+    spend(budget, 39);
+    budget.refusedOverLimit(clock.t + 1_000);
+    expect(budget.view()).toEqual({ limit: 72, remaining: 33, windowMs: 60_000, brokerLimit: 80, penaltyUntil: clock.t + 1_000 });
+  });
+
+  it('a penalty never shortens a longer one, and ends by itself', () => {
+    const clock = new ManualClock();
+    const budget = new RequestBudget(clock, { perMinute: 200 });
+    budget.penalise(clock.t + 10_000);
+    budget.penalise(clock.t + 1_000);
+    expect(budget.penaltyUntil()).toBe(clock.t + 10_000);
+    clock.t += 10_000;
+    expect(budget.penaltyUntil()).toBeUndefined();
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * A login's request budget (copy-semantics §8a): the requests we sent in sliding windows (a minute,
+ * and an hour where the broker limits one), the penalty the broker imposed, and the limit we plan
+ * against. That limit is the broker's figure less a safety margin: the trader's own platform and
+ * other tools spend the same login's budget, and a broker that limits "deliberately variably"
+ * (Tradovate) may stop us below its published figure. When it does (a penalty ticket, a 429), the
+ * count we had reached is taken as the real limit from then on: the engine never earns the same
+ * penalty twice, least of all Tradovate's hour-long lockout.
+ */
+import type { Clock } from '../domain/clock';
+import type { BudgetView } from '../orders/broker';
+
+export interface BudgetLimits {
+  /** The broker's figure for a minute. */
+  readonly perMinute: number;
+  /** The broker's figure for an hour, where it has one. */
+  readonly perHour?: number;
+  /** Share of each figure left unused (default 10 %). */
+  readonly margin?: number;
+}
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+export const DEFAULT_MARGIN = 0.1;
+/**
+ * A refusal below this share of the broker's figure is not taken as its real limit: another client
+ * of the login (the trader's own platform) spent the rest, or the broker had a moment. Learning from
+ * it would starve the copier for good; the penalty itself is honoured all the same.
+ */
+const LEARN_FROM_SHARE = 0.5;
+
+class SlidingWindow {
+  private readonly times: number[] = [];
+  constructor(readonly spanMs: number) {}
+
+  add(now: number): void {
+    this.times.push(now);
+  }
+
+  count(now: number): number {
+    while (this.times.length > 0 && (this.times[0] ?? now) <= now - this.spanMs) this.times.shift();
+    return this.times.length;
+  }
+}
+
+/** A request announced before it is written (see RequestBudget.announce). */
+interface Announced {
+  open: boolean;
+}
+
+export class RequestBudget {
+  private readonly minute = new SlidingWindow(MINUTE_MS);
+  /** Requests announced and not yet recorded, oldest first. */
+  private announced: Announced[] = [];
+  private readonly hour = new SlidingWindow(HOUR_MS);
+  private penaltyEnd: number | undefined;
+  /** The minute's limit the broker showed us by refusing (undefined until it does). */
+  private learnedPerMinute: number | undefined;
+  private readonly margin: number;
+
+  constructor(
+    private readonly clock: Clock,
+    readonly limits: BudgetLimits,
+  ) {
+    this.margin = limits.margin ?? DEFAULT_MARGIN;
+  }
+
+  /**
+   * A request is on its way: an order call announces it synchronously, before the awaits (token,
+   * penalty) that come before its write, so a burst sees its own cost at once and the dispatcher
+   * never lets out more than the budget holds. The next record settles the oldest announcement;
+   * the returned release withdraws it if the call ends without one (refused before sending).
+   */
+  announce(): () => void {
+    const a: Announced = { open: true };
+    this.announced.push(a);
+    return () => {
+      a.open = false;
+    };
+  }
+
+  /** One request went (or is about to go) to the broker. */
+  record(): void {
+    const first = this.announced.find((a) => a.open);
+    if (first) first.open = false;
+    this.announced = this.announced.filter((a) => a.open);
+    const now = this.clock.now();
+    this.minute.add(now);
+    if (this.limits.perHour !== undefined) this.hour.add(now);
+  }
+
+  /** The broker asked us to wait until `untilMs` (clock time). Never shortens a longer penalty. */
+  penalise(untilMs: number): void {
+    if (this.penaltyEnd === undefined || untilMs > this.penaltyEnd) this.penaltyEnd = untilMs;
+  }
+
+  /**
+   * The broker refused a request for going over its minute (a penalty ticket, a 429): wait as it
+   * says, and plan from now on against the count it stopped us at.
+   */
+  refusedOverLimit(untilMs: number): void {
+    this.penalise(untilMs);
+    const reached = Math.min(this.minute.count(this.clock.now()), this.limits.perMinute);
+    if (reached < this.limits.perMinute * LEARN_FROM_SHARE) return;
+    if (this.learnedPerMinute === undefined || reached < this.learnedPerMinute) this.learnedPerMinute = reached;
+  }
+
+  /** The active penalty's end, or undefined once it has passed. */
+  penaltyUntil(): number | undefined {
+    if (this.penaltyEnd !== undefined && this.penaltyEnd <= this.clock.now()) this.penaltyEnd = undefined;
+    return this.penaltyEnd;
+  }
+
+  /** The minute's limit planned against: the broker's figure (or what it showed us) less the margin. */
+  usablePerMinute(): number {
+    return usable(this.learnedPerMinute ?? this.limits.perMinute, this.margin);
+  }
+
+  view(): BudgetView {
+    const now = this.clock.now();
+    const limit = this.usablePerMinute();
+    const announced = this.announced.filter((a) => a.open).length;
+    let remaining = limit - this.minute.count(now) - announced;
+    if (this.limits.perHour !== undefined) remaining = Math.min(remaining, usable(this.limits.perHour, this.margin) - this.hour.count(now) - announced);
+    const penaltyUntil = this.penaltyUntil();
+    return {
+      limit,
+      remaining: Math.max(0, remaining),
+      windowMs: MINUTE_MS,
+      brokerLimit: this.limits.perMinute,
+      ...(this.learnedPerMinute !== undefined ? { learnedLimit: this.learnedPerMinute } : {}),
+      ...(penaltyUntil !== undefined ? { penaltyUntil } : {}),
+    };
+  }
+}
+
+/** A broker's figure as the engine plans against it: less the safety margin. */
+export function plannedFigure(figure: number, margin = DEFAULT_MARGIN): number {
+  return usable(figure, margin);
+}
+
+function usable(figure: number, margin: number): number {
+  return Math.max(1, Math.floor(figure * (1 - margin)));
+}
