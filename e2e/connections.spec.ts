@@ -17,14 +17,14 @@ test('lists the demo connections with state, accounts, what each login carries a
   await expect(tradovate.getByRole('cell', { name: 'DEMO-LEADER' })).toBeVisible();
   // The demo group copies to two followers under the Tradovate login and two under the ProjectX key.
   const tvLoad = tradovate.getByRole('region', { name: 'Copy capacity of Tradovate (simulated)' });
-  await expect(tvLoad).toContainText('2 followers on one Tradovate login: about 40 leader fills a minute copied at once; more wait, exits first');
-  await expect(tvLoad).toContainText("Tradovate allows 80 requests a minute and 5,000 an hour per login; the minute's limit decides");
-  await expect(tvLoad.getByText(/^\d+ of 80 requests left this minute$/)).toBeVisible();
+  await expect(tvLoad).toContainText('2 followers on one Tradovate login: about 36 leader fills a minute copied at once; more wait, exits first');
+  await expect(tvLoad).toContainText("Tradovate allows 80 requests a minute per login; Mirrorfill plans on 72 a minute and 4,500 an hour, leaving room for your own platform; the minute's limit decides");
+  await expect(tvLoad.getByText(/^\d+ of 72 requests left this minute$/)).toBeVisible();
   await expect(tvLoad.getByText('Nothing waiting', { exact: true })).toBeVisible();
   const pxLoad = page.getByRole('region', { name: 'Copy capacity of TopstepX (simulated)' });
-  await expect(pxLoad).toContainText('2 followers on one ProjectX API key: about 100 leader fills a minute copied at once; more wait, exits first');
-  await expect(pxLoad).toContainText('ProjectX allows 200 requests a minute per API key');
-  await expect(pxLoad.getByText(/^\d+ of 200 requests left this minute$/)).toBeVisible();
+  await expect(pxLoad).toContainText('2 followers on one ProjectX API key: about 90 leader fills a minute copied at once; more wait, exits first');
+  await expect(pxLoad).toContainText('ProjectX allows 200 requests a minute per API key; Mirrorfill plans on 180 a minute, leaving room for your own platform');
+  await expect(pxLoad.getByText(/^\d+ of 180 requests left this minute$/)).toBeVisible();
   // Paper keeps no limits worth a sentence: nothing is said while nothing waits.
   const paper = page.getByRole('article', { name: 'Connection Paper' });
   await expect(paper.getByRole('cell', { name: 'PAPER-25K' })).toBeVisible();

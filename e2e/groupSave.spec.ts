@@ -41,8 +41,8 @@ test('a save that would resize or leave open positions asks first, and does what
   // What each login the group copies to carries after the save (paper keeps no limits: not listed).
   const capacity = dialog.getByRole('group', { name: 'After this save, each login copies:' });
   await expect(capacity.getByRole('listitem')).toHaveText([
-    'Tradovate (simulated): 2 followers on one Tradovate login: about 40 leader fills a minute copied at once; more wait, exits first',
-    'TopstepX (simulated): 2 followers on one ProjectX API key: about 100 leader fills a minute copied at once; more wait, exits first',
+    'Tradovate (simulated): 2 followers on one Tradovate login: about 36 leader fills a minute copied at once; more wait, exits first',
+    'TopstepX (simulated): 2 followers on one ProjectX API key: about 90 leader fills a minute copied at once; more wait, exits first',
   ]);
   await expect(capacity.getByText('Few copies at once:')).toHaveCount(0);
   const save = dialog.getByRole('button', { name: 'Save' });
@@ -77,7 +77,7 @@ test('a save that would resize or leave open positions asks first, and does what
   await editor.getByRole('button', { name: 'Remove follower DEMO-FUNDED-1' }).click();
   await bar.getByRole('button', { name: 'Save' }).click();
   // One follower fewer on the Tradovate login: it carries twice as many fills.
-  await expect(capacity.getByRole('listitem').first()).toHaveText('Tradovate (simulated): 1 follower on one Tradovate login: about 80 leader fills a minute copied at once; more wait, exits first');
+  await expect(capacity.getByRole('listitem').first()).toHaveText('Tradovate (simulated): 1 follower on one Tradovate login: about 72 leader fills a minute copied at once; more wait, exits first');
   await dialog.getByLabel(/^Keep them open/).check();
   await dialog.getByRole('button', { name: 'Save' }).click();
   await expect(dialog).toBeHidden();

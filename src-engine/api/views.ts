@@ -17,9 +17,14 @@ export type ConnectionStateView =
   | { readonly state: 'stopped' };
 
 export interface BudgetViewDto {
+  /** Requests a window the engine plans against: the broker's figure (or a lower one it showed) less a margin. */
   readonly limit: number;
   readonly remaining: number;
   readonly windowMs: number;
+  /** The broker's published figure for the window, where it has one. */
+  readonly brokerLimit?: number;
+  /** The lower figure the broker showed by refusing a request (penalty ticket, 429). */
+  readonly learnedLimit?: number;
   readonly penaltyUntil?: number;
 }
 

@@ -64,7 +64,7 @@ describe('capacity in the connection views', () => {
     expect(engine.saveImpact(undefined, { name: 'N', leader: 'lead3', followers: [{ account: 't2' }, { account: 't3' }] })).toEqual({
       removed: [],
       resized: [],
-      capacity: [{ connectionId: 'conn-apex', connection: 'tradovate:apex', followers: 4, perMinute: 80, perHour: 5_000, fillsPerMinute: 20, limitedBy: 'minute' }],
+      capacity: [{ connectionId: 'conn-apex', connection: 'tradovate:apex', followers: 4, perMinute: 72, perHour: 4_500, fillsPerMinute: 18, limitedBy: 'minute' }],
     });
     expect(() => engine.saveImpact(undefined, undefined)).toThrow(/a new group needs its settings/);
     expect(engine.groups().map((g) => g.name).sort()).toEqual(['G', 'H']);

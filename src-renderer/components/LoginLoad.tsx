@@ -16,7 +16,7 @@ export function LoginLoad({ c, now }: { c: ConnectionView; now: number }): React
       {c.capacity ? (
         <>
           <div className={`capacity ${capacityTone(c.capacity)}`}>{capacitySentence(c.broker, c.capacity)}</div>
-          <div className="muted small">{limitsSentence(c.broker, c.capacity)}</div>
+          <div className="muted small">{limitsSentence(c.broker, c.capacity, c.budget)}</div>
         </>
       ) : null}
       {/* Not a live region: it ticks every second, which a screen reader would read out each time. */}

@@ -7,11 +7,16 @@ const tradovate20: CapacityView = { followers: 20, perMinute: 80, perHour: 5_000
 const at = (h: number, m: number, s: number): number => new Date(2026, 11, 7, h, m, s).getTime();
 
 describe('a login\'s limits and which one decides', () => {
-  it('names the broker\'s limits per login and the deciding one', () => {
-    expect(limitsSentence('tradovate', tradovate20)).toBe("Tradovate allows 80 requests a minute and 5,000 an hour per login; the minute's limit decides");
-    expect(limitsSentence('tradovate', { ...tradovate20, perHour: 1_200, limitedBy: 'hour' })).toBe("Tradovate allows 80 requests a minute and 1,200 an hour per login; the hour's limit decides");
+  it('names the broker\'s limit per login, what Mirrorfill plans on, and the deciding limit', () => {
+    const planned: CapacityView = { followers: 20, perMinute: 72, perHour: 4_500, fillsPerMinute: 3, limitedBy: 'minute' };
+    expect(limitsSentence('tradovate', planned, { brokerLimit: 80 })).toBe("Tradovate allows 80 requests a minute per login; Mirrorfill plans on 72 a minute and 4,500 an hour, leaving room for your own platform; the minute's limit decides");
+    expect(limitsSentence('tradovate', { ...planned, perHour: 1_200, limitedBy: 'hour' }, { brokerLimit: 80 })).toContain("and 1,200 an hour, leaving room for your own platform; the hour's limit decides");
     // One limit only: nothing to choose between.
-    expect(limitsSentence('projectx', { followers: 2, perMinute: 200, fillsPerMinute: 100, limitedBy: 'minute' })).toBe('ProjectX allows 200 requests a minute per API key');
+    expect(limitsSentence('projectx', { followers: 2, perMinute: 180, fillsPerMinute: 90, limitedBy: 'minute' }, { brokerLimit: 200 })).toBe('ProjectX allows 200 requests a minute per API key; Mirrorfill plans on 180 a minute, leaving room for your own platform');
+    // A lower limit the broker showed by refusing.
+    expect(limitsSentence('tradovate', { ...planned, perMinute: 54 }, { brokerLimit: 80, learnedLimit: 60 })).toBe("Tradovate refused this login past 60 requests a minute (it publishes 80); Mirrorfill plans on 54 a minute and 4,500 an hour; the minute's limit decides");
+    // Not connected yet: no running budget, only the planned figures.
+    expect(limitsSentence('projectx', { followers: 2, perMinute: 180, fillsPerMinute: 90, limitedBy: 'minute' })).toBe('Mirrorfill plans on 180 a minute per API key');
   });
 
   it('warns below two leader fills a minute copied at once, not at two', () => {

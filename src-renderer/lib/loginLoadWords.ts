@@ -27,11 +27,21 @@ const PER_LOGIN: Readonly<Record<BrokerKind, string>> = { tradovate: 'per login'
 
 const count = (n: number): string => n.toLocaleString('en-US');
 
-/** "Tradovate allows 80 requests a minute and 5,000 an hour per login; the minute's limit decides." */
-export function limitsSentence(broker: BrokerKind, c: CapacityView): string {
-  const hour = c.perHour !== undefined ? ` and ${count(c.perHour)} an hour` : '';
+/**
+ * The broker's limit and what Mirrorfill plans on (the capacity's figures: less a margin left to
+ * the trader's own platform, or under a lower limit the broker showed by refusing), and which
+ * limit decides: "Tradovate allows 80 requests a minute per login; Mirrorfill plans on 72 a minute
+ * and 4,500 an hour, leaving room for your own platform; the minute's limit decides".
+ */
+export function limitsSentence(broker: BrokerKind, c: CapacityView, b?: Pick<BudgetViewDto, 'brokerLimit' | 'learnedLimit'>): string {
+  const plans = `${count(Math.round(c.perMinute))} a minute${c.perHour !== undefined ? ` and ${count(Math.round(c.perHour))} an hour` : ''}`;
   const decides = c.limitedBy === 'hour' ? "; the hour's limit decides" : c.limitedBy === 'minute' && c.perHour !== undefined ? "; the minute's limit decides" : '';
-  return `${BROKER_WORDS[broker]} allows ${count(Math.round(c.perMinute))} requests a minute${hour} ${PER_LOGIN[broker]}${decides}`;
+  if (b?.learnedLimit !== undefined) {
+    const allows = b.brokerLimit !== undefined ? ` (it publishes ${count(b.brokerLimit)})` : '';
+    return `${BROKER_WORDS[broker]} refused this login past ${count(b.learnedLimit)} requests a minute${allows}; Mirrorfill plans on ${plans}${decides}`;
+  }
+  if (b?.brokerLimit !== undefined) return `${BROKER_WORDS[broker]} allows ${count(b.brokerLimit)} requests a minute ${PER_LOGIN[broker]}; Mirrorfill plans on ${plans}, leaving room for your own platform${decides}`;
+  return `Mirrorfill plans on ${plans} ${PER_LOGIN[broker]}${decides}`;
 }
 
 function windowWords(windowMs: number): string {
