@@ -18,6 +18,8 @@ export interface DemoOptions {
   /** Keep the engine's data here (to restart the same engine); a throw-away folder otherwise. */
   readonly dataDir?: string;
   readonly leaderEveryMs?: number;
+  /** The simulated Tradovate enforces its per-login limits, with this many requests a minute. */
+  readonly tradovatePerMinute?: number;
 }
 
 export interface Demo {
@@ -45,6 +47,7 @@ export const KEYRING_AVAILABLE = has('dbus-run-session') && has('gnome-keyring-d
 export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   const demoArgs = ['tsx', 'src-engine/cli/main.ts', 'demo', '--port', String(opts.port ?? 0), '--leader-every-ms', String(opts.leaderEveryMs ?? 1500)];
   if (opts.token) demoArgs.push('--token', opts.token);
+  if (opts.tradovatePerMinute !== undefined) demoArgs.push('--tradovate-per-minute', String(opts.tradovatePerMinute));
   if (opts.dataDir) demoArgs.push('--data', opts.dataDir);
   const keyringHome = mkdtempSync(join(tmpdir(), 'mirrorfill-e2e-keyring-'));
   const env = { ...process.env, XDG_DATA_HOME: keyringHome, NO_COLOR: '1' };

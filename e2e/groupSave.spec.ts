@@ -3,7 +3,8 @@
  * follower that holds a position offers "flatten now" or "keep (managed by hand)"; a ratio that
  * would resize an open position says by how much and offers "apply now" or "from the next entry".
  * The demo's own leader is off; the spec trades the leader itself, so what each follower holds is
- * known, and checks the outcome in what the engine reads from each broker.
+ * known, and checks the outcome in what the engine reads from each broker. The question also says
+ * what each login the group copies to carries after the save (issue 21).
  */
 import { startDemo, type Demo } from './demoHost';
 import { leaderMarket } from './demoLeader';
@@ -37,6 +38,13 @@ test('a save that would resize or leave open positions asks first, and does what
   await editor.getByLabel('Ratio for DEMO-FUNDED-1').fill('3');
   await bar.getByRole('button', { name: 'Save' }).click();
   await expect(dialog).toContainText('DEMO-FUNDED-1: long 2 → 6 MNQ (+4 contracts)');
+  // What each login the group copies to carries after the save (paper keeps no limits: not listed).
+  const capacity = dialog.getByRole('group', { name: 'After this save, each login copies:' });
+  await expect(capacity.getByRole('listitem')).toHaveText([
+    'Tradovate (simulated): 2 followers on one Tradovate login: about 36 leader fills a minute copied at once; more wait, exits first',
+    'TopstepX (simulated): 2 followers on one ProjectX API key: about 90 leader fills a minute copied at once; more wait, exits first',
+  ]);
+  await expect(capacity.getByText('Few copies at once:')).toHaveCount(0);
   const save = dialog.getByRole('button', { name: 'Save' });
   await expect(save).toBeDisabled();
   await screenshot(page, 'groups-resize-question');
@@ -68,6 +76,8 @@ test('a save that would resize or leave open positions asks first, and does what
   // Removing a follower that holds a position: keep it, managed by hand.
   await editor.getByRole('button', { name: 'Remove follower DEMO-FUNDED-1' }).click();
   await bar.getByRole('button', { name: 'Save' }).click();
+  // One follower fewer on the Tradovate login: it carries twice as many fills.
+  await expect(capacity.getByRole('listitem').first()).toHaveText('Tradovate (simulated): 1 follower on one Tradovate login: about 72 leader fills a minute copied at once; more wait, exits first');
   await dialog.getByLabel(/^Keep them open/).check();
   await dialog.getByRole('button', { name: 'Save' }).click();
   await expect(dialog).toBeHidden();

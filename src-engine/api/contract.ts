@@ -50,7 +50,8 @@ export const Commands = {
   'groups.save': z.strictObject({ id: Id.optional(), group: GroupInput, removed: RemovalChoice.optional(), resize: z.enum(['now', 'nextEntry']).optional() }),
   'groups.delete': z.strictObject({ id: Id, removed: RemovalChoice.optional() }),
   /** What saving `group` over group `id` (or deleting it, `group` absent) would leave open or resize. */
-  'groups.impact': z.strictObject({ id: Id, group: GroupInput.optional() }),
+  // Without id: a new group's save (nothing to leave open; its logins' capacity).
+  'groups.impact': z.strictObject({ id: Id.optional(), group: GroupInput.optional() }),
   'groups.setSync': z.strictObject({ group: Id, account: Id, root: Root, on: z.boolean() }),
   'groups.setMasterSync': z.strictObject({ group: Id, root: Root, on: z.boolean() }),
 

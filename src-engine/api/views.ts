@@ -17,9 +17,14 @@ export type ConnectionStateView =
   | { readonly state: 'stopped' };
 
 export interface BudgetViewDto {
+  /** Requests a window the engine plans against: the broker's figure (or a lower one it showed) less a margin. */
   readonly limit: number;
   readonly remaining: number;
   readonly windowMs: number;
+  /** The broker's published figure for the window, where it has one. */
+  readonly brokerLimit?: number;
+  /** The lower figure the broker showed by refusing a request (penalty ticket, 429). */
+  readonly learnedLimit?: number;
   readonly penaltyUntil?: number;
 }
 
@@ -136,7 +141,30 @@ export type NotCopyingReason = 'paused' | 'locked' | 'disabled' | 'syncOff' | 'd
 export type FollowerRowState =
   | { readonly kind: 'copying'; readonly leaderFlat: boolean }
   | { readonly kind: 'outOfSync'; readonly holds: number; readonly target: number; readonly reason: string | undefined }
-  | { readonly kind: 'notCopying'; readonly why: NotCopyingReason; readonly detail: string | undefined };
+  | {
+      readonly kind: 'notCopying';
+      readonly why: NotCopyingReason;
+      readonly detail: string | undefined;
+      /** With `disconnected`: the follower's connection, so the row says its own reason. */
+      readonly connection?: RowConnectionView;
+    };
+
+/**
+ * Why a follower's connection does not copy now, as the row says it: the connection's own state
+ * and reason (failed: the broker's words; reconnecting: attempt, next try, last error), whether a
+ * lost sign-in is renewed by signing in again, a broker's penalty wait, and whether the connection
+ * is up but this account is still being read from the broker.
+ */
+export interface RowConnectionView {
+  readonly name: string;
+  readonly status: ConnectionStateView;
+  /** Signs in with Tradovate: a failed login is renewed by signing in again, not by a secret. */
+  readonly signIn: boolean;
+  /** A penalty the broker imposed, running when the views were read (engine clock, epoch ms). */
+  readonly penaltyUntil?: number;
+  /** The connection is up but this account's book is not read (reconciled) yet. */
+  readonly reading: boolean;
+}
 
 /** One order the row's Sync would send now: the contract from one size to another. */
 export interface SyncStepView {

@@ -20,13 +20,15 @@ import { tokenOption } from './tokenOption';
 import { untilSignal } from './signals';
 
 export async function demoCommand(args: readonly string[]): Promise<number> {
-  const p = parseArgs(args, { port: 'value', data: 'value', token: 'value', 'token-file': 'value', 'leader-every-ms': 'value' });
+  const p = parseArgs(args, { port: 'value', data: 'value', token: 'value', 'token-file': 'value', 'leader-every-ms': 'value', 'tradovate-per-minute': 'value' });
   const token = tokenOption(p);
   const port = portOption(p);
   const given = stringOption(p, 'data');
   const dataDir = given ?? mkdtempSync(join(tmpdir(), 'mirrorfill-demo-'));
   const clock = new SystemClock();
-  const world = await startDemoWorld(Catalog.load(), clock);
+  // The simulated Tradovate enforces its per-login limits only when asked, with this minute's limit.
+  const perMinute = Number(stringOption(p, 'tradovate-per-minute') ?? Number.NaN);
+  const world = await startDemoWorld(Catalog.load(), clock, Number.isInteger(perMinute) && perMinute > 0 ? { tradovatePerMinute: perMinute } : {});
   const secrets = new DemoSecretStore(new EnvBackedSecretStore(new KeytarSecretStore()), world.secrets);
   const app = openAppHost({ dataDir, host: 'demo', clock, secrets, paper: world.paper, demo: demoBrokers(world), oauthClient: () => ({ client: world.oauthClient }) });
   await seedDemo(app.engine, world);

@@ -10,6 +10,7 @@ import { moneyFromDollars } from '../domain/money';
 import type { Secret } from '../secrets/secretStore';
 import { SimExchange } from '../brokers/simcore/exchange';
 import { TradovateSim } from '../brokers/tradovate/sim/tradovateSim';
+import { OBSERVED_TRADOVATE_LIMITS } from '../brokers/tradovate/sim/loginLimits';
 import { ProjectXSim } from '../brokers/projectx/sim/projectxSim';
 import { PaperSim } from '../brokers/paper/paperBroker';
 import type { Engine } from '../runtime/engine';
@@ -54,13 +55,15 @@ export interface DemoWorld {
   stop(): Promise<void>;
 }
 
-export async function startDemoWorld(catalog: Catalog, clock: Clock, opts: { marketEveryMs?: number } = {}): Promise<DemoWorld> {
+export async function startDemoWorld(catalog: Catalog, clock: Clock, opts: { marketEveryMs?: number; tradovatePerMinute?: number } = {}): Promise<DemoWorld> {
   const exchange = new SimExchange(catalog, clock);
   for (const a of ACCOUNTS) {
     const fees = a.fees ? new Map(Object.entries(a.fees).map(([root, rate]) => [root, moneyFromDollars(rate)])) : undefined;
     exchange.addAccount({ key: a.key, broker: a.broker, login: a.login, name: a.name, balance: moneyFromDollars(a.balance), ...(fees ? { fees } : {}) });
   }
-  const tradovate = new TradovateSim(exchange);
+  // Off by default (the demo leader's pace would earn penalties); on, a tight minute shows the
+  // Connections screen's queue and penalty wait live.
+  const tradovate = new TradovateSim(exchange, opts.tradovatePerMinute !== undefined ? { limits: { ...OBSERVED_TRADOVATE_LIMITS, perMinute: opts.tradovatePerMinute } } : {});
   const projectx = new ProjectXSim(exchange);
   const paper = new PaperSim(exchange);
   await tradovate.start(0);

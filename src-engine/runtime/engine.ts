@@ -248,8 +248,16 @@ export class Engine {
     this.core.emit({ t: 'risk', accountId });
   }
 
-  /** What saving `input` over group `id` (or deleting it: `input` undefined) would leave open or resize. */
-  saveImpact(id: GroupId, input: GroupInput | undefined): SaveImpactView {
+  /**
+   * What saving `input` over group `id` (or deleting it: `input` undefined) would leave open or
+   * resize. Without `id`, a new group: it leaves nothing open, but its logins' capacity is said.
+   */
+  saveImpact(id: GroupId | undefined, input: GroupInput | undefined): SaveImpactView {
+    if (id === undefined) {
+      if (!input) throw new Refusal([{ field: 'group', message: 'a new group needs its settings' }]);
+      const groupId = randomUUID();
+      return { removed: [], resized: [], capacity: groupSaveCapacity(this.core, groupId, this.buildGroup(input, groupId)) };
+    }
     const existing = controls.requireGroup(this.core, id);
     const next = input ? this.buildGroup(input, existing.id) : undefined;
     return { ...saveImpact(this.core, existing, next), capacity: groupSaveCapacity(this.core, existing.id, next) };

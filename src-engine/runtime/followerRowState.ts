@@ -3,7 +3,7 @@
  * Pure: the row's facts in, one state out. Whatever stops copying outranks the numbers, so a paused,
  * locked or sync-off follower never reads "Copying" because it happens to hold its old target.
  */
-import type { FollowerRowState } from '../api/views';
+import type { FollowerRowState, RowConnectionView } from '../api/views';
 import type { GroupStatus } from '../domain/group';
 
 export interface RowFacts {
@@ -14,6 +14,8 @@ export interface RowFacts {
   readonly syncOn: boolean;
   /** The account's book is read from its broker and its connection is up. */
   readonly connected: boolean;
+  /** When not connected: the connection's own state and reason, for the row to say. */
+  readonly connection?: RowConnectionView | undefined;
   readonly quarantined: boolean;
   /** The follower's track in the leader's open lifecycle of this root, if there is one. */
   readonly track: { readonly tracking: boolean; readonly notTracking: string | undefined } | undefined;
@@ -34,7 +36,7 @@ export function followerRowState(f: RowFacts): FollowerRowState {
   if (f.group.status !== 'Active') return notCopying('paused', f.group.status === 'Paused' ? f.group.reason : 'notConfigured');
   if (!f.enabled) return notCopying('disabled', undefined);
   if (!f.syncOn) return notCopying('syncOff', undefined);
-  if (!f.connected) return notCopying('disconnected', undefined);
+  if (!f.connected) return f.connection ? { kind: 'notCopying', why: 'disconnected', detail: undefined, connection: f.connection } : notCopying('disconnected', undefined);
   if (f.quarantined) return notCopying('quarantined', undefined);
   const tracking = f.track === undefined || f.track.tracking;
   if (tracking && f.target !== undefined && (f.outOfSync !== undefined || f.current !== f.target || f.strayContracts !== 0)) {

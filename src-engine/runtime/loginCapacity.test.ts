@@ -40,12 +40,13 @@ describe('capacity in the connection views', () => {
     expect(capacity()['conn-apex']).toMatchObject({ followers: 0, fillsPerMinute: undefined });
   });
 
-  it('says what each login the group copies to would carry after a save, counting other groups on the login', async () => {
+  it('says what each login the group copies to would carry after a save, counting other groups on the login, for a new group too', async () => {
     const world = await startWorld({
       name: 'capacity at save',
       accounts: [
         { id: 'lead', broker: 'projectx', balance: 50_000 },
         { id: 'lead2', broker: 'projectx', balance: 50_000 },
+        { id: 'lead3', broker: 'projectx', balance: 50_000 },
         ...['t1', 't2', 't3', 't4', 't5'].map((id) => ({ id, broker: 'tradovate', login: 'apex', balance: 50_000 })),
       ],
       groups: [
@@ -59,5 +60,13 @@ describe('capacity in the connection views', () => {
     expect(impact.capacity).toEqual([{ connectionId: 'conn-apex', connection: 'tradovate:apex', followers: 5, perMinute: 72, perHour: 4_500, fillsPerMinute: 14, limitedBy: 'minute' }]);
     // Deleting the group says nothing; the other group's follower alone is what stays.
     expect(engine.saveImpact('G', undefined).capacity).toEqual([]);
+    // A new group (no id yet): it leaves nothing open; its login carries the groups already there too.
+    expect(engine.saveImpact(undefined, { name: 'N', leader: 'lead3', followers: [{ account: 't2' }, { account: 't3' }] })).toEqual({
+      removed: [],
+      resized: [],
+      capacity: [{ connectionId: 'conn-apex', connection: 'tradovate:apex', followers: 4, perMinute: 72, perHour: 4_500, fillsPerMinute: 18, limitedBy: 'minute' }],
+    });
+    expect(() => engine.saveImpact(undefined, undefined)).toThrow(/a new group needs its settings/);
+    expect(engine.groups().map((g) => g.name).sort()).toEqual(['G', 'H']);
   });
 });

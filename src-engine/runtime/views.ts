@@ -29,6 +29,7 @@ import { quarantinedRoots } from './controls';
 import { connectionCapacity } from './loginCapacity';
 import { groupRoots, rootOf, rowContracts, rowRootOf } from './followerRows';
 import { followerRowState } from './followerRowState';
+import { rowConnection } from './rowConnection';
 import type { RiskLockRecord } from './riskPort';
 
 const dollars = (m: Money | undefined): number | undefined => (m === undefined ? undefined : moneyToDollars(m));
@@ -148,6 +149,8 @@ function followerRowViews(core: EngineCore, g: Group, f: Follower, roots: Readon
 
   const locks = core.risk.openLocks(f.account);
   const connected = book !== undefined && book.known && book.live;
+  const account = core.accounts.get(f.account);
+  const connection = connected || !account ? undefined : rowConnection({ runtime: core.connections.get(account.connectionId), name: core.config.connections().find((c) => c.id === account.connectionId)?.name ?? account.connectionId, now: core.clock.now() });
   const rows: FollowerRowView[] = [];
   for (const [root, mine] of byRoot) {
     const open = g.leader !== undefined ? core.lifecyclesOf(g.leader).filter((l) => l.root === root && l.leaderPosition !== 0) : [];
@@ -171,6 +174,7 @@ function followerRowViews(core: EngineCore, g: Group, f: Follower, roots: Readon
       enabled: f.enabled,
       syncOn: syncOn(f, root),
       connected,
+      connection,
       quarantined,
       // A follower the lifecycle does not list joined after it began: it waits for the next entry.
       track: track ? { tracking: track.tracking, notTracking: track.notTracking } : lc ? { tracking: false, notTracking: 'joinedLate' } : undefined,

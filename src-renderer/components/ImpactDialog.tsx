@@ -2,13 +2,16 @@
  * The question a save (or a delete) asks before it leaves positions open or resizes one: which
  * accounts, what they hold, by how much a new sizing moves them; and the trader's choice for each
  * kind. Nothing is chosen for them: Save stays off until every question has an answer. Stays open
- * until answered or cancelled.
+ * until answered or cancelled. It also says what each login the group copies to carries after the
+ * save, and marks one that would carry too little.
  */
 import { useState, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { SaveImpactView, SnapshotView } from '../../src-engine/api/views';
 import { useServices, useSnapshot } from '../app/hooks';
 import { accountName } from '../lib/accounts';
+import { CAPACITY_WARN_BELOW } from '../lib/loginLoadWords';
+import { capacityLines } from '../lib/saveCapacity';
 import type { SaveAnswers } from '../stores/drafts';
 
 type Removed = SaveImpactView['removed'][number];
@@ -87,6 +90,7 @@ export function ImpactDialog({
             </label>
           </fieldset>
         ) : null}
+        <CapacityPart impact={impact} snap={snap} />
         <div className="dialog-actions">
           <button type="button" className="ghost" onClick={onCancel}>
             Cancel
@@ -97,6 +101,35 @@ export function ImpactDialog({
         </div>
       </div>
     </div>
+  );
+}
+
+/**
+ * What each login the saved group copies to carries after the save (copy-semantics §8a); a login
+ * under the warning threshold (see CAPACITY_WARN_BELOW) is marked and says what happens past it.
+ */
+function CapacityPart({ impact, snap }: { impact: SaveImpactView; snap: SnapshotView | undefined }): ReactNode {
+  const lines = capacityLines(impact, snap?.connections ?? []);
+  if (lines.length === 0) return null;
+  const thin = lines.some((l) => l.tone === 'warn');
+  return (
+    // A fieldset like the questions above it, for the same frame and legend, though nothing is asked.
+    <fieldset className="impact-part">
+      <legend>After this save, each login copies:</legend>
+      <ul className="impact-list">
+        {lines.map((l) => (
+          <li key={l.connectionId} className={l.tone === 'warn' ? 'warn-text' : undefined}>
+            {l.tone === 'warn' ? <span className="strong">Few copies at once: </span> : null}
+            {l.text}
+          </li>
+        ))}
+      </ul>
+      {thin ? (
+        <p className="note warn">
+          Fewer than {CAPACITY_WARN_BELOW} leader fills a minute can be copied at once on a marked login: a quick entry and exit make copies wait in its queue. Fewer followers on that login, or a login of their own, carry more.
+        </p>
+      ) : null}
+    </fieldset>
   );
 }
 

@@ -4,6 +4,7 @@
  * so the strip and the rows can never disagree.
  */
 import type { FollowerRowState, FollowerRowView, NotCopyingReason } from '../../src-engine/api/views';
+import { connectionReasonText } from './connectionReason';
 import { contractLabel, contractsInText } from './contracts';
 import { qty, ruleLabel } from './format';
 
@@ -55,7 +56,11 @@ export function stateWords(state: FollowerRowState): StateWords {
       return { tone: 'bad', label: 'Out of sync', detail: state.reason ? `${numbers} — ${contractsInText(state.reason)}` : numbers };
     }
     case 'notCopying':
-      return { tone: state.why === 'locked' || state.why === 'disconnected' ? 'bad' : 'warn', label: `Not copying: ${NOT_COPYING[state.why]}`, detail: notCopyingDetail(state.why, state.detail) };
+      return {
+        tone: state.why === 'locked' || state.why === 'disconnected' ? 'bad' : 'warn',
+        label: `Not copying: ${NOT_COPYING[state.why]}`,
+        detail: state.why === 'disconnected' && state.connection ? connectionReasonText(state.connection) : notCopyingDetail(state.why, state.detail),
+      };
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * Connections: each broker login with its state (connected / reconnecting, next try in N s /
- * failed with the broker's reason), its accounts and balances, and the request budget left. Add a
+ * failed with the broker's reason), its accounts and balances, what its login carries and its
+ * request budget, queue and penalty now (LoginLoad). Add a
  * login per broker; secrets go to the engine's keychain with connections.setSecret and are never
  * shown again — the UI only knows whether one is stored.
  */
@@ -8,10 +9,12 @@ import { useState, type SyntheticEvent, type ReactNode } from 'react';
 import type { ConnectionView, DemoBrokersView, SnapshotView } from '../../src-engine/api/views';
 import { errorsAt, fieldErrors, unclaimed, type FieldErrors as Errors } from '../api/errors';
 import { useCommand, useNow, useSnapshot } from '../app/hooks';
+import { LoginLoad } from '../components/LoginLoad';
 import { Badge, ConfirmButton, ConnectionStateBadge, Empty, Field, FieldErrors, Money } from '../components/ui';
 import { BROKER_LABEL } from '../lib/accounts';
 import { checkConnectionForm, newDeviceId, PROJECTX_FIRMS, SECRET_FIELDS, SETTINGS_FIELDS, settingsFieldsFor, TRADOVATE_HOSTS, type Broker } from '../lib/brokers';
-import { clock, ms, untilText } from '../lib/format';
+import { ms } from '../lib/format';
+import { penaltyText } from '../lib/loginLoadWords';
 import { href } from '../lib/route';
 import { SignInProgress, useTradovateSignIn } from './TradovateSignIn';
 
@@ -70,7 +73,8 @@ function ConnectionCard({ snap, c, now }: { snap: SnapshotView; c: ConnectionVie
             <Badge tone="muted">Signed in with Tradovate</Badge>
           )
         ) : c.status.state === 'failed' ? (
-          <Badge tone="bad">{c.hasSecret ? 'Login failed: check the secret' : 'No secret'}</Badge>
+          // A login the broker has locked for a while (a penalty runs) failed for that, not for its secret.
+          <Badge tone="bad">{!c.hasSecret ? 'No secret' : penaltyText(c.budget, now) !== undefined ? 'Broker lockout: wait, the secret is not the cause' : 'Login failed: check the secret'}</Badge>
         ) : c.hasSecret ? (
           <Badge tone="muted">Secret stored</Badge>
         ) : (
@@ -78,8 +82,8 @@ function ConnectionCard({ snap, c, now }: { snap: SnapshotView; c: ConnectionVie
         )}
         <span className="spacer" />
         <Latency c={c} />
-        <Budget c={c} now={now} />
       </div>
+      <LoginLoad c={c} now={now} />
       {c.status.state === 'failed' || c.status.state === 'reconnecting' ? (
         <div className={`reason ${c.status.state === 'failed' ? 'bad' : 'warn'}`} role="status">
           <span className="muted">{c.status.state === 'failed' ? 'Broker said:' : `Attempt ${c.status.attempt}, last error:`}</span> {c.status.reason}
@@ -180,22 +184,6 @@ function Latency({ c }: { c: ConnectionView }): ReactNode {
         {ms(l.p50Ms)} / {ms(l.p99Ms)}
       </span>{' '}
       <span className="muted">ms copy p50 / p99</span>
-    </div>
-  );
-}
-
-function Budget({ c, now }: { c: ConnectionView; now: number }): ReactNode {
-  const b = c.budget;
-  if (!b) return null;
-  const use = b.limit > 0 ? 1 - b.remaining / b.limit : 0;
-  const tone = b.penaltyUntil !== undefined && b.penaltyUntil > now ? 'bad' : use > 0.8 ? 'warn' : 'ok';
-  return (
-    <div className={`budget ${tone}`} title={`Requests left in the broker's ${Math.round(b.windowMs / 1000)} s window`}>
-      <span className="num">
-        {b.remaining}/{b.limit}
-      </span>{' '}
-      <span className="muted">requests left / {Math.round(b.windowMs / 1000)} s</span>
-      {b.penaltyUntil !== undefined && b.penaltyUntil > now ? <span className="bad-text"> · penalty until {clock(b.penaltyUntil)} ({untilText(b.penaltyUntil, now)})</span> : null}
     </div>
   );
 }

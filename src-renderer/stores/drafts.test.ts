@@ -53,6 +53,23 @@ describe('staged group edits', () => {
     client.stop();
   });
 
+  it('Save asks first when it would leave a login it copies to carrying fewer than 2 leader fills a minute, and not when it carries 2', async () => {
+    const { drafts, client, engine } = await setup();
+    const capacity = (fillsPerMinute: number): unknown => ({ removed: [], resized: [], capacity: [{ connectionId: 'c1', connection: 'Tradovate main', followers: 60, perMinute: 80, perHour: 5_000, fillsPerMinute, limitedBy: 'minute' }] });
+    engine.on('groups.impact', () => capacity(1));
+    drafts.edit('g1', MAIN, (g) => ({ ...g, settings: { ...g.settings, ratio: '3' } }));
+    expect(await drafts.save('g1', MAIN, [])).toBeUndefined();
+    expect(engine.callsOf('groups.save')).toHaveLength(0);
+    expect(drafts.store.getState().drafts.g1?.question?.impact.capacity?.[0]?.fillsPerMinute).toBe(1);
+    // Nothing to choose: Save goes as it is.
+    expect(await drafts.answer('g1', {})).toBe('g-new');
+    engine.on('groups.impact', () => capacity(2));
+    drafts.edit('g1', MAIN, (g) => ({ ...g, settings: { ...g.settings, ratio: '4' } }));
+    expect(await drafts.save('g1', MAIN, [])).toBe('g-new');
+    expect(engine.callsOf('groups.save')).toHaveLength(2);
+    client.stop();
+  });
+
   it('Cancel on the question keeps the draft and sends nothing', async () => {
     const { drafts, client, engine } = await setup();
     engine.on('groups.impact', () => ({ removed: [], resized: [{ account: 'f1', contract: 'ESZ6', root: 'ES', from: 2, to: 10 }] }));
@@ -86,7 +103,20 @@ describe('staged group edits', () => {
     drafts.edit(NEW_GROUP, EMPTY_GROUP, (g) => ({ ...g, name: 'Evening' }));
     expect(pendingChanges(drafts.store.getState().drafts[NEW_GROUP], EMPTY_GROUP)).toHaveLength(1);
     await drafts.save(NEW_GROUP, undefined, ['Main']);
+    expect(engine.callsOf('groups.impact')).toEqual([{ group: { name: 'Evening', leader: null, followers: [], settings: {} } }]);
     expect(engine.callsOf('groups.save')).toEqual([{ group: { name: 'Evening', leader: null, followers: [], settings: {} } }]);
+    client.stop();
+  });
+
+  it('a new group that would leave a login carrying too little asks first, then saves without an id', async () => {
+    const { drafts, client, engine } = await setup();
+    engine.on('groups.impact', () => ({ removed: [], resized: [], capacity: [{ connectionId: 'c1', connection: 'Tradovate main', followers: 80, perMinute: 80, fillsPerMinute: 1, limitedBy: 'minute' }] }));
+    drafts.edit(NEW_GROUP, EMPTY_GROUP, (g) => ({ ...g, name: 'Crowd' }));
+    expect(await drafts.save(NEW_GROUP, undefined, [])).toBeUndefined();
+    expect(drafts.store.getState().drafts[NEW_GROUP]?.question?.impact.capacity?.[0]?.connection).toBe('Tradovate main');
+    expect(engine.callsOf('groups.save')).toHaveLength(0);
+    expect(await drafts.answer(NEW_GROUP, {})).toBe('g-new');
+    expect(engine.callsOf('groups.save')).toEqual([{ group: { name: 'Crowd', leader: null, followers: [], settings: {} } }]);
     client.stop();
   });
 

@@ -12,6 +12,7 @@ import type { SaveImpactView } from '../../src-engine/api/views';
 import type { EngineClient } from '../api/client';
 import { fieldErrors, toApiError, type FieldErrors } from '../api/errors';
 import { omitKey } from '../lib/objects';
+import { thinLogins } from '../lib/saveCapacity';
 import { diffGroup, rebaseSync, tidyGroup, validateGroup, type Change } from './groupEdit';
 
 export const NEW_GROUP = '__new__';
@@ -24,7 +25,8 @@ export interface Draft {
   readonly saving: boolean;
   /**
    * The save would leave removed followers' positions open or resize an open position: it waits
-   * for the trader's answer (flatten or keep; apply now or from the next entry).
+   * for the trader's answer (flatten or keep; apply now or from the next entry). A save that leaves
+   * a login carrying too little asks too, with nothing to choose: Save or Cancel.
    */
   readonly question?: SaveQuestion;
 }
@@ -100,10 +102,12 @@ export function createDraftStore(client: EngineClient, hooks: { afterSave?: () =
     }
     put(key, { ...d, saving: true, errors: {}, formError: undefined });
     try {
-      if (key !== NEW_GROUP && answers === undefined) {
-        // Ask before a save that would leave positions open or resize one (copy-semantics §1).
-        const impact = await client.invoke('groups.impact', { id: key, group });
-        if (impact.removed.length > 0 || impact.resized.length > 0) {
+      if (answers === undefined) {
+        // Ask before a save that would leave positions open or resize one (copy-semantics §1), or
+        // leave a login it copies to carrying too little to copy without delay (§8a); a new group
+        // can only do the latter.
+        const impact = await client.invoke('groups.impact', key === NEW_GROUP ? { group } : { id: key, group });
+        if (impact.removed.length > 0 || impact.resized.length > 0 || thinLogins(impact).length > 0) {
           const now = store.getState().drafts[key] ?? d;
           put(key, { ...now, saving: false, question: { impact, current, otherNames } });
           return undefined;
