@@ -4,8 +4,7 @@
  * in the window, the requests waiting and how long the oldest has waited, and a penalty wait the
  * broker imposed. Pure: the screen passes its ticking clock.
  */
-import type { BudgetViewDto, CapacityView, ConnectionView } from '../../src-engine/api/views';
-import type { BrokerKind } from '../../src-engine/orders/broker';
+import type { BrokerKind, BudgetViewDto, CapacityView, ConnectionView } from '../../src-engine/api/views';
 import { clock, untilText } from './format';
 
 /**
