@@ -61,6 +61,26 @@ describe('Sign in with Tradovate (desktop: loopback redirect)', () => {
     await expect(fetch(back)).rejects.toThrow();
   });
 
+  it('the user signed in is the connection\'s login: a second connection of that user is refused, nothing kept', async () => {
+    const w = await setUp();
+    const signIn = async (): Promise<{ outcome: string; message: string; connectionId?: string | undefined }> => {
+      const started = await w.app.api.invoke('connections.signIn', newConnection(w));
+      const ended = w.nextSignIn();
+      await follow(await signInOnPage(started.authorizeUrl, { decision: 'allow' }));
+      return ended;
+    };
+    const first = await signIn();
+    expect(first.outcome).toBe('connected');
+    const row = w.app.engine.core.config.connections().find((c) => c.id === first.connectionId);
+    expect(row?.settings).toMatchObject({ auth: 'oauth', username: LOGIN });
+    const before = w.app.engine.core.config.connections().map((c) => c.id);
+
+    const second = await signIn();
+    expect(second).toMatchObject({ outcome: 'failed', message: expect.stringContaining('This Tradovate user is already connected in Mirrorfill') as unknown });
+    expect(second.message).toContain(LOGIN);
+    expect(w.app.engine.core.config.connections().map((c) => c.id)).toEqual(before);
+  });
+
   it('a code is single use: redeeming it again at the token endpoint is refused', async () => {
     const w = await setUp();
     const started = await w.app.api.invoke('connections.signIn', newConnection(w));

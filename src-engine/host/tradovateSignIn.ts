@@ -21,6 +21,7 @@ import { codeChallengeOf, newCodeVerifier, newState } from '../brokers/tradovate
 import { signInError, type SignInError } from '../brokers/tradovate/oauth/signInFailure';
 import type { ExchangedToken } from '../brokers/tradovate/oauth/tokenAnswer';
 import { oauthTokenSecret, type TradovateOAuthToken } from '../brokers/tradovate/settings';
+import { connectionOfSameLogin } from '../runtime/loginIdentity';
 import type { CallbackPage } from './signInCallbackPage';
 import type { RedirectEndpoint, RedirectSource } from './loopbackRedirect';
 
@@ -189,17 +190,32 @@ export class TradovateSignIns {
   }
 
   /** The token into the keychain first: the connection reads it when it starts. */
+  /**
+   * The user signed in is the connection's login from now on (its settings name it, as an API-key
+   * login's do), so the one-connection-per-login rule (§8a) holds for OAuth too: a user already
+   * connected is refused before its token is kept.
+   */
   private async keep(p: Pending, token: TradovateOAuthToken): Promise<string> {
     const { engine, secrets } = this.deps;
+    const rows = engine.core.config.connections();
     if (p.target.kind === 'existing') {
-      await secrets.set(p.target.connectionId, oauthTokenSecret(token));
-      await engine.reconnect(p.target.connectionId);
-      return p.target.connectionId;
+      const id = p.target.connectionId;
+      const row = rows.find((c) => c.id === id);
+      const next = row ? { ...row, settings: { ...row.settings, username: token.userName } } : undefined;
+      const other = next ? connectionOfSameLogin(rows, next) : undefined;
+      if (other) throw new SignInFailed(signInError('loginInUse', `${token.userName} is "${other.name}"`));
+      await secrets.set(id, oauthTokenSecret(token));
+      if (next) await engine.replaceConnection(next);
+      else await engine.reconnect(id);
+      return id;
     }
     const id = `tradovate-${randomUUID().slice(0, 8)}`;
+    const settings = { ...p.target.settings, username: token.userName };
+    const other = connectionOfSameLogin(rows, { id, broker: 'tradovate', settings });
+    if (other) throw new SignInFailed(signInError('loginInUse', `${token.userName} is "${other.name}"`));
     await secrets.set(id, oauthTokenSecret(token));
     try {
-      await engine.addConnection({ id, broker: 'tradovate', name: p.target.name, settings: p.target.settings });
+      await engine.addConnection({ id, broker: 'tradovate', name: p.target.name, settings });
     } catch (err) {
       await secrets.clear(id).catch(() => undefined);
       throw err;

@@ -17,7 +17,9 @@ export type SignInFailure =
   /** No answer within the time limit. */
   | 'timedOut'
   /** Tradovate could not be reached, or answered something unreadable. */
-  | 'unreachable';
+  | 'unreachable'
+  /** The user signed in is already another connection's login (one connection per login, §8a). */
+  | 'loginInUse';
 
 export interface SignInError {
   readonly failure: SignInFailure;
@@ -32,6 +34,7 @@ const FIRST: Record<SignInFailure, string> = {
   stateMismatch: 'This answer does not belong to a sign-in Mirrorfill started, so it was ignored (nothing was saved)',
   timedOut: 'The sign-in took too long and was abandoned: sign in again',
   unreachable: 'Tradovate could not be reached to finish the sign-in',
+  loginInUse: 'This Tradovate user is already connected in Mirrorfill: its accounts share that connection and its request budget, so nothing was added',
 };
 
 export function signInError(failure: SignInFailure, detail?: string): SignInError {
