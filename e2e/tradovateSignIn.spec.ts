@@ -40,20 +40,20 @@ test('signs in on Tradovate\'s page and the connection comes up with its account
   await openApp(page, demo, 'Connections');
   const tab = await startSignIn(page, context, 'E2E Signed in');
   expect(new URL(tab.url()).searchParams.get('code_challenge_method')).toBe('S256');
-  await tab.getByLabel('Username').fill('demo-trader');
+  await tab.getByLabel('Username').fill('demo-eval');
   await tab.getByLabel('Password').fill('demo-password');
   await tab.getByRole('button', { name: 'Sign in and allow' }).click();
   // Back on the app's own server: the redirect page says it is done.
   await expect(tab.getByRole('heading', { name: 'Signed in to Tradovate' })).toBeVisible();
   expect(new URL(tab.url()).origin).toBe(demo.url);
-  await expect(tab.getByRole('status')).toHaveText('Signed in to Tradovate as demo-trader.');
+  await expect(tab.getByRole('status')).toHaveText('Signed in to Tradovate as demo-eval.');
 
   const form = page.getByRole('region', { name: 'Add connection' });
-  await expect(form.getByRole('status', { name: 'Tradovate sign-in' })).toHaveText('Signed in to Tradovate as demo-trader');
+  await expect(form.getByRole('status', { name: 'Tradovate sign-in' })).toHaveText('Signed in to Tradovate as demo-eval');
   const card = page.getByRole('article', { name: 'Connection E2E Signed in' });
   await expect(card.getByText('Connected', { exact: true })).toBeVisible();
   await expect(card.getByText('Signed in with Tradovate', { exact: true })).toBeVisible();
-  await expect(card.getByRole('cell', { name: 'DEMO-FUNDED-1' })).toBeVisible();
+  await expect(card.getByRole('cell', { name: 'DEMO-EVAL-1' })).toBeVisible();
   // No token, no client secret in the page.
   expect(await page.locator('main').innerText()).not.toMatch(/accessToken|client_secret/i);
   await screenshot(page, 'connections-signed-in');
@@ -62,13 +62,28 @@ test('signs in on Tradovate\'s page and the connection comes up with its account
   const again = context.waitForEvent('page');
   await card.getByRole('button', { name: 'Sign in again' }).click();
   const tab2 = await again;
-  await tab2.getByLabel('Username').fill('demo-trader');
+  await tab2.getByLabel('Username').fill('demo-eval');
   await tab2.getByLabel('Password').fill('demo-password');
   await tab2.getByRole('button', { name: 'Sign in and allow' }).click();
   await expect(tab2.getByRole('heading', { name: 'Signed in to Tradovate' })).toBeVisible();
-  await expect(card.getByRole('status', { name: 'Tradovate sign-in' })).toHaveText('Signed in to Tradovate as demo-trader');
+  await expect(card.getByRole('status', { name: 'Tradovate sign-in' })).toHaveText('Signed in to Tradovate as demo-eval');
   await expect(card.getByText('Connected', { exact: true })).toBeVisible();
   await expect(page.getByRole('article', { name: 'Connection E2E Signed in' })).toHaveCount(1);
+});
+
+test('signing in as a Tradovate user already connected is refused: one connection per login, nothing added', async ({ page, context }) => {
+  await openApp(page, demo, 'Connections');
+  const before = await page.getByRole('article').count();
+  const tab = await startSignIn(page, context, 'E2E Same user');
+  await tab.getByLabel('Username').fill('demo-trader');
+  await tab.getByLabel('Password').fill('demo-password');
+  await tab.getByRole('button', { name: 'Sign in and allow' }).click();
+  await expect(tab.getByRole('heading', { name: 'Tradovate sign-in failed' })).toBeVisible();
+  await expect(tab.getByRole('status')).toContainText('This Tradovate user is already connected in Mirrorfill');
+  const form = page.getByRole('region', { name: 'Add connection' });
+  await expect(form.getByRole('status', { name: 'Tradovate sign-in' })).toContainText('demo-trader is "Tradovate (simulated)"');
+  await expect(page.getByRole('article', { name: 'Connection E2E Same user' })).toHaveCount(0);
+  await expect(page.getByRole('article')).toHaveCount(before);
 });
 
 test('Cancel on Tradovate\'s page: the app says so and adds nothing', async ({ page, context }) => {

@@ -38,9 +38,12 @@ const ACCOUNTS: readonly DemoAccount[] = [
   { key: 'px1', broker: 'projectx', login: 'demo-px', name: '50KTC-DEMO-1', balance: 50_000, fees: FUNDED_FEES },
   { key: 'px2', broker: 'projectx', login: 'demo-px', name: '150KTC-DEMO-2', balance: 150_000, fees: FUNDED_FEES },
   { key: 'pp1', broker: 'paper', login: 'demo-paper', name: 'PAPER-25K', balance: 25_000 },
+  // A second Tradovate user of the trader's (another firm's evaluation), not connected at start:
+  // Sign in with Tradovate can add it, while demo-trader is already connected (one connection per login).
+  { key: 'tve', broker: 'tradovate', login: 'demo-eval', name: 'DEMO-EVAL-1', balance: 50_000 },
 ];
 
-const SECRETS: Readonly<Record<string, string>> = { 'demo-trader': 'demo-password', 'demo-px': 'demo-api-key', 'demo-paper': 'demo-paper' };
+const SECRETS: Readonly<Record<string, string>> = { 'demo-trader': 'demo-password', 'demo-eval': 'demo-password', 'demo-px': 'demo-api-key', 'demo-paper': 'demo-paper' };
 
 export interface DemoWorld {
   readonly exchange: SimExchange;
