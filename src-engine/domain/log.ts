@@ -17,6 +17,8 @@ export interface Logger {
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
   child(scope: string): Logger;
+  /** Whether lines of this level are written: a hot path builds a debug line's fields only when they are. */
+  enabled(level: LogLevel): boolean;
 }
 
 export type LogSink = (line: { level: LogLevel; scope: string; msg: string; time: number; fields?: unknown }) => void;
@@ -43,6 +45,7 @@ export function createLogger(sink: LogSink, scope = 'engine', minLevel: LogLevel
     warn: write('warn'),
     error: write('error'),
     child: (s) => createLogger(sink, `${scope}.${s}`, minLevel),
+    enabled: (level) => order[level] >= order[minLevel],
   };
 }
 

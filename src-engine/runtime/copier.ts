@@ -90,7 +90,7 @@ export function onLeaderFill(core: EngineCore, leader: AccountId, fill: BrokerFi
 
   // Bookkeeping after the orders are on their way. The debug line says why each copy has its size
   // (a copy's own decision row is its intent, which keeps neither the target nor what was held).
-  for (const d of plan.decisions) if (d.kind === 'order') core.log.debug('copy', { account: d.account, cause: eventKey, leaderBefore: before, target: d.target, held: d.current, delta: d.delta });
+  if (core.log.enabled('debug')) for (const d of plan.decisions) if (d.kind === 'order') core.log.debug('copy', { account: d.account, cause: eventKey, leaderBefore: before, target: d.target, held: d.current, delta: d.delta });
   for (const { intent, legs } of legLinks) {
     for (const leg of legs) core.mirrors.add(leg.orderId, { account: intent.accountId, parentTag: intent.tag, leg: leg.type === 'stop' ? 'stop' : 'limit' });
   }

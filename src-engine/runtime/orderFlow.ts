@@ -56,7 +56,7 @@ export function apply(core: EngineCore, i: Intent, event: IntentEvent, reason?: 
     return false;
   }
   if (t.next === i.status && reason === undefined) return true;
-  core.log.debug('intent', { tag: i.tag, account: i.accountId, from: i.status, event, to: t.next, ...(reason !== undefined ? { reason } : {}) });
+  if (core.log.enabled('debug')) core.log.debug('intent', { tag: i.tag, account: i.accountId, from: i.status, event, to: t.next, ...(reason !== undefined ? { reason } : {}) });
   i.status = t.next;
   if (reason !== undefined) i.reason = reason;
   i.updatedAt = core.clock.now();
