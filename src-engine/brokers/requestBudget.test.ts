@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../domain/clock';
+import { ManualClock } from '../domain/clockFixture';
 import { RequestBudget } from './requestBudget';
-
-class ManualClock implements Clock {
-  t = 1_000_000;
-  now(): number {
-    return this.t;
-  }
-  at(): () => void {
-    return () => undefined;
-  }
-}
 
 function spend(budget: RequestBudget, n: number): void {
   for (let i = 0; i < n; i++) budget.record();
@@ -29,6 +19,26 @@ describe('request budget', () => {
     expect(budget.view().remaining).toBe(0);
     clock.t += 30_000;
     expect(budget.view().remaining).toBe(30);
+  });
+
+  it('counts an announced request at once, once: settled by its record, withdrawn when the call ends without one', async () => {
+    const clock = new ManualClock();
+    const budget = new RequestBudget(clock, { perMinute: 80 });
+    const seen: number[] = [];
+    await budget.announced(() => {
+      seen.push(budget.view().remaining);
+      budget.record();
+      seen.push(budget.view().remaining);
+      return Promise.resolve();
+    });
+    seen.push(budget.view().remaining);
+    // Refused before it was written: nothing stays counted.
+    await budget.announced(() => {
+      seen.push(budget.view().remaining);
+      return Promise.resolve();
+    });
+    seen.push(budget.view().remaining);
+    expect(seen).toEqual([71, 71, 71, 70, 71]);
   });
 
   it('keeps the hour too: a minute with room is no use once the hour is spent', () => {

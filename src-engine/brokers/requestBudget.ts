@@ -51,7 +51,7 @@ interface Announced {
 export class RequestBudget {
   private readonly minute = new SlidingWindow(MINUTE_MS);
   /** Requests announced and not yet recorded, oldest first. */
-  private announced: Announced[] = [];
+  private awaiting: Announced[] = [];
   private readonly hour = new SlidingWindow(HOUR_MS);
   private penaltyEnd: number | undefined;
   /** The minute's limit the broker showed us by refusing (undefined until it does). */
@@ -73,17 +73,27 @@ export class RequestBudget {
    */
   announce(): () => void {
     const a: Announced = { open: true };
-    this.announced.push(a);
+    this.awaiting.push(a);
     return () => {
       a.open = false;
     };
   }
 
+  /** Runs an order call with its request announced for as long as it runs (see announce). */
+  async announced<T>(call: () => Promise<T>): Promise<T> {
+    const release = this.announce();
+    try {
+      return await call();
+    } finally {
+      release();
+    }
+  }
+
   /** One request went (or is about to go) to the broker. */
   record(): void {
-    const first = this.announced.find((a) => a.open);
+    const first = this.awaiting.find((a) => a.open);
     if (first) first.open = false;
-    this.announced = this.announced.filter((a) => a.open);
+    this.awaiting = this.awaiting.filter((a) => a.open);
     const now = this.clock.now();
     this.minute.add(now);
     if (this.limits.perHour !== undefined) this.hour.add(now);
@@ -119,7 +129,7 @@ export class RequestBudget {
   view(): BudgetView {
     const now = this.clock.now();
     const limit = this.usablePerMinute();
-    const announced = this.announced.filter((a) => a.open).length;
+    const announced = this.awaiting.filter((a) => a.open).length;
     let remaining = limit - this.minute.count(now) - announced;
     if (this.limits.perHour !== undefined) remaining = Math.min(remaining, usable(this.limits.perHour, this.margin) - this.hour.count(now) - announced);
     const penaltyUntil = this.penaltyUntil();

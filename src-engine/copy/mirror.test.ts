@@ -3,6 +3,7 @@ import { buildGroup } from '../domain/groupEdit';
 import { Catalog } from '../domain/instruments';
 import { moneyFromDollars } from '../domain/money';
 import type { FollowerView } from './decision';
+import { followerView } from './followerViewFixture';
 import { withTrack, type Lifecycle } from './lifecycle';
 import { sizeMirror, type MirrorSizingInput } from './mirror';
 import { planLeaderFill } from './planner';
@@ -15,20 +16,7 @@ const group = buildGroup({ name: 'G', leader: 'lead', followers: [{ account: 'f'
 function view(held: number, over: Partial<FollowerView> = {}): FollowerView {
   const f = group.followers[0];
   if (!f) throw new Error('no follower');
-  return {
-    follower: f,
-    balance: moneyFromDollars(50_000),
-    current: () => held,
-    heldContracts: () => (held !== 0 ? [MNQ] : []),
-    openContractsExcept: () => 0,
-    positionKnown: true,
-    hardLocked: false,
-    entryGate: undefined,
-    maxContracts: undefined,
-    hasLiveMirror: () => false,
-    settlingTarget: () => undefined,
-    ...over,
-  };
+  return followerView(f, MNQ, held, over);
 }
 
 /** The lifecycle after the leader bought 1: the follower holds 2. */

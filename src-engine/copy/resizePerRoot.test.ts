@@ -10,6 +10,7 @@ import type { Group } from '../domain/group';
 import { Catalog } from '../domain/instruments';
 import { moneyFromDollars } from '../domain/money';
 import type { FollowerView } from './decision';
+import { followerView } from './followerViewFixture';
 import type { Lifecycle } from './lifecycle';
 import { planLeaderFill } from './planner';
 import { pinSizing, resizesOf } from './resize';
@@ -25,19 +26,7 @@ function group(followers: GroupInput['followers']): Group {
 function view(g: Group, held: number): FollowerView {
   const f = g.followers[0];
   if (!f) throw new Error('no follower');
-  return {
-    follower: f,
-    balance: moneyFromDollars(50_000),
-    current: () => held,
-    heldContracts: () => (held !== 0 ? [MNQ] : []),
-    openContractsExcept: () => 0,
-    positionKnown: true,
-    hardLocked: false,
-    entryGate: undefined,
-    maxContracts: undefined,
-    hasLiveMirror: () => false,
-    settlingTarget: () => undefined,
-  };
+  return followerView(f, MNQ, held);
 }
 
 /** The leader bought 2 MNQ with the follower at MNQ ×2: it holds 4. */

@@ -312,24 +312,15 @@ export class TradovateConnection implements BrokerConnection {
 
   // Order calls announce their request to the budget at once (RequestBudget.announce).
   place(req: PlaceOrderRequest): Promise<PlaceOutcome> {
-    return this.announced(() => this.placeNow(req));
+    return this.budgetTracker.announced(() => this.placeNow(req));
   }
 
   modify(req: ModifyOrderRequest): Promise<CommandOutcome> {
-    return this.announced(() => this.modifyNow(req));
+    return this.budgetTracker.announced(() => this.modifyNow(req));
   }
 
   cancel(accountId: string, orderId: string): Promise<CommandOutcome> {
-    return this.announced(() => this.cancelNow(accountId, orderId));
-  }
-
-  private async announced<T>(call: () => Promise<T>): Promise<T> {
-    const release = this.budgetTracker.announce();
-    try {
-      return await call();
-    } finally {
-      release();
-    }
+    return this.budgetTracker.announced(() => this.cancelNow(accountId, orderId));
   }
 
   private async placeNow(req: PlaceOrderRequest): Promise<PlaceOutcome> {

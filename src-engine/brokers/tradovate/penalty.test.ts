@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../domain/clock';
+import { ManualClock } from '../../domain/clockFixture';
 import { BrokerError } from './brokerError';
 import { DEFAULT_PENALTY_POLICY, sendHonouringPenalties, type PenaltyContext } from './penalty';
 import type { RequestBudget } from '../requestBudget';
 import { tradovateBudget } from './requestBudget';
-
-/** A clock moved by hand; sleeps advance it instead of waiting. */
-class ManualClock implements Clock {
-  t = 1_000_000;
-  now(): number {
-    return this.t;
-  }
-  at(): () => void {
-    return () => undefined;
-  }
-}
 
 function context(clock: ManualClock, budget: RequestBudget, onSleep: (ms: number) => void = () => undefined): PenaltyContext {
   return {
