@@ -41,6 +41,18 @@ describe('request budget', () => {
     expect(seen).toEqual([71, 71, 71, 70, 71]);
   });
 
+  it('says how long a lookup waits for room: none while there is some, else until the oldest request leaves', () => {
+    const clock = new ManualClock();
+    const budget = new RequestBudget(clock, { perMinute: 80 });
+    spend(budget, 40);
+    clock.t += 20_000;
+    expect(budget.msUntilRoom()).toBe(0);
+    spend(budget, 32);
+    expect(budget.msUntilRoom()).toBe(40_000);
+    clock.t += 40_000;
+    expect(budget.msUntilRoom()).toBe(0);
+  });
+
   it('keeps the hour too: a minute with room is no use once the hour is spent', () => {
     const clock = new ManualClock();
     const budget = new RequestBudget(clock, { perMinute: 80, perHour: 200 });

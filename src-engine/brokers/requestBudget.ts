@@ -28,6 +28,7 @@ export const DEFAULT_MARGIN = 0.1;
  * it would starve the copier for good; the penalty itself is honoured all the same.
  */
 const LEARN_FROM_SHARE = 0.5;
+const ROOM_RECHECK_MS = 50;
 
 class SlidingWindow {
   private readonly times: number[] = [];
@@ -40,6 +41,13 @@ class SlidingWindow {
   count(now: number): number {
     while (this.times.length > 0 && (this.times[0] ?? now) <= now - this.spanMs) this.times.shift();
     return this.times.length;
+  }
+
+  /** How long until the oldest request still counted leaves the window (0 when none is). */
+  untilOldestLeaves(now: number): number {
+    this.count(now);
+    const oldest = this.times[0];
+    return oldest === undefined ? 0 : oldest + this.spanMs - now;
   }
 }
 
@@ -119,6 +127,20 @@ export class RequestBudget {
   penaltyUntil(): number | undefined {
     if (this.penaltyEnd !== undefined && this.penaltyEnd <= this.clock.now()) this.penaltyEnd = undefined;
     return this.penaltyEnd;
+  }
+
+  /**
+   * How long a lookup or a reconcile waits for its turn: 0 while the budget has room, else until
+   * the oldest request counted leaves its window. Order calls never ask: the dispatcher lets them
+   * out by priority, and a lookup must not take the request an exit was kept for.
+   */
+  msUntilRoom(): number {
+    if (this.view().remaining > 0) return 0;
+    const now = this.clock.now();
+    const minute = this.minute.untilOldestLeaves(now);
+    const hourSpent = this.limits.perHour !== undefined && this.hour.count(now) >= usable(this.limits.perHour, this.margin);
+    // A minute emptied by announcements alone frees as they are written: look again shortly.
+    return Math.max(ROOM_RECHECK_MS, hourSpent ? Math.max(minute, this.hour.untilOldestLeaves(now)) : minute);
   }
 
   /** The minute's limit planned against: the broker's figure (or what it showed us) less the margin. */

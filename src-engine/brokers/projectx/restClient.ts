@@ -38,6 +38,8 @@ export interface RestClientOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
+/** Requests the dispatcher lets out (by priority, within the budget): they never wait for room here. */
+const ORDER_CALLS: ReadonlySet<Endpoint> = new Set(['Order/place', 'Order/modify', 'Order/cancel', 'Position/closeContract', 'Position/partialCloseContract']);
 const DEFAULT_RETRY_AFTER_MS = 1_000;
 /** Errors raised before a byte of the request left this machine. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ERR_INVALID_URL']);
@@ -63,6 +65,7 @@ export class RestClient {
     const tokens = this.tokens;
     if (!tokens) throw new Error('projectx: REST client used before login');
     await this.waitPenalty();
+    if (!ORDER_CALLS.has(endpoint)) await this.waitForRoom();
     let token = await tokens.get();
     let r = await this.send(endpoint, body, token, onWritten);
     if (r.kind === 'unauthorized') {
@@ -76,6 +79,18 @@ export class RestClient {
   async postAs(endpoint: Endpoint, body: unknown, token?: string): Promise<RestOutcome> {
     await this.waitPenalty();
     return this.send(endpoint, body, token);
+  }
+
+  /**
+   * A lookup or a reconcile waits for the key's budget to have room (RequestBudget.msUntilRoom);
+   * order calls, let out by the dispatcher, do not.
+   */
+  private async waitForRoom(): Promise<void> {
+    for (;;) {
+      const ms = this.o.budget.msUntilRoom();
+      if (ms <= 0 || this.isClosed()) return;
+      await this.sleepUntil(this.o.clock.now() + ms);
+    }
   }
 
   /** Resolves when no 429 penalty is running (at once if none). */

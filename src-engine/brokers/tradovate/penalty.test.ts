@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../domain/clockFixture';
 import { BrokerError } from './brokerError';
-import { DEFAULT_PENALTY_POLICY, sendHonouringPenalties, type PenaltyContext } from './penalty';
+import { DEFAULT_PENALTY_POLICY, sendHonouringPenalties, waitForRoom, type PenaltyContext } from './penalty';
 import type { RequestBudget } from '../requestBudget';
 import { tradovateBudget } from './requestBudget';
 
@@ -60,5 +60,19 @@ describe('penalty tickets', () => {
     await sendHonouringPenalties(context(clock, budget, (ms) => slept.push(ms)), () => Promise.resolve({ ok: 1 }), (a) => a);
     expect(slept).toHaveLength(1);
     expect(slept[0]).toBeGreaterThanOrEqual(500);
+  });
+});
+
+describe('a lookup when the budget is spent', () => {
+  it('waits until a request leaves the minute, and gives up as transient past the policy\'s longest wait', async () => {
+    const clock = new ManualClock();
+    const budget = tradovateBudget(clock);
+    for (let i = 0; i < 72; i++) budget.record();
+    const slept: number[] = [];
+    await waitForRoom(context(clock, budget, (ms) => slept.push(ms)));
+    expect(slept).toEqual([60_000]);
+    for (let i = 0; i < 72; i++) budget.record();
+    const impatient: PenaltyContext = { ...context(clock, budget), policy: { ...DEFAULT_PENALTY_POLICY, maxWaitMs: 1_000 } };
+    await expect(waitForRoom(impatient)).rejects.toMatchObject({ outcome: 'transient' });
   });
 });

@@ -59,6 +59,19 @@ export async function sendHonouringPenalties<A>(ctx: PenaltyContext, send: (tick
   }
 }
 
+/**
+ * A lookup or a reconcile waits for the login's budget to have room (RequestBudget.msUntilRoom);
+ * order calls, let out by the dispatcher, do not come here.
+ */
+export async function waitForRoom(ctx: PenaltyContext): Promise<void> {
+  for (;;) {
+    const ms = ctx.budget.msUntilRoom();
+    if (ms <= 0) return;
+    if (ms > ctx.policy.maxWaitMs) throw new BrokerError('transient', "the login's request budget is spent", ctx.clock.now() + ms);
+    await ctx.sleep(ms);
+  }
+}
+
 /** A request must not be sent into a penalty the broker already announced. */
 export async function waitOutPenalty(ctx: PenaltyContext): Promise<void> {
   const until = ctx.budget.penaltyUntil();

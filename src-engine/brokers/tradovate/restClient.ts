@@ -7,7 +7,7 @@
  */
 import { BrokerError } from './brokerError';
 import { httpCall, type HttpResult } from './httpTransport';
-import { sendHonouringPenalties, type PenaltyContext } from './penalty';
+import { sendHonouringPenalties, waitForRoom, type PenaltyContext } from './penalty';
 import type { TokenManager } from './tokenManager';
 
 export interface RestCall {
@@ -39,6 +39,7 @@ export class RestClient {
 
   /** The 2xx JSON payload, or a BrokerError saying what the caller may do about the failure. */
   async call(c: RestCall): Promise<unknown> {
+    if (!c.mutates) await waitForRoom(this.deps.penalty);
     let session = await this.deps.tokens.valid();
     for (let attempt = 0; ; attempt++) {
       const token = session.accessToken;
