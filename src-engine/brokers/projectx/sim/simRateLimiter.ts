@@ -11,6 +11,8 @@ const WINDOW_MS = 60_000;
 export class SimRateLimiter {
   private readonly windows = new Map<string, number[]>();
   private readonly penalties = new Map<string, number>();
+  /** Requests refused for going over a login's minute; the fault's penalty refusals are not the client's doing and not counted. */
+  windowRefusals = 0;
 
   constructor(
     private readonly perMinute: number,
@@ -29,6 +31,7 @@ export class SimRateLimiter {
     const times = this.windows.get(login) ?? [];
     while (times.length > 0 && (times[0] ?? 0) <= now - WINDOW_MS) times.shift();
     if (times.length >= this.perMinute) {
+      this.windowRefusals++;
       this.windows.set(login, times);
       return { ok: false, retryAfterMs: (times[0] ?? now) + WINDOW_MS - now };
     }
