@@ -83,6 +83,13 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
   let engine: EngineProcess | undefined;
   let deadWindow: Disturbance | undefined;
   const spec = world.childSpec();
+  // When a refusal was earned, in harness.log: which step, kill or restart it followed.
+  let lastRefusals = JSON.stringify(world.limitRefusals());
+  const noteRefusals = (where: string): void => {
+    const now = JSON.stringify(world.limitRefusals());
+    if (now !== lastRefusals) log(`limit refusals ${now} (by ${where})`);
+    lastRefusals = now;
+  };
 
   /** Kills the engine at the kill point's order event (inside the simulator's handling of it), or at its idle. */
   const killAt = async (k: KillPoint): Promise<void> => {
@@ -102,6 +109,7 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
     if (deadWindow) timeline.close(deadWindow);
     deadWindow = undefined;
     if (next.ready.recoveredFrom !== null) throw new Error(`the database was reported damaged after a kill: ${next.ready.recoveredFrom}`);
+    noteRefusals('the restart');
     log(`engine restarted (pid ${engine.pid ?? '?'})`);
   };
 
@@ -159,6 +167,7 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
         continue;
       }
       if (!(await pace(step.pace, i))) return await finish();
+      noteRefusals(`step ${i}`);
     }
     if (dead) await restart();
     for (const d of drivers) {
@@ -167,6 +176,7 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
     }
 
     if (!(await settled('holding'))) return await finish();
+    noteRefusals('the holding settle');
     const holding = checkHolding(world, await requireEngine().flags(world.followerKeys()), timeline);
     findings.push(...holding.findings.map((f) => ({ ...f, phase: 'holding' as const })));
     excused.push(...holding.excused);
@@ -181,6 +191,7 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
       await restart();
     }
     if (!(await settled('flat'))) return await finish();
+    noteRefusals('the flat settle');
     findings.push(...checkFlat(world).findings.map((f) => ({ ...f, phase: 'flat' as const })));
 
     await requireEngine().stop();
