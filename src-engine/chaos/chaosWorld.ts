@@ -87,6 +87,8 @@ export interface WorldSpec {
   readonly limits?: WorldLimits;
 }
 
+const MINUTE_MS = 60_000;
+
 export const STANDARD_WORLD: WorldSpec = { groups: GROUPS };
 
 /** Requests the simulators refused because the engine itself went over a login's limits. */
@@ -101,8 +103,14 @@ export interface LimitRefusals {
   readonly tokenRefusals: number;
   /** ProjectX 429s for going over a key's minute (injected rateLimit penalties not counted). */
   readonly projectx429: number;
+  /**
+   * Of all the above but token refusals, how many came within a minute after the engine was
+   * restarted: its new process does not know what the killed one spent of the login's minute.
+   */
+  readonly afterRestart: number;
 }
 
+/** Every refusal counted, once (`afterRestart` is a share of them, not more of them). */
 export function refusalCount(r: LimitRefusals): number {
   return r.penalties + r.tooManyRequests + r.lockouts + r.tokenRefusals + r.projectx429;
 }
@@ -176,10 +184,12 @@ export class ChaosWorld {
     return [...this.brokerOf].filter(([k, b]) => b === broker && this.loginOf.get(k)?.toLowerCase() === login).map(([k]) => k);
   }
 
-  /** What the simulators refused because the engine went over a login's limits, this run so far. */
-  limitRefusals(): LimitRefusals {
+  /** What the simulators refused because the engine went over a login's limits, this run so far; `restarts`: when the engine was started again. */
+  limitRefusals(restarts: readonly number[] = []): LimitRefusals {
     const t = this.tradovate.limits?.stats;
-    return { penalties: t?.minutePenalties ?? 0, tooManyRequests: t?.tooManyRequests ?? 0, lockouts: t?.lockouts ?? 0, tokenRefusals: t?.tokenRefusals ?? 0, projectx429: this.projectx.limitRefusals() };
+    const times = [...(this.tradovate.limits?.refusedAt ?? []), ...this.projectx.limitRefusalTimes()];
+    const afterRestart = times.filter((at) => restarts.some((r) => at >= r && at - r < MINUTE_MS)).length;
+    return { penalties: t?.minutePenalties ?? 0, tooManyRequests: t?.tooManyRequests ?? 0, lockouts: t?.lockouts ?? 0, tokenRefusals: t?.tokenRefusals ?? 0, projectx429: this.projectx.limitRefusals(), afterRestart };
   }
 
   followerKeys(): string[] {

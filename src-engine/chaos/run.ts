@@ -84,9 +84,10 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
   let deadWindow: Disturbance | undefined;
   const spec = world.childSpec();
   // When a refusal was earned, in harness.log: which step, kill or restart it followed.
+  const restarts: number[] = [];
   let lastRefusals = JSON.stringify(world.limitRefusals());
   const noteRefusals = (where: string): void => {
-    const now = JSON.stringify(world.limitRefusals());
+    const now = JSON.stringify(world.limitRefusals(restarts));
     if (now !== lastRefusals) log(`limit refusals ${now} (by ${where})`);
     lastRefusals = now;
   };
@@ -104,6 +105,7 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
   };
 
   const restart = async (): Promise<void> => {
+    restarts.push(world.clock.now());
     const next = await EngineProcess.start(spec);
     engine = next.engine;
     if (deadWindow) timeline.close(deadWindow);
@@ -238,7 +240,7 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
     // The run ended before the journal could explain them: nothing excuses them.
     findings.push(...shortOutOfSync.map((s) => ({ ...s.lost, phase: 'holding' as const })));
     shortOutOfSync = [];
-    const refusals = world.limitRefusals();
+    const refusals = world.limitRefusals(restarts);
     orderEvents.dispose();
     traceOrders();
     for (const d of drivers) d.dispose();

@@ -50,6 +50,18 @@ describe('shared-login chaos world', () => {
     expect(refusalCount(world.limitRefusals())).toBe(0);
   });
 
+  it("counts a penalty the login earned, and whether it came within a minute after a restart", async () => {
+    world = await ChaosWorld.create(Catalog.load(), new SystemClock(), SHARED_LOGIN_WORLD);
+    const limits = world.tradovate.limits;
+    if (!limits) throw new Error('limits not enforced');
+    for (let i = 0; i < 80; i++) limits.record(SHARED_TRADOVATE_LOGIN);
+    expect(limits.minutePenalty(SHARED_TRADOVATE_LOGIN)).toBeGreaterThan(0);
+    const now = world.clock.now();
+    expect(world.limitRefusals([now - 5_000])).toMatchObject({ penalties: 1, afterRestart: 1 });
+    expect(world.limitRefusals([now - 120_000])).toMatchObject({ penalties: 1, afterRestart: 0 });
+    expect(refusalCount(world.limitRefusals())).toBe(1);
+  });
+
   it('the profile runs this world, and its plan replays from the seed', () => {
     const run = PROFILES['shared-login'].run;
     expect(run.world).toBe('sharedLogin');

@@ -98,6 +98,7 @@ export function totals(reports: readonly RunReport[]): SuiteTotals {
       lockouts: reports.reduce((n, r) => n + r.refusals.lockouts, 0),
       tokenRefusals: reports.reduce((n, r) => n + r.refusals.tokenRefusals, 0),
       projectx429: reports.reduce((n, r) => n + r.refusals.projectx429, 0),
+      afterRestart: reports.reduce((n, r) => n + r.refusals.afterRestart, 0),
     },
   };
 }

@@ -20,7 +20,8 @@ function intOption(value: string | undefined, name: string, min: number): number
 }
 
 function refusalText(r: LimitRefusals): string {
-  return `penalty tickets ${r.penalties}, 429s ${r.tooManyRequests + r.projectx429}, lockouts ${r.lockouts}, token refusals ${r.tokenRefusals}`;
+  const n = r.penalties + r.tooManyRequests + r.projectx429;
+  return `penalty tickets ${r.penalties}, 429s ${r.tooManyRequests + r.projectx429}${n > 0 ? ` (${r.afterRestart} of these within a minute after a restart)` : ''}, lockouts ${r.lockouts}, token refusals ${r.tokenRefusals}`;
 }
 
 function line(r: RunReport): string {

@@ -110,6 +110,11 @@ export class ProjectXSim implements SimFrontEnd {
     return this.limiter.windowRefusals;
   }
 
+  /** When each of those was answered (the exchange's clock). */
+  limitRefusalTimes(): readonly number[] {
+    return this.limiter.refusedAt;
+  }
+
   // ---- SimFrontEnd --------------------------------------------------------------------------------
 
   async start(port = 0): Promise<void> {
