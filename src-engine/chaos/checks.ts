@@ -11,7 +11,10 @@
  * - lost: a follower short of its target, unless the reconnect policy allows it ("excused"): an
  *   entry of the current lifecycle the engine could not see in time (it was killed, or the leader's
  *   or the follower's connection was disturbed) may be skipped by a follower with the default
- *   maxCatchUpMs, and that follower must then be shown out of sync for the root;
+ *   maxCatchUpMs, and that follower must then be shown out of sync for the root; or the login's
+ *   request budget kept an entry of the current lifecycle back past the follower's catch-up window
+ *   (§8a), which the engine must have journaled (`budgetExpired`), the follower again shown out of
+ *   sync;
  * - unmirrored: a leader working order a follower at its target has no order for, and the engine's
  *   journal gives no reason the spec allows (see explainUnmirrored);
  * - orphan: a follower working order with no working leader order at the same side, type and price
@@ -47,14 +50,29 @@ export interface Unmirrored {
   readonly detail: string;
 }
 
+/**
+ * A follower short of its target and shown out of sync, with no gap to explain it: lost, unless the
+ * engine's journal says the login's budget kept an entry of this lifecycle back (explainShortfall).
+ * The journal is read after the engine stops, so the verdict waits until then.
+ */
+export interface ShortOutOfSync {
+  readonly account: string;
+  readonly root: string;
+  /** When the leader's current lifecycle began (its first entry fill), wall clock. */
+  readonly since: number;
+  /** The finding if the journal does not explain it. */
+  readonly lost: Finding;
+}
+
 export interface CheckResult {
   readonly findings: Finding[];
   readonly excused: Excuse[];
   readonly unmirrored: Unmirrored[];
+  readonly shortOutOfSync: ShortOutOfSync[];
 }
 
 function emptyResult(): CheckResult {
-  return { findings: [], excused: [], unmirrored: [] };
+  return { findings: [], excused: [], unmirrored: [], shortOutOfSync: [] };
 }
 
 function positionIn(world: ChaosWorld, key: string, root: string): { inRoot: number; elsewhere: string[] } {
@@ -105,7 +123,9 @@ function checkFollowerPosition(world: ChaosWorld, g: GroupPlan, f: FollowerPlan,
   const flagged = flags.find((x) => x.account === f.key)?.outOfSync.includes(g.root) ?? false;
   const mayCatchUp = f.maxCatchUpMs === undefined;
   const entries = timeline.currentLifecycleEntries(g.leader, g.root);
-  const disturbed = entries.map((e) => ({ e, d: timeline.disturbedAt(e.time, [g.leader, f.key]) })).find((x) => x.d !== undefined);
+  // A fault armed on any account of a login is the login's: every account under it was disturbed.
+  const watched = [...world.loginMates(g.leader), ...world.loginMates(f.key)];
+  const disturbed = entries.map((e) => ({ e, d: timeline.disturbedAt(e.time, watched) })).find((x) => x.d !== undefined);
   // §8: a missed entry older than maxCatchUpMs may be let go, and the follower is then shown out of
   // sync; flat and silent is not allowed.
   if (mayCatchUp && disturbed?.d && flagged) {
@@ -117,8 +137,33 @@ function checkFollowerPosition(world: ChaosWorld, g: GroupPlan, f: FollowerPlan,
     });
     return false;
   }
-  out.findings.push({ kind: 'lost', account: f.key, detail: `${where}${flagged ? ' (shown out of sync)' : ''}${disturbed?.d ? ` (an entry fell in a ${disturbed.d.kind}${mayCatchUp ? ', but the follower is neither flat nor shown out of sync' : '; this follower catches up any entry'})` : ''}` });
+  const lost: Finding = { kind: 'lost', account: f.key, detail: `${where}${flagged ? ' (shown out of sync)' : ''}${disturbed?.d ? ` (an entry fell in a ${disturbed.d.kind}${mayCatchUp ? ', but the follower is neither flat nor shown out of sync' : '; this follower catches up any entry'})` : ''}` };
+  const since = entries[0]?.time;
+  if (flagged && since !== undefined) out.shortOutOfSync.push({ account: f.key, root: g.root, since, lost });
+  else out.findings.push(lost);
   return false;
+}
+
+/** The engine's journaled decisions with reason `budgetExpired` for one follower. */
+export interface BudgetDecision {
+  readonly time: number;
+  readonly contract: string | null;
+}
+
+/**
+ * A follower short of its target and shown out of sync is excused (§8a) only when the engine
+ * journaled giving an entry up for the login's budget in this root during the current lifecycle;
+ * an older decision belongs to a lifecycle that has ended and explains nothing now.
+ */
+export function explainShortfall(s: ShortOutOfSync, decisions: readonly BudgetDecision[]): Excuse | undefined {
+  const d = decisions.find((x) => x.time >= s.since && x.contract !== null && parseContractCode(x.contract).root === s.root);
+  if (!d) return undefined;
+  return {
+    account: s.account,
+    root: s.root,
+    why: "entry given up for the login's request budget (budgetExpired), shown out of sync",
+    detail: `${s.lost.detail.replace(' (shown out of sync)', '')}; budgetExpired journaled at ${new Date(d.time).toISOString()}; shown out of sync`,
+  };
 }
 
 function checkFollowerOrders(world: ChaosWorld, f: FollowerPlan, leaderWorking: readonly Readonly<SimOrder>[], atTarget: boolean, out: CheckResult): void {

@@ -17,14 +17,11 @@ import { createProjectXConnection } from '../brokers/projectx/adapter';
 import { Engine } from '../runtime/engine';
 import { createRiskEngine } from '../runtime/createRiskEngine';
 import type { ConnectionRow } from '../store/configRepository';
+import { childConnections } from './childConnections';
 import { ChildSpec, SPEC_ENV, parseToChild, type FromChild, type ToChild } from './protocol';
 
 function send(message: FromChild): void {
   process.send?.(message);
-}
-
-function connectionId(accountKey: string): string {
-  return `conn-${accountKey}`;
 }
 
 async function main(): Promise<void> {
@@ -37,12 +34,13 @@ async function main(): Promise<void> {
   guardLibraryRejections(log);
   const catalog = Catalog.load();
   const clock = new SystemClock();
-  const byLogin = new Map(spec.accounts.map((a) => [a.login, a]));
+  const connections = childConnections(spec.accounts);
+  const byLogin = new Map(connections.map((c) => [`${c.broker}\u0000${c.login}`, c]));
 
   const connect = (row: ConnectionRow): BrokerConnection => {
     const login = String(row.settings.login);
-    const account = byLogin.get(login);
-    if (!account) throw new Error(`chaos child: no account for login ${login}`);
+    const account = byLogin.get(`${row.broker}\u0000${login}`)?.accounts[0];
+    if (!account) throw new Error(`chaos child: no account for ${row.broker} login ${login}`);
     const deps = { catalog, clock, log: log.child(row.name) };
     if (account.broker === 'tradovate') {
       const u = spec.tradovate;
@@ -59,10 +57,11 @@ async function main(): Promise<void> {
   const engine = Engine.open({ dbPath: spec.dbPath, catalog, clock, log, connect, createRisk: createRiskEngine });
   const fresh = engine.core.config.connections().length === 0;
   if (fresh) {
-    for (const a of spec.accounts) {
-      await engine.addConnection({ id: connectionId(a.key), broker: a.broker, name: `${a.broker}:${a.key}`, settings: { login: a.login } }, [
-        { id: a.key, brokerAccountId: a.brokerAccountId, name: a.name, risk: {} },
-      ]);
+    for (const c of connections) {
+      await engine.addConnection(
+        { id: c.id, broker: c.broker, name: c.name, settings: { login: c.login } },
+        c.accounts.map((a) => ({ id: a.key, brokerAccountId: a.brokerAccountId, name: a.name, risk: {} })),
+      );
     }
     for (const g of spec.groups) engine.saveGroup({ name: g.name, leader: g.leader, followers: g.followers, ...(g.settings ? { settings: g.settings } : {}) });
   }

@@ -11,8 +11,8 @@ import { setTimeout as pause } from 'node:timers/promises';
 import { SystemClock } from '../domain/clock';
 import type { Catalog } from '../domain/instruments';
 import { openDatabase } from '../store/db';
-import { ChaosWorld } from './chaosWorld';
-import { checkExactlyOnce, checkFlat, checkHolding, explainUnmirrored, type Excuse, type Finding, type JournaledIntent, type MirrorRecord, type Unmirrored } from './checks';
+import { ChaosWorld, refusalCount, type LimitRefusals } from './chaosWorld';
+import { checkExactlyOnce, checkFlat, checkHolding, explainShortfall, explainUnmirrored, type BudgetDecision, type Excuse, type Finding, type JournaledIntent, type MirrorRecord, type ShortOutOfSync, type Unmirrored } from './checks';
 import { EngineProcess } from './engineProcess';
 import { LeaderDriver, type ActionKind } from './leaderDriver';
 import { OrderEventCounter } from './orderEvents';
@@ -20,9 +20,12 @@ import { planRun, type KillPoint, type Pace, type PlanProfile } from './plan';
 import { Rng } from './rng';
 import { settle } from './settle';
 import { Timeline, type Disturbance } from './timeline';
+import { WORLDS, type WorldName } from './worlds';
 
 export interface RunOptions extends PlanProfile {
   readonly seed: number;
+  /** Which accounts, groups, logins and simulator limits (default `standard`). */
+  readonly world?: WorldName;
   readonly settleTimeoutMs?: number;
   /** Keep the run's folder (database, engine log, harness log) even when the run is clean. */
   readonly keepDir?: boolean;
@@ -43,6 +46,8 @@ export interface RunReport {
   /** Set when the run could not finish (the engine did not settle, or would not start). */
   readonly aborted: string | undefined;
   readonly integrity: string;
+  /** What the simulators refused because the engine went over a login's limits (must stay 0). */
+  readonly refusals: LimitRefusals;
   /** The run's folder when kept (on findings, or keepDir). */
   readonly dir: string | undefined;
 }
@@ -50,7 +55,7 @@ export interface RunReport {
 export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunReport> {
   const started = performance.now();
   const clock = new SystemClock();
-  const world = await ChaosWorld.create(catalog, clock);
+  const world = await ChaosWorld.create(catalog, clock, WORLDS[opts.world ?? 'standard']);
   const harnessLog = join(world.dir, 'harness.log');
   const log = (line: string): void => {
     appendFileSync(harnessLog, `${new Date().toISOString()} ${line}\n`);
@@ -70,12 +75,22 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
   const excused: Excuse[] = [];
   const unmirrored: (Unmirrored & { why: string })[] = [];
   const holdingUnmirrored: Unmirrored[] = [];
+  // Shortfalls shown out of sync that only the journal can excuse; lost unless it does.
+  let shortOutOfSync: ShortOutOfSync[] = [];
   let aborted: string | undefined;
   let integrity = 'not checked';
   let kills = 0;
   let engine: EngineProcess | undefined;
   let deadWindow: Disturbance | undefined;
   const spec = world.childSpec();
+  // When a refusal was earned, in harness.log: which step, kill or restart it followed.
+  const restarts: number[] = [];
+  let lastRefusals = JSON.stringify(world.limitRefusals());
+  const noteRefusals = (where: string): void => {
+    const now = JSON.stringify(world.limitRefusals(restarts));
+    if (now !== lastRefusals) log(`limit refusals ${now} (by ${where})`);
+    lastRefusals = now;
+  };
 
   /** Kills the engine at the kill point's order event (inside the simulator's handling of it), or at its idle. */
   const killAt = async (k: KillPoint): Promise<void> => {
@@ -90,11 +105,13 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
   };
 
   const restart = async (): Promise<void> => {
+    restarts.push(world.clock.now());
     const next = await EngineProcess.start(spec);
     engine = next.engine;
     if (deadWindow) timeline.close(deadWindow);
     deadWindow = undefined;
     if (next.ready.recoveredFrom !== null) throw new Error(`the database was reported damaged after a kill: ${next.ready.recoveredFrom}`);
+    noteRefusals('the restart');
     log(`engine restarted (pid ${engine.pid ?? '?'})`);
   };
 
@@ -152,6 +169,7 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
         continue;
       }
       if (!(await pace(step.pace, i))) return await finish();
+      noteRefusals(`step ${i}`);
     }
     if (dead) await restart();
     for (const d of drivers) {
@@ -160,10 +178,12 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
     }
 
     if (!(await settled('holding'))) return await finish();
+    noteRefusals('the holding settle');
     const holding = checkHolding(world, await requireEngine().flags(world.followerKeys()), timeline);
     findings.push(...holding.findings.map((f) => ({ ...f, phase: 'holding' as const })));
     excused.push(...holding.excused);
     holdingUnmirrored.push(...holding.unmirrored);
+    shortOutOfSync = holding.shortOutOfSync;
 
     for (const d of drivers) log(`${d.plan.leader}: ${d.flatten()}`);
     // Half the runs also kill the engine right as the leaders go flat: exits must still catch up.
@@ -173,6 +193,7 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
       await restart();
     }
     if (!(await settled('flat'))) return await finish();
+    noteRefusals('the flat settle');
     findings.push(...checkFlat(world).findings.map((f) => ({ ...f, phase: 'flat' as const })));
 
     await requireEngine().stop();
@@ -182,6 +203,13 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
       integrity = String(db.pragma('integrity_check', { simple: true }));
       const rows = db.prepare('SELECT tag, account_id AS account, cause, purpose FROM intents').all() as JournaledIntent[];
       findings.push(...checkExactlyOnce(world, rows).map((f) => ({ ...f, phase: 'run' as const })));
+      const budgetDecisions = db.prepare("SELECT time, contract FROM decisions WHERE account_id = ? AND reason = 'budgetExpired' ORDER BY id");
+      for (const s of shortOutOfSync) {
+        const excuse = explainShortfall(s, budgetDecisions.all(s.account) as BudgetDecision[]);
+        if (excuse) excused.push(excuse);
+        else findings.push({ ...s.lost, phase: 'holding' });
+      }
+      shortOutOfSync = [];
       const decisions = db.prepare('SELECT kind, reason, time FROM decisions WHERE account_id = ? AND cause = ? ORDER BY id');
       const mirrors = db.prepare("SELECT status, reason, updated_at AS updatedAt FROM intents WHERE account_id = ? AND leader_order_id = ? AND purpose = 'mirror' ORDER BY created_at");
       for (const u of holdingUnmirrored) {
@@ -209,12 +237,17 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
 
   async function finish(): Promise<RunReport> {
     await engine?.kill();
+    // The run ended before the journal could explain them: nothing excuses them.
+    findings.push(...shortOutOfSync.map((s) => ({ ...s.lost, phase: 'holding' as const })));
+    shortOutOfSync = [];
+    const refusals = world.limitRefusals(restarts);
     orderEvents.dispose();
     traceOrders();
     for (const d of drivers) d.dispose();
     for (const f of findings) log(`${f.kind} [${f.phase}] ${f.account}: ${f.detail}`);
     if (aborted !== undefined) log(`aborted: ${aborted}`);
-    const keep = opts.keepDir === true || findings.length > 0 || aborted !== undefined;
+    if (refusalCount(refusals) > 0) log(`limit refusals earned by the engine: ${JSON.stringify(refusals)}`);
+    const keep = opts.keepDir === true || findings.length > 0 || aborted !== undefined || refusalCount(refusals) > 0;
     const followerOrders = world.followerKeys().reduce((n, k) => n + world.account(k).orderLog.length, 0);
     await world.dispose(keep);
     const actions = drivers.reduce<Record<ActionKind, number>>(
@@ -226,6 +259,6 @@ export async function runChaos(catalog: Catalog, opts: RunOptions): Promise<RunR
     );
     const faults: Record<string, number> = {};
     for (const d of drivers) for (const [k, v] of Object.entries(d.faults)) faults[k] = (faults[k] ?? 0) + v;
-    return { seed: opts.seed, durationMs: performance.now() - started, actions, faults, kills, followerOrders, findings, excused, unmirrored, aborted, integrity, dir: keep ? world.dir : undefined };
+    return { seed: opts.seed, durationMs: performance.now() - started, actions, faults, kills, followerOrders, findings, excused, unmirrored, aborted, integrity, refusals, dir: keep ? world.dir : undefined };
   }
 }

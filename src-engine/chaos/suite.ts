@@ -1,9 +1,11 @@
 /**
  * A chaos suite: several runs, each from its own seed (drawn from the suite's seed), reported one
  * line per run and summed at the end. Any duplicate, loss, orphan, unjournaled order, damaged
- * database or aborted run fails the suite.
+ * database, aborted run, or request a simulator refused because the engine went over a login's
+ * limits fails the suite.
  */
 import type { Catalog } from '../domain/instruments';
+import { refusalCount, type LimitRefusals } from './chaosWorld';
 import type { FindingKind } from './checks';
 import { Rng } from './rng';
 import { runChaos, type RunOptions, type RunReport } from './run';
@@ -29,7 +31,28 @@ export const PROFILES = {
     runs: 1,
     run: { actions: 30, pace: { burst: 3, reaction: 4, settle: 2 }, killEvery: [5, 10], killAfterOrderEvents: [0, 2], deadActions: [0, 2], deadGapMs: [0, 300] },
   },
+  /**
+   * `npm run chaos -- --profile shared-login`: followers under one Tradovate login and one ProjectX
+   * key with the simulators' per-login limits on (sharedLoginWorld.ts). Fewer, denser runs: bursts
+   * ask more of a login than its minute carries, and the engine then waits for its budget, so a
+   * settle may take a minute or more.
+   */
+  'shared-login': {
+    runs: 4,
+    run: {
+      world: 'sharedLogin',
+      actions: 50,
+      pace: { burst: 4, reaction: 3, settle: 2 },
+      killEvery: [8, 24],
+      killAfterOrderEvents: [0, 3],
+      deadActions: [0, 2],
+      deadGapMs: [0, 500],
+      settleTimeoutMs: 180_000,
+    },
+  },
 } as const satisfies Record<string, SuiteProfile>;
+
+export type ProfileName = keyof typeof PROFILES;
 
 export interface SuiteTotals {
   readonly runs: number;
@@ -44,6 +67,8 @@ export interface SuiteTotals {
   readonly unmirroredBy: Record<string, number>;
   readonly aborted: number;
   readonly findings: Record<FindingKind, number>;
+  /** Requests the simulators refused because the engine went over a login's limits, summed. */
+  readonly refusals: LimitRefusals;
 }
 
 export function totals(reports: readonly RunReport[]): SuiteTotals {
@@ -67,11 +92,19 @@ export function totals(reports: readonly RunReport[]): SuiteTotals {
     unmirroredBy,
     aborted: reports.filter((r) => r.aborted !== undefined).length,
     findings,
+    refusals: {
+      penalties: reports.reduce((n, r) => n + r.refusals.penalties, 0),
+      tooManyRequests: reports.reduce((n, r) => n + r.refusals.tooManyRequests, 0),
+      lockouts: reports.reduce((n, r) => n + r.refusals.lockouts, 0),
+      tokenRefusals: reports.reduce((n, r) => n + r.refusals.tokenRefusals, 0),
+      projectx429: reports.reduce((n, r) => n + r.refusals.projectx429, 0),
+      afterRestart: reports.reduce((n, r) => n + r.refusals.afterRestart, 0),
+    },
   };
 }
 
 export function failed(report: RunReport): boolean {
-  return report.findings.length > 0 || report.aborted !== undefined || report.integrity !== 'ok';
+  return report.findings.length > 0 || report.aborted !== undefined || report.integrity !== 'ok' || refusalCount(report.refusals) > 0;
 }
 
 /** The seeds of a suite: the first is the suite's own, so `--seed N` replays a suite's first run. */

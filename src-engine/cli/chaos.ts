@@ -1,11 +1,14 @@
 /**
- * `mirrorfill chaos [--quick | --profile full|quick|test] [--seed N] [--runs N] [--verbose] [--keep]`: randomised runs over the
+ * `mirrorfill chaos [--quick | --profile full|quick|test|shared-login] [--seed N] [--runs N] [--verbose] [--keep]`: randomised runs over the
  * Tradovate and ProjectX simulators with the engine in a child process killed at random instants
- * (src-engine/chaos). Prints one line per run and the totals; exit 1 on any duplicate, loss,
- * orphan, unjournaled order, damaged database or run that could not finish.
+ * (src-engine/chaos). `shared-login` puts followers under one Tradovate login and one ProjectX key
+ * with the simulators' per-login limits on. Prints one line per run and the totals; exit 1 on any
+ * duplicate, loss, orphan, unjournaled order, damaged database, run that could not finish, or
+ * penalty ticket, 429 or lockout the engine earned at a simulator.
  */
 import { Catalog } from '../domain/instruments';
-import { failed, PROFILES, runSuite, suiteSeeds, totals } from '../chaos/suite';
+import type { LimitRefusals } from '../chaos/chaosWorld';
+import { failed, PROFILES, runSuite, suiteSeeds, totals, type ProfileName } from '../chaos/suite';
 import type { RunReport } from '../chaos/run';
 import { parseArgs, stringOption, UsageError } from './args';
 
@@ -16,20 +19,25 @@ function intOption(value: string | undefined, name: string, min: number): number
   return n;
 }
 
+function refusalText(r: LimitRefusals): string {
+  const n = r.penalties + r.tooManyRequests + r.projectx429;
+  return `penalty tickets ${r.penalties}, 429s ${r.tooManyRequests + r.projectx429}${n > 0 ? ` (${r.afterRestart} of these within a minute after a restart)` : ''}, lockouts ${r.lockouts}, token refusals ${r.tokenRefusals}`;
+}
+
 function line(r: RunReport): string {
   const kinds = ['duplicate', 'lost', 'orphan', 'overTarget', 'unjournaled', 'unmirrored'] as const;
   const counts = kinds.map((k) => `${k} ${r.findings.filter((f) => f.kind === k).length}`).join(', ');
   const acts = Object.values(r.actions).reduce((a, b) => a + b, 0);
   const faults = Object.entries(r.faults).map(([k, v]) => `${k} ${v}`).join(' ');
-  return `seed ${r.seed}: ${failed(r) ? 'FAIL' : 'ok'} in ${(r.durationMs / 1000).toFixed(1)} s — ${acts} leader actions, ${r.kills} kills, faults [${faults}], ${r.followerOrders} follower orders; ${counts}; excused ${r.excused.length}, unmirrored ${r.unmirrored.length}; integrity ${r.integrity}`;
+  return `seed ${r.seed}: ${failed(r) ? 'FAIL' : 'ok'} in ${(r.durationMs / 1000).toFixed(1)} s — ${acts} leader actions, ${r.kills} kills, faults [${faults}], ${r.followerOrders} follower orders; ${counts}; excused ${r.excused.length}, unmirrored ${r.unmirrored.length}; ${refusalText(r.refusals)}; integrity ${r.integrity}`;
 }
 
-/** `--profile full|quick|test` (`--quick` is `--profile quick`): the suite's run length and kill rate. */
-function profileOption(value: string | undefined, quick: boolean): keyof typeof PROFILES {
+/** `--profile full|quick|test|shared-login` (`--quick` is `--profile quick`): the suite's world, run length and kill rate. */
+function profileOption(value: string | undefined, quick: boolean): ProfileName {
   if (value === undefined) return quick ? 'quick' : 'full';
   if (quick && value !== 'quick') throw new UsageError(`--quick and --profile ${value} disagree`);
-  if (value === 'full' || value === 'quick' || value === 'test') return value;
-  throw new UsageError(`--profile must be full, quick or test, got ${value}`);
+  if (value === 'full' || value === 'quick' || value === 'test' || value === 'shared-login') return value;
+  throw new UsageError(`--profile must be full, quick, test or shared-login, got ${value}`);
 }
 
 function byReason(counts: Record<string, number>): string {
@@ -74,7 +82,7 @@ export async function chaosCommand(args: readonly string[]): Promise<number> {
   process.stdout.write(
     `chaos totals (seed ${suiteSeed}): ${t.runs} runs, ${t.leaderActions} leader actions, ${t.kills} kills, ${t.faults} faults, ${t.followerOrders} follower orders; ` +
       `duplicates ${t.findings.duplicate}, lost ${t.findings.lost}, orphans ${t.findings.orphan}, over target ${t.findings.overTarget}, unjournaled ${t.findings.unjournaled}; ` +
-      `unmirrored without an allowed reason ${t.findings.unmirrored}; aborted ${t.aborted}\n`,
+      `unmirrored without an allowed reason ${t.findings.unmirrored}; aborted ${t.aborted}; earned at the simulators: ${refusalText(t.refusals)}\n`,
   );
   // The counts that are not failures, each with the rule that allows it.
   process.stdout.write(`excused ${t.excused} (a follower short of its target that the reconnect policy allows, §8): ${byReason(t.excusedBy)}\n`);

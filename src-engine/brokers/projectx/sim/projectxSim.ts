@@ -105,6 +105,16 @@ export class ProjectXSim implements SimFrontEnd {
     this.rest = new SimRestApi(exchange, this.wire, this.ids, this.tokens, this.settings, this.logins, { validateAcceptsExpired: this.opts.validateAcceptsExpired, searchLagMs: this.opts.searchLagMs });
   }
 
+  /** Requests answered 429 because a login went over its minute (the rateLimit fault's not counted). */
+  limitRefusals(): number {
+    return this.limiter.windowRefusals;
+  }
+
+  /** When each of those was answered (the exchange's clock). */
+  limitRefusalTimes(): readonly number[] {
+    return this.limiter.refusedAt;
+  }
+
   // ---- SimFrontEnd --------------------------------------------------------------------------------
 
   async start(port = 0): Promise<void> {

@@ -64,6 +64,8 @@ interface LoginState {
 
 export class LoginLimits {
   readonly stats: LoginLimitStats = { minutePenalties: 0, lockouts: 0, tooManyRequests: 0, tokenRefusals: 0 };
+  /** When (broker clock) each penalty ticket or 429 counted in `stats` was answered: a harness tells what earned it. */
+  readonly refusedAt: number[] = [];
   private readonly logins = new Map<string, LoginState>();
 
   constructor(
@@ -76,6 +78,7 @@ export class LoginLimits {
     const left = this.state(login).lockedUntil - this.now();
     if (left <= 0) return 0;
     this.stats.tooManyRequests++;
+    this.refusedAt.push(this.now());
     return left;
   }
 
@@ -84,6 +87,7 @@ export class LoginLimits {
     const wait = this.state(login).minute.waitFor(this.limits.perMinute, this.now());
     if (wait <= 0) return undefined;
     this.stats.minutePenalties++;
+    this.refusedAt.push(this.now());
     return wait;
   }
 
@@ -95,6 +99,7 @@ export class LoginLimits {
       s.lockedUntil = now + this.limits.lockoutMs;
       this.stats.lockouts++;
       this.stats.tooManyRequests++;
+      this.refusedAt.push(now);
       return false;
     }
     s.minute.add(now);
