@@ -97,6 +97,16 @@ export class RequestBudget {
     }
   }
 
+  /** Requests sent before this budget existed (an earlier run's, from its journal), oldest first. */
+  recordEarlier(times: readonly number[]): void {
+    const now = this.clock.now();
+    for (const t of [...times].sort((a, b) => a - b)) {
+      if (t > now) continue;
+      this.minute.add(t);
+      if (this.limits.perHour !== undefined) this.hour.add(t);
+    }
+  }
+
   /** One request went (or is about to go) to the broker. */
   record(): void {
     const first = this.awaiting.find((a) => a.open);

@@ -214,6 +214,13 @@ export interface BrokerConnection {
   budget(): BudgetView;
 
   /**
+   * Requests an earlier run of the engine sent on this login (epoch ms, from its journal), told
+   * before start: a restarted engine must not plan from an empty minute its killed process had
+   * spent part of. Brokers that keep no budget ignore it.
+   */
+  spentEarlier?(times: readonly number[]): void;
+
+  /**
    * Resolves once every event the broker sent before this call has been delivered to the
    * listener (a round trip on the event channel). `engine` (the default): the engine itself waits,
    * and the round trip is charged to the login's budget like any request. `observer`: a harness

@@ -70,6 +70,8 @@ interface Lane {
 const RESERVE_FOR_ENTRIES = 0.05;
 const RESERVE_FOR_MODIFY = 0.2;
 const RECHECK_MS = 200;
+/** Requests kept beside the exit reserve for a copy's own lookups (contract, quotes, a token). */
+const LOOKUP_SLACK = 3;
 
 export class Dispatcher {
   private readonly lanes = new Map<string, Lane>();
@@ -178,9 +180,10 @@ export class Dispatcher {
     if (priority >= PRIORITY.modify) return share > RESERVE_FOR_MODIFY || b.remaining > 10;
     if (priority >= PRIORITY.entry) {
       if (!(share > RESERVE_FOR_ENTRIES || b.remaining > 3)) return false;
-      // After this entry, one request must be left for every exit, the one it opens included.
-      // Counted only when the budget is no longer wide: the hot path does not pay for it.
-      return b.remaining > b.limit / 2 || b.remaining - 1 > this.hooks.exitReserve(connectionId);
+      // After this entry, one request must be left for every exit, the one it opens included, and
+      // a few for what the copy itself may need first (looking the contract up, subscribing its
+      // quotes). Counted only when the budget is no longer wide: the hot path does not pay for it.
+      return b.remaining > b.limit / 2 || b.remaining - 1 - LOOKUP_SLACK > this.hooks.exitReserve(connectionId);
     }
     return true;
   }

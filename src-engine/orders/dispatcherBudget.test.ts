@@ -21,9 +21,9 @@ afterEach(async () => {
 const ES = catalog.frontMonth('ES', clock.now());
 const MES = catalog.frontMonth('MES', clock.now());
 
-/** A ready lane with `spent` of its ten requests already used by resting protective orders. */
-async function tightLane(spent: number): Promise<{ lane: PaperLane; d: Dispatcher; hooks: ReturnType<typeof statusHooks> }> {
-  const lane = await paperLane(clock, { requestsPerMinute: 10 });
+/** A ready lane with `spent` of its requests a minute (ten unless told) already used by resting protective orders. */
+async function tightLane(spent: number, requestsPerMinute = 10): Promise<{ lane: PaperLane; d: Dispatcher; hooks: ReturnType<typeof statusHooks> }> {
+  const lane = await paperLane(clock, { requestsPerMinute });
   lanes.push(lane);
   lane.exchange.setQuote(MES, 6000);
   const hooks = statusHooks();
@@ -75,16 +75,16 @@ describe('dispatcher: a tight budget', () => {
     expect(d.pending()).toBe(0);
   });
 
-  it('sends an entry only while a request is left for every exit, the one it opens included', async () => {
-    const { lane, d, hooks } = await tightLane(6);
-    // Four requests left, under half the budget: the reserve is counted.
-    hooks.reserve = 3;
+  it('sends an entry only while a request is left for every exit, the one it opens included, and three for lookups', async () => {
+    const { lane, d, hooks } = await tightLane(12, 20);
+    // Eight requests left, under half the budget: the reserve is counted. 8 - 1 - 3 must exceed it.
+    hooks.reserve = 4;
     const held = market('entry-1', ES, 'buy', PRIORITY.entry);
     d.submit('c', { kind: 'place', intent: held });
     expect(held.status).toBe('queued');
     expect(d.queueOf('c').queued).toBe(1);
     d.dropQueued(() => true);
-    hooks.reserve = 2;
+    hooks.reserve = 3;
     d.submit('c', { kind: 'place', intent: market('entry-2', ES, 'buy', PRIORITY.entry) });
     await d.whenIdle();
     expect(marketTags(lane)).toEqual(['entry-2']);

@@ -458,6 +458,7 @@ export class Engine {
     for (const a of core.accounts.values()) if (a.connectionId === row.id) runtime.accounts.set(a.brokerAccountId, a.id);
     core.connections.set(row.id, runtime);
     core.dispatcher.addLane(row.id, connection);
+    connection.spentEarlier?.(requestsSentEarlier(core, runtime));
     try {
       await connection.start((e) => onBrokerEvent(core, runtime, e));
     } catch (err) {
@@ -506,4 +507,19 @@ function onRiskAction(core: EngineCore, a: RiskActionIn): void {
       core.emit({ t: 'risk', accountId: a.accountId });
       return;
   }
+}
+
+/**
+ * When the journal says this connection's follower orders went out in the last hour (one request
+ * each at least; orders queued or abandoned never left), so a restarted engine's budget starts
+ * from what its killed process had spent, not from an empty minute.
+ */
+function requestsSentEarlier(core: EngineCore, runtime: ConnectionRuntime): number[] {
+  const accounts = new Set(runtime.accounts.values());
+  if (accounts.size === 0) return [];
+  const since = core.clock.now() - 3_600_000;
+  return core.journal
+    .intentsSince(since, 10_000)
+    .filter((i) => accounts.has(i.accountId) && i.status !== 'queued' && i.status !== 'abandoned')
+    .map((i) => i.createdAt);
 }

@@ -26,11 +26,17 @@ const WATERMARK_SLACK_MS = 2_000;
 export async function reconcileConnection(core: EngineCore, conn: ConnectionRuntime, generation: number): Promise<void> {
   const snapshots = new Map<AccountId, AccountSnapshot>();
   const startedAt = core.clock.now();
-  for (const [brokerAccountId, account] of conn.accounts) {
-    const snap = await conn.connection.snapshot(brokerAccountId);
-    if (core.dead || conn.generation !== generation) return;
-    snapshots.set(account, snap);
-  }
+  // Asked all at once: a login's accounts share what a snapshot waits for (the broker's round trip
+  // on Tradovate, which twenty accounts asked one by one would spend twenty times over).
+  const accounts = [...conn.accounts];
+  const taken = await Promise.all(accounts.map(([brokerAccountId]) => conn.connection.snapshot(brokerAccountId)));
+  // Read through a function: the engine can stop, or the connection drop, across any await.
+  const stale = (): boolean => core.dead || conn.generation !== generation;
+  if (stale()) return;
+  accounts.forEach(([, account], i) => {
+    const snap = taken[i];
+    if (snap) snapshots.set(account, snap);
+  });
 
   const openBefore = new Map<AccountId, BrokerOrder[]>();
   for (const [account, snap] of snapshots) {
@@ -51,7 +57,7 @@ export async function reconcileConnection(core: EngineCore, conn: ConnectionRunt
   core.booksChanged();
 
   await resolveIntents(core, conn, generation);
-  if (core.dead || conn.generation !== generation) return;
+  if (stale()) return;
   for (const account of snapshots.keys()) {
     const book = core.books.get(account);
     if (book) book.intentsResolved = true;

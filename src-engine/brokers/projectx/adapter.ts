@@ -243,6 +243,10 @@ class ProjectXConnection implements BrokerConnection {
     return this.accountList;
   }
 
+  spentEarlier(times: readonly number[]): void {
+    this.budgetTracker.recordEarlier(times);
+  }
+
   budget(): BudgetView {
     return this.budgetTracker.view();
   }

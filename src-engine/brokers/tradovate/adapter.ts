@@ -107,6 +107,9 @@ export class TradovateConnection implements BrokerConnection {
   private readonly log: Logger;
   private readonly random: () => number;
   private readonly abort = new AbortController();
+  /** The engine's barrier on its way, and the one shared by those who asked meanwhile (see barrier). */
+  private engineBarrier: Promise<void> | undefined;
+  private nextEngineBarrier: Promise<void> | undefined;
   private readonly budgetTracker: RequestBudget;
   private readonly penalty: PenaltyContext;
   private readonly tokens: TokenManager;
@@ -238,6 +241,10 @@ export class TradovateConnection implements BrokerConnection {
     return this.cache.accountList();
   }
 
+  spentEarlier(times: readonly number[]): void {
+    this.budgetTracker.recordEarlier(times);
+  }
+
   budget(): BudgetView {
     return this.budgetTracker.view();
   }
@@ -292,8 +299,31 @@ export class TradovateConnection implements BrokerConnection {
     return this.cache.findByTag(id, tag) ?? null;
   }
 
-  /** Round trips on the event sockets, then any entity lookups still running. */
-  async barrier(use: BarrierUse = 'engine'): Promise<void> {
+  /**
+   * Round trips on the event sockets, then any entity lookups still running. The engine's own are
+   * shared: a reconcile asks one per account (twenty accounts under one login would spend some
+   * forty requests of its minute), so a barrier asked while one is on its way waits for it and
+   * then for one more round trip, sent once for everyone who asked meanwhile (the one on its way
+   * may have left before what they wait for).
+   */
+  barrier(use: BarrierUse = 'engine'): Promise<void> {
+    if (use === 'observer') return this.roundTrips('observer');
+    const inFlight = this.engineBarrier;
+    if (!inFlight) {
+      const trip = this.roundTrips('engine').finally(() => {
+        if (this.engineBarrier === trip) this.engineBarrier = undefined;
+      });
+      this.engineBarrier = trip;
+      return trip;
+    }
+    this.nextEngineBarrier ??= inFlight.catch(() => undefined).then(() => {
+      this.nextEngineBarrier = undefined;
+      return this.barrier('engine');
+    });
+    return this.nextEngineBarrier;
+  }
+
+  private async roundTrips(use: BarrierUse): Promise<void> {
     const trading = this.trading;
     if (this.state !== 'connected' || !trading) return;
     // Tradovate has no cheaper round trip than a request. The engine's own are charged to the
