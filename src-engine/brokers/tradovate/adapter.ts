@@ -15,6 +15,7 @@
  * server: a lost answer is `unknown`, resolved by findOrderByTag. Penalty tickets are waited out
  * and the identical request resent with the ticket, the documented safe retry.
  */
+import { setMaxListeners } from 'node:events';
 import type { Catalog } from '../../domain/instruments';
 import type { ContractCode } from '../../domain/contractCode';
 import type { Clock } from '../../domain/clock';
@@ -148,6 +149,9 @@ export class TradovateConnection implements BrokerConnection {
     this.log = deps.log;
     this.random = deps.random ?? Math.random;
     this.budgetTracker = tradovateBudget(deps.clock, deps.requestsPerMinute);
+    // Every request in flight listens for the connection's stop: twenty followers under one login
+    // put twenty on it at once, which is no leak.
+    setMaxListeners(1_000, this.abort.signal);
     this.penalty = { budget: this.budgetTracker, clock: deps.clock, policy: { ...DEFAULT_PENALTY_POLICY, ...deps.penaltyPolicy }, sleep: (ms) => this.sleep(ms) };
     const onRequest = (): void => this.budgetTracker.record();
     this.tokens = new TokenManager({
