@@ -49,8 +49,6 @@ export interface DispatchHooks {
 
 export interface WaitingJob {
   readonly job: Job;
-  /** When it started waiting (clock time). */
-  readonly since: number;
   /** Held behind an earlier place of the same follower and contract. */
   readonly blocked: boolean;
 }
@@ -190,9 +188,9 @@ export class Dispatcher {
 
   private pump(connectionId: string, lane: Lane): void {
     if (this.disposed || lane.telling) return;
-    const held = this.drain(connectionId, lane);
+    this.drain(connectionId, lane);
     if (lane.queue.length > 0 && lane.ready) {
-      this.tellWaiting(connectionId, lane, held);
+      this.tellWaiting(connectionId, lane);
       // What the owner dropped or submitted meanwhile goes now, without telling it again.
       if (this.lanes.get(connectionId) !== lane) return;
       this.drain(connectionId, lane);
@@ -207,16 +205,14 @@ export class Dispatcher {
     }
   }
 
-  /** Sends what the budget allows, in priority order; returns the pairs held behind an earlier place. */
-  private drain(connectionId: string, lane: Lane): Set<string> {
-    const held = new Set<string>();
+  /** Sends what the budget allows, in priority order. */
+  private drain(connectionId: string, lane: Lane): void {
     for (let i = 0; i < lane.queue.length; ) {
       const entry = lane.queue[i];
       if (!entry) break;
       const pair = pairOf(entry.job);
       // Within one follower and contract, places go in the order they were decided.
       if (pair !== undefined && lane.queue.some((q) => q.seq < entry.seq && pairOf(q.job) === pair)) {
-        held.add(pair);
         i++;
         continue;
       }
@@ -226,13 +222,18 @@ export class Dispatcher {
       lane.queue.splice(i, 1);
       this.send(connectionId, lane, entry.job);
     }
-    return held;
   }
 
-  private tellWaiting(connectionId: string, lane: Lane, held: ReadonlySet<string>): void {
+  private tellWaiting(connectionId: string, lane: Lane): void {
+    // A place is held when an earlier one of its follower and contract still waits.
+    const first = new Map<string, number>();
+    for (const q of lane.queue) {
+      const pair = pairOf(q.job);
+      if (pair !== undefined && q.seq < (first.get(pair) ?? Infinity)) first.set(pair, q.seq);
+    }
     const waiting: WaitingJob[] = lane.queue.map((q) => {
       const pair = pairOf(q.job);
-      return { job: q.job, since: q.at, blocked: pair !== undefined && held.has(pair) && lane.queue.some((o) => o.seq < q.seq && pairOf(o.job) === pair) };
+      return { job: q.job, blocked: pair !== undefined && (first.get(pair) ?? q.seq) < q.seq };
     });
     lane.telling = true;
     try {
