@@ -146,21 +146,16 @@ export function decideQueued(core: EngineCore, account: AccountId, contract: Con
   } else if (chase) {
     desired = target;
     reason = 'catchUp';
-  } else if (why === 'budget') {
-    // The budget, not the connection, kept the entry back: given up and shown, whatever the
-    // reconnect policy (flattening would spend more of the budget that could not carry it).
-    desired = exitOnly(target, held);
-    reason = 'budgetExpired';
-    save(core, leader, withTrack(lc, { ...track, entryBlock: 'budgetExpired', lastTarget: desired }));
-    core.setOutOfSync(account, contract, desired === target ? undefined : entryNotCopied('budgetExpired', desired, contract, target));
-  } else if (policy === 'flatten') {
+  } else if (policy === 'flatten' && why === 'reconnect') {
     desired = 0;
     reason = 'reconnectFlatten';
     save(core, leader, stopTracking(withTrack(lc, { ...track, lastTarget: 0 }), account, 'reconnectFlatten'));
   } else {
+    // Given up and shown. When the budget, not the connection, kept the entry back, whatever the
+    // reconnect policy: flattening would spend more of the budget that could not carry it.
+    const gate = why === 'budget' ? 'budgetExpired' : policy === 'skipEntries' ? 'skipEntries' : 'catchUpExpired';
     desired = exitOnly(target, held);
-    reason = policy === 'skipEntries' ? 'skipEntries' : 'catchUpExpired';
-    const gate = policy === 'skipEntries' ? 'skipEntries' : 'catchUpExpired';
+    reason = gate;
     save(core, leader, withTrack(lc, { ...track, entryBlock: gate, lastTarget: desired }));
     core.setOutOfSync(account, contract, desired === target ? undefined : entryNotCopied(gate, desired, contract, target));
   }
