@@ -58,8 +58,9 @@ interface Announced {
 
 export class RequestBudget {
   private readonly minute = new SlidingWindow(MINUTE_MS);
-  /** Requests announced and not yet recorded, oldest first. */
-  private awaiting: Announced[] = [];
+  /** Announcements in order, settled ones dropped from the front; `open` of them still count. */
+  private readonly awaiting: Announced[] = [];
+  private open = 0;
   private readonly hour = new SlidingWindow(HOUR_MS);
   private penaltyEnd: number | undefined;
   /** The minute's limit the broker showed us by refusing (undefined until it does). */
@@ -79,12 +80,18 @@ export class RequestBudget {
    * never lets out more than the budget holds. The next record settles the oldest announcement;
    * the returned release withdraws it if the call ends without one (refused before sending).
    */
-  announce(): () => void {
+  private announce(): () => void {
     const a: Announced = { open: true };
     this.awaiting.push(a);
-    return () => {
-      a.open = false;
-    };
+    this.open++;
+    return () => this.settle(a);
+  }
+
+  private settle(a: Announced): void {
+    if (!a.open) return;
+    a.open = false;
+    this.open--;
+    while (this.awaiting[0]?.open === false) this.awaiting.shift();
   }
 
   /** Runs an order call with its request announced for as long as it runs (see announce). */
@@ -110,8 +117,7 @@ export class RequestBudget {
   /** One request went (or is about to go) to the broker. */
   record(): void {
     const first = this.awaiting.find((a) => a.open);
-    if (first) first.open = false;
-    this.awaiting = this.awaiting.filter((a) => a.open);
+    if (first) this.settle(first);
     const now = this.clock.now();
     this.minute.add(now);
     if (this.limits.perHour !== undefined) this.hour.add(now);
@@ -161,9 +167,8 @@ export class RequestBudget {
   view(): BudgetView {
     const now = this.clock.now();
     const limit = this.usablePerMinute();
-    const announced = this.awaiting.filter((a) => a.open).length;
-    let remaining = limit - this.minute.count(now) - announced;
-    if (this.limits.perHour !== undefined) remaining = Math.min(remaining, usable(this.limits.perHour, this.margin) - this.hour.count(now) - announced);
+    let remaining = limit - this.minute.count(now) - this.open;
+    if (this.limits.perHour !== undefined) remaining = Math.min(remaining, usable(this.limits.perHour, this.margin) - this.hour.count(now) - this.open);
     const penaltyUntil = this.penaltyUntil();
     return {
       limit,
