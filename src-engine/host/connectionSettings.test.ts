@@ -6,6 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { refusal } from './apiRefusalFixture';
 import { MemorySecretStore } from '../secrets/memorySecretStore';
 import { openAppHost, type AppHost } from './appHost';
 
@@ -18,15 +19,6 @@ beforeEach(() => {
 afterEach(async () => {
   await app.close();
 });
-
-async function refusal(p: Promise<unknown>): Promise<readonly { field: string; message: string }[]> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e as { apiError?: { issues: { field: string; message: string }[] } },
-  );
-  if (!err?.apiError) throw new Error('expected a refusal');
-  return err.apiError.issues;
-}
 
 describe('connection settings', () => {
   it('refuses a password in plain settings, naming the key, and stores nothing', async () => {

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { refusal } from './apiRefusalFixture';
 import { MemorySecretStore } from '../secrets/memorySecretStore';
 import { openAppHost, type AppHost } from './appHost';
 
@@ -23,15 +24,6 @@ afterEach(async () => {
   await app.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function refusal(p: Promise<unknown>): Promise<readonly { field: string; message: string }[]> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e as { apiError?: { issues: { field: string; message: string }[] } },
-  );
-  if (!err?.apiError) throw new Error('expected a refusal');
-  return err.apiError.issues;
-}
 
 describe('one connection per login', () => {
   it('refuses a second Tradovate connection of the same user on the same server, whatever the case', async () => {
