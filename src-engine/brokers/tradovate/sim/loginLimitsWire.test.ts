@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { moneyFromDollars } from '../../../domain/money';
 import { Harness, LOGIN, PASSWORD } from '../testHarness';
+import { rest } from './simRestFixture';
 import type { TradovateLimits } from './loginLimits';
 
 let h: Harness | undefined;
@@ -20,24 +21,8 @@ async function sim(limits: Partial<TradovateLimits>): Promise<Harness> {
   return h;
 }
 
-async function rest(t: Harness, path: string, token?: string, body?: unknown): Promise<{ status: number; json: unknown; text: string }> {
-  const res = await fetch(`${t.sim.urls().restUrl}/${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { ...(token !== undefined ? { Authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, json, text };
-}
-
 async function token(t: Harness): Promise<string> {
-  const r = await rest(t, 'auth/accesstokenrequest', undefined, { name: LOGIN, password: PASSWORD, appId: 'x', appVersion: '1', cid: 8, sec: 's', deviceId: 'd' });
+  const r = await rest(t, 'auth/accesstokenrequest', { body: { name: LOGIN, password: PASSWORD, appId: 'x', appVersion: '1', cid: 8, sec: 's', deviceId: 'd' } });
   return (r.json as { accessToken: string }).accessToken;
 }
 
@@ -54,9 +39,9 @@ describe('Tradovate simulator: limits per login', () => {
     const t = await sim({ perMinute: 3 });
     const second = t.exchange.addAccount({ key: 'a2', broker: 'tradovate', login: LOGIN, name: 'DEMO1002', balance: moneyFromDollars(50_000) });
     const tok = await token(t); // request 1 of the minute
-    expect(typeof orderIdOf(await rest(t, 'order/placeorder', tok, marketBuy(t.account.id)))).toBe('number');
-    expect(typeof orderIdOf(await rest(t, 'order/placeorder', tok, marketBuy(second.id)))).toBe('number');
-    const over = (await rest(t, 'order/placeorder', tok, marketBuy(second.id))).json as Record<string, unknown>;
+    expect(typeof orderIdOf(await rest(t, 'order/placeorder', { token: tok, body: marketBuy(t.account.id) }))).toBe('number');
+    expect(typeof orderIdOf(await rest(t, 'order/placeorder', { token: tok, body: marketBuy(second.id) }))).toBe('number');
+    const over = (await rest(t, 'order/placeorder', { token: tok, body: marketBuy(second.id) })).json as Record<string, unknown>;
     expect(typeof over['p-ticket']).toBe('string');
     expect(over['p-time']).toBeGreaterThan(55);
     expect(over['p-time']).toBeLessThanOrEqual(60);
@@ -68,11 +53,11 @@ describe('Tradovate simulator: limits per login', () => {
   it('answers a bare 429 to the request over the hour and to everything after it', async () => {
     const t = await sim({ perHour: 3 });
     const tok = await token(t);
-    expect((await rest(t, 'account/list', tok)).status).toBe(200);
-    expect((await rest(t, 'account/list', tok)).status).toBe(200);
-    const over = await rest(t, 'order/placeorder', tok, marketBuy(t.account.id));
+    expect((await rest(t, 'account/list', { token: tok })).status).toBe(200);
+    expect((await rest(t, 'account/list', { token: tok })).status).toBe(200);
+    const over = await rest(t, 'order/placeorder', { token: tok, body: marketBuy(t.account.id) });
     expect(over).toMatchObject({ status: 429, text: '' });
-    expect(await rest(t, 'account/list', tok)).toMatchObject({ status: 429, text: '' });
+    expect(await rest(t, 'account/list', { token: tok })).toMatchObject({ status: 429, text: '' });
     expect(t.account.orderLog).toHaveLength(0);
     expect(t.sim.limits?.stats).toMatchObject({ lockouts: 1, tooManyRequests: 2 });
   });
@@ -81,7 +66,7 @@ describe('Tradovate simulator: limits per login', () => {
     const t = await sim({ tokensPerHour: 2 });
     await token(t);
     await token(t);
-    const third = await rest(t, 'auth/accesstokenrequest', undefined, { name: LOGIN, password: PASSWORD, appId: 'x', appVersion: '1', cid: 8, sec: 's', deviceId: 'd' });
+    const third = await rest(t, 'auth/accesstokenrequest', { body: { name: LOGIN, password: PASSWORD, appId: 'x', appVersion: '1', cid: 8, sec: 's', deviceId: 'd' } });
     const penalty = third.json as Record<string, unknown>;
     expect(typeof penalty['p-ticket']).toBe('string');
     expect(penalty['p-captcha']).toBe(true);

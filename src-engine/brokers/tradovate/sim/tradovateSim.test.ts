@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { Harness, LOGIN, PASSWORD } from '../testHarness';
+import { rest } from './simRestFixture';
 import { formatAuthorize, formatJsonRequest, parseServerFrame, type ServerMessage } from '../codec';
 import { BAD_CREDENTIALS } from './simLogins';
 
@@ -21,23 +22,6 @@ async function sim(options?: ConstructorParameters<typeof Harness>[0]): Promise<
   h = new Harness(options);
   await h.startSim();
   return h;
-}
-
-async function rest(t: Harness, path: string, init: { method?: string; token?: string; body?: unknown; query?: string } = {}): Promise<{ status: number; json: unknown; text: string }> {
-  const url = `${t.sim.urls().restUrl}/${path}${init.query ?? ''}`;
-  const res = await fetch(url, {
-    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers: { ...(init.token !== undefined ? { Authorization: `Bearer ${init.token}` } : {}), ...(init.body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
-    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-  });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, json, text };
 }
 
 /** What the protocol asks of a penalised client: wait p-time seconds (this is the rule under test, not synchronisation). */
